@@ -1,0 +1,172 @@
+"""Filtering the canonical enterprise frame, and saying the filters in words.
+
+A :class:`Filters` value is what a planner chose (prefectures, zone, segments, …). It is
+immutable and hashable, so the UI can use it as a cache key, and it round-trips through
+URL query parameters (:meth:`Filters.to_params` / :meth:`Filters.from_params`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from geo.layout import CITY_BY_ADCODE, SECTORS, SEGMENTS, TIER_UNKNOWN, TIERS, ZONES, city_name
+
+SAMPLE_CHOICES: Final = ("all", "real", "sample")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to keep. Empty tuples mean "no restriction"."""
+
+    cities: tuple[str, ...] = ()
+    zone: str = ""
+    segments: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
+    listed_only: bool = False
+    sample: str = "all"
+    query: str = ""
+
+    def __post_init__(self) -> None:
+        _check_codes("cities", self.cities, CITY_BY_ADCODE)
+        if self.zone and self.zone not in ZONES:
+            raise ValueError(f"unknown zone {self.zone!r}; expected one of {sorted(ZONES)}")
+        _check_codes("segments", self.segments, SEGMENTS)
+        _check_codes("sectors", self.sectors, SECTORS)
+        _check_codes("tiers", self.tiers, [*TIERS, TIER_UNKNOWN.code])
+        if self.sample not in SAMPLE_CHOICES:
+            raise ValueError(f"unknown sample choice {self.sample!r}; expected {SAMPLE_CHOICES}")
+
+    # -- URL round trip -------------------------------------------------------------
+    def to_params(self) -> dict[str, str]:
+        """Encode the non-default filters as query parameters."""
+        out: dict[str, str] = {}
+        for key, value in (
+            ("city", ",".join(self.cities)), ("zone", self.zone),
+            ("seg", ",".join(self.segments)), ("sector", ",".join(self.sectors)),
+            ("tier", ",".join(self.tiers)), ("listed", "1" if self.listed_only else ""),
+            ("sample", "" if self.sample == "all" else self.sample), ("q", self.query),
+        ):
+            if value:
+                out[key] = value
+        return out
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> tuple[Filters, list[str]]:
+        """Decode query parameters; unknown values are dropped and reported, not fatal."""
+        problems: list[str] = []
+
+        def codes(key: str, vocab: Mapping[str, object] | list[str]) -> tuple[str, ...]:
+            raw = [c for c in str(params.get(key, "")).split(",") if c]
+            bad = [c for c in raw if c not in vocab]
+            if bad:
+                problems.append(f"{key}: ignored unknown value(s) {bad}")
+            return tuple(dict.fromkeys(c for c in raw if c in vocab))
+
+        zone = str(params.get("zone", ""))
+        if zone and zone not in ZONES:
+            problems.append(f"zone: ignored unknown value {zone!r}")
+            zone = ""
+        sample = str(params.get("sample", "all")) or "all"
+        if sample not in SAMPLE_CHOICES:
+            problems.append(f"sample: ignored unknown value {sample!r}")
+            sample = "all"
+        filters = cls(
+            cities=codes("city", CITY_BY_ADCODE),
+            zone=zone,
+            segments=codes("seg", SEGMENTS),
+            sectors=codes("sector", SECTORS),
+            tiers=codes("tier", [*TIERS, TIER_UNKNOWN.code]),
+            listed_only=str(params.get("listed", "")) in ("1", "true"),
+            sample=sample,
+            query=str(params.get("q", ""))[:100],
+        )
+        return filters, problems
+
+    def with_(self, **changes: object) -> Filters:
+        """Return a copy with ``changes`` applied (validated)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    # -- words ----------------------------------------------------------------------
+    def describe(self, lang: str = "zh") -> str:
+        """Say the filters in words, for subtitles and captions ("全省" when none)."""
+        parts: list[str] = []
+        if self.cities:
+            short = [city_name(a, lang).removesuffix("市") for a in self.cities]
+            parts.append("、".join(short) if lang == "zh" else ", ".join(short))
+        if self.zone:
+            parts.append(ZONES[self.zone].label(lang))
+        for codes, vocab in ((self.segments, SEGMENTS), (self.sectors, SECTORS)):
+            if codes:
+                sep = "、" if lang == "zh" else ", "
+                parts.append(sep.join(vocab[c].label(lang) for c in codes))
+        if self.tiers:
+            labels = {**{k: v[0] for k, v in TIERS.items()}, TIER_UNKNOWN.code: TIER_UNKNOWN}
+            parts.append(("、" if lang == "zh" else ", ").join(
+                labels[c].label(lang) for c in self.tiers))
+        if self.listed_only:
+            parts.append("上市企业" if lang == "zh" else "listed firms")
+        if self.sample != "all":
+            parts.append({"real": ("真实数据", "real data"), "sample": ("示例数据", "sample data")}
+                         [self.sample][0 if lang == "zh" else 1])
+        if self.query:
+            parts.append(f"“{self.query}”" if lang == "zh" else f'"{self.query}"')
+        if not parts:
+            return "全省" if lang == "zh" else "Whole province"
+        return "；".join(parts) if lang == "zh" else "; ".join(parts)
+
+
+def _check_codes(name: str, codes: tuple[str, ...], vocab: object) -> None:
+    if not isinstance(codes, tuple):
+        raise TypeError(f"{name} must be a tuple of codes, got {type(codes).__name__}")
+    bad = [c for c in codes if c not in vocab]  # type: ignore[operator]
+    if bad:
+        raise ValueError(f"unknown {name} {bad}")
+
+
+_ZONE_OF_CITY: Final = {a: c.zone for a, c in CITY_BY_ADCODE.items()}
+
+
+def apply(enterprises: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Return the rows of a canonical enterprise frame that pass ``filters``.
+
+    Vectorised boolean masks only; the index is kept so rows can be traced back.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"name_zh": ["甲激光", "乙"], "city_adcode": ["440300", "440500"],
+    ...     "segment": ["equipment", ""], "sector": ["laser", ""], "tier": ["t1bn", "unknown"],
+    ...     "listed": ["002008", ""], "sample": [False, True]})
+    >>> apply(df, Filters(zone="core")).name_zh.tolist()
+    ['甲激光']
+    """
+    if filters == Filters():
+        return enterprises
+    keep = np.ones(len(enterprises), dtype=bool)
+    city = enterprises["city_adcode"].astype(str)
+    if filters.cities:
+        keep &= city.isin(filters.cities).to_numpy()
+    if filters.zone:
+        keep &= (city.map(_ZONE_OF_CITY) == filters.zone).to_numpy()
+    for column, codes in (("segment", filters.segments), ("sector", filters.sectors),
+                          ("tier", filters.tiers)):
+        if codes:
+            keep &= enterprises[column].isin(codes).to_numpy()
+    if filters.listed_only:
+        keep &= (enterprises["listed"].fillna("").astype(str) != "").to_numpy()
+    if filters.sample != "all":
+        is_sample = enterprises["sample"].astype(bool).to_numpy()
+        keep &= is_sample if filters.sample == "sample" else ~is_sample
+    if filters.query:
+        names = enterprises["name_zh"].astype(str)
+        hit = names.str.contains(filters.query, case=False, regex=False)
+        if "name_en" in enterprises:
+            hit |= enterprises["name_en"].fillna("").astype(str).str.contains(
+                filters.query, case=False, regex=False)
+        keep &= hit.to_numpy()
+    return enterprises[keep]
+
