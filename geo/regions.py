@@ -31,7 +31,8 @@ EQUAL_AREA_CRS: Final = (
 )
 #: Metric projection for distances in Guangdong (UTM zone 49N).
 METRIC_CRS: Final = "EPSG:32649"
-#: The mainland and near islands; 东沙群岛 (116.7°E 20.7°N) is deliberately outside.
+#: Extent of the mainland and near islands (the bounds of every city without 东沙群岛);
+#: 东沙 (116.7°E 20.7°N) happens to fall inside this box, so it never stretches the view.
 DEFAULT_BOUNDS: Final = (109.6, 20.2, 117.35, 25.55)
 
 

@@ -1,0 +1,582 @@
+"""Metrics: hand-computed fixtures for every column, assignment edge cases, plan progress, CLI.
+
+The synthetic fixture (three 0.1° squares, explicit EPSG:4326) is worked out by hand below;
+expected values are arithmetic on the fixture, not copies of the code's output.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from pyproj import Geod
+from shapely.geometry import Point, box
+
+from geo import metrics as M
+from geo.layout import SEGMENTS, tier_codes
+
+NAN = math.nan
+
+# ---------------------------------------------------------------------------------------
+# Fixture
+#
+#   area "100" 甲 (core)      box 113.0–113.1 E, 23.0–23.1 N, land 100 km²
+#   area "200" 乙 (north)     box 113.1–113.2 E (shares the edge x = 113.1), land 200 km²
+#   area "300" 丙 (east_wing) box 113.3–113.4 E, land 50 km², no firms
+#
+#   firm  lon     lat    revenue 万元  tier   segment     sector    listed  sample
+#   A     113.05  23.05  150,000       t1bn   equipment   laser     yes     yes   -> 100
+#   B     113.02  23.02   20,000       t100m  components  laser     no      yes   -> 100
+#   C     113.08  23.08  unknown       unk.   equipment   additive  no      no    -> 100
+#   D     113.10  23.05    5,000       t10m   design      both      no      no    -> border,
+#                                                                          100 (lowest adcode)
+#   E     113.15  23.05   30,000       t100m  equipment   additive  yes     no    -> 200
+#   F     113.18  23.02      500       small  (unknown)   (unknown) no      no    -> 200
+#   G     120.00  10.00   10,000                                                  -> outside
+#   H     (no geometry)                                                           -> no coords
+# ---------------------------------------------------------------------------------------
+CRS = "EPSG:4326"
+
+
+def _regions() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "adcode": ["200", "100", "300"],  # not sorted: the tie-break must not depend on order
+            "name_zh": ["乙", "甲", "丙"],
+            "name_en": ["B-town", "A-town", "C-town"],
+            "zone": ["north", "core", "east_wing"],
+            "land_area_km2": [200.0, 100.0, 50.0],
+        },
+        geometry=[box(113.1, 23.0, 113.2, 23.1), box(113.0, 23.0, 113.1, 23.1),
+                  box(113.3, 23.0, 113.4, 23.1)],
+        crs=CRS,
+    )
+
+
+def _firms() -> gpd.GeoDataFrame:
+    rows = [
+        ("A", 113.05, 23.05, 150_000.0, "equipment", "laser", "300001", True),
+        ("B", 113.02, 23.02, 20_000.0, "components", "laser", "", True),
+        ("C", 113.08, 23.08, NAN, "equipment", "additive", "", False),
+        ("D", 113.10, 23.05, 5_000.0, "design", "both", "", False),
+        ("E", 113.15, 23.05, 30_000.0, "equipment", "additive", "688001", False),
+        ("F", 113.18, 23.02, 500.0, "", "", "", False),
+        ("G", 120.00, 10.00, 10_000.0, "services", "laser", "", False),
+        ("H", NAN, NAN, 8_000.0, "services", "laser", "", False),
+    ]
+    df = pd.DataFrame(rows, columns=["id", "lon", "lat", "revenue_10k_cny", "segment", "sector",
+                                     "listed", "sample"])
+    df["name_zh"] = "企业" + df["id"]
+    df["revenue_year"] = pd.array([2023] * 8, dtype="Int64")
+    geom = [None if math.isnan(x) else Point(x, y) for x, y in zip(df.lon, df.lat, strict=True)]
+    return gpd.GeoDataFrame(df, geometry=geom, crs=CRS)
+
+
+def _sites() -> gpd.GeoDataFrame:
+    # a platform on firm A, a park on firm E, a planned facility far away in area 300
+    return gpd.GeoDataFrame(
+        {"id": ["s1", "s2", "s3"], "kind": ["platform", "park", "facility"]},
+        geometry=[Point(113.05, 23.05), Point(113.15, 23.05), Point(113.35, 23.05)], crs=CRS,
+    )
+
+
+@pytest.fixture(scope="module")
+def city() -> M.MetricsResult:
+    return M.compute(_firms(), _regions(), sites=_sites(), level="city", radius_km=5.0)
+
+
+def _row(result: M.MetricsResult, adcode: str) -> pd.Series:
+    rows = result.table[result.table["adcode"] == adcode]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Assignment and coverage
+# ---------------------------------------------------------------------------------------
+def test_every_area_has_a_row_in_input_order(city):
+    assert city.table["adcode"].tolist() == ["200", "100", "300"]
+
+
+def test_coverage_counts(city):
+    cov = city.coverage
+    assert cov["rows"] == 8
+    assert cov["rows_used"] == 6  # A–F
+    assert cov["rows_without_coordinates"] == 1  # H
+    assert cov["rows_outside"] == 1  # G
+    assert cov["sample_rows"] == 2  # A, B
+    assert cov["revenue_known_rows"] == 5  # A B D E F
+    assert cov["sites_used"] == 3
+
+
+def test_unassigned_are_reported_with_reason(city):
+    un = city.unassigned.set_index("id")
+    assert un.loc["G", "reason"] == "outside"
+    assert un.loc["H", "reason"] == "no_coordinates"
+    assert sorted(un.index) == ["G", "H"]
+    assert un.loc["G", "lon"] == 120.0
+
+
+def test_border_point_goes_to_lowest_adcode_once(city):
+    # D (113.10, 23.05) lies on the edge shared by 100 and 200: counted once, in 100.
+    assert _row(city, "100")["enterprises"] == 4
+    assert _row(city, "200")["enterprises"] == 2
+    assert city.table["enterprises"].sum() == 6
+
+
+def test_border_point_on_real_shared_vertex(regions):
+    gz, fs = (regions.set_index("adcode").geometry[a] for a in ("440100", "440600"))
+    shared = {tuple(c) for c in shapely.get_coordinates(gz)} & {
+        tuple(c) for c in shapely.get_coordinates(fs)}
+    assert shared, "广州 and 佛山 should share boundary vertices"
+    x, y = sorted(shared)[len(shared) // 2]
+    firms = gpd.GeoDataFrame(
+        {"revenue_10k_cny": [1.0], "segment": ["design"], "sector": ["laser"], "listed": [""]},
+        geometry=[Point(x, y)], crs=CRS)
+    table = M.compute(firms, regions).table.set_index("adcode")
+    assert table["enterprises"].sum() == 1
+    assert table.at["440100", "enterprises"] == 1  # 440100 < 440600
+
+
+def test_assign_tie_break_and_nan():
+    squares = np.array([box(0, 0, 1, 1), box(1, 0, 2, 1)])
+    got = M.assign(np.array([1.0, 1.0, np.nan, 5.0]), np.array([0.5, 0.5, 0.5, 0.5]),
+                   squares, ["9", "1"])
+    assert got.tolist() == [1, 1, -1, -1]
+
+
+def test_points_just_off_the_coast_snap_to_the_nearest_area():
+    # 0.005° (~0.5 km) east of area 300's outer edge: snapped; 0.05° (~5 km): outside
+    firms = gpd.GeoDataFrame(
+        {"revenue_10k_cny": [1.0, 1.0], "segment": ["design"] * 2, "sector": ["laser"] * 2,
+         "listed": [""] * 2},
+        geometry=[Point(113.405, 23.05), Point(113.45, 23.05)], crs=CRS)
+    result = M.compute(firms, _regions())
+    assert result.table.set_index("adcode").at["300", "enterprises"] == 1
+    assert result.coverage["rows_outside"] == 1
+    assert M.COAST_TOLERANCE_DEG < 0.05
+
+
+def test_projected_input_is_reprojected():
+    firms = _firms()
+    projected = firms.to_crs("EPSG:32649")
+    a = M.compute(firms, _regions()).table
+    b = M.compute(projected, _regions()).table
+    assert a["enterprises"].tolist() == b["enterprises"].tolist()
+
+
+def test_lonlat_dataframe_input_matches_geodataframe():
+    firms = _firms()
+    plain = pd.DataFrame(firms.drop(columns="geometry"))
+    a = M.compute(firms, _regions()).table
+    b = M.compute(plain, _regions()).table
+    pd.testing.assert_frame_equal(a, b)
+
+
+# ---------------------------------------------------------------------------------------
+# Hand-computed values, area by area
+# ---------------------------------------------------------------------------------------
+def test_counts_tiers_sectors_segments(city):
+    a, b, c = _row(city, "100"), _row(city, "200"), _row(city, "300")
+    assert (a["listed"], b["listed"], c["listed"]) == (1, 1, 0)
+    # 100: A t1bn, B t100m, D t10m, C unknown; 200: E t100m, F small
+    assert [a[f"tier_{t}"] for t in ("t1bn", "t100m", "t10m", "small", "unknown")] == [
+        1, 1, 1, 0, 1]
+    assert [b[f"tier_{t}"] for t in ("t1bn", "t100m", "t10m", "small", "unknown")] == [
+        0, 1, 0, 1, 0]
+    assert (a["tier_t100m_plus"], b["tier_t100m_plus"]) == (2, 1)
+    assert [a[f"sector_{s}"] for s in ("laser", "additive", "both", "unknown")] == [2, 1, 1, 0]
+    assert [b[f"sector_{s}"] for s in ("laser", "additive", "both", "unknown")] == [0, 1, 0, 1]
+    assert (a["seg_equipment"], a["seg_components"], a["seg_design"]) == (2, 1, 1)
+    assert (b["seg_equipment"], b["segment_unknown"]) == (1, 1)
+    assert c[[f"seg_{s}" for s in SEGMENTS]].sum() == 0
+
+
+def test_revenue_and_missing(city):
+    a, b, c = _row(city, "100"), _row(city, "200"), _row(city, "300")
+    # 亿元 = 万元 / 10,000: 100 = 15 + 2 + 0.5 (C unknown); 200 = 3 + 0.05
+    assert a["revenue_100m_cny"] == pytest.approx(17.5)
+    assert b["revenue_100m_cny"] == pytest.approx(3.05)
+    assert c["revenue_100m_cny"] == 0
+    assert (a["revenue_missing"], b["revenue_missing"], c["revenue_missing"]) == (1, 0, 0)
+    # province known revenue = 20.55 (G outside, H unlocated are not in the province)
+    assert a["revenue_share"] == pytest.approx(17.5 / 20.55)
+    assert b["revenue_share"] == pytest.approx(3.05 / 20.55)
+    assert c["revenue_share"] == 0
+    assert city.table["revenue_share"].sum() == pytest.approx(1.0)
+    assert a["enterprise_share"] == pytest.approx(4 / 6)
+
+
+def test_density_and_revenue_per_km2(city):
+    a, b, c = _row(city, "100"), _row(city, "200"), _row(city, "300")
+    assert a["land_area_km2"] == 100
+    assert a["density_per_1000km2"] == pytest.approx(4 / 100 * 1000)  # 40
+    assert b["density_per_1000km2"] == pytest.approx(2 / 200 * 1000)  # 10
+    assert c["density_per_1000km2"] == 0
+    assert a["revenue_100m_cny_per_km2"] == pytest.approx(17.5 / 100)
+    assert b["revenue_100m_cny_per_km2"] == pytest.approx(3.05 / 200)
+
+
+def test_location_quotient_by_hand(city):
+    a, b, c = _row(city, "100"), _row(city, "200"), _row(city, "300")
+    # Firms with a known segment: area 100 → 4 (equipment 2, components 1, design 1);
+    # area 200 → 1 (equipment 1; F has none); province → 5 (equipment 3, components 1,
+    # design 1).
+    # LQ equipment, 100: (2/4) / (3/5) = 0.5 / 0.6 = 5/6
+    assert a["lq_equipment"] == pytest.approx(5 / 6)
+    # LQ equipment, 200: (1/1) / (3/5) = 5/3
+    assert b["lq_equipment"] == pytest.approx(5 / 3)
+    # LQ components, 100: (1/4) / (1/5) = 1.25; 200: 0 / (1/5) = 0
+    assert a["lq_components"] == pytest.approx(1.25)
+    assert b["lq_components"] == 0
+    assert a["lq_design"] == pytest.approx(1.25)
+    # no firm in the province makes basic materials: 0/0 → NaN, not 0 and not inf
+    assert math.isnan(a["lq_basic_materials"])
+    # the empty area has no LQ at all
+    assert c[[f"lq_{s}" for s in SEGMENTS]].isna().all()
+
+
+def test_chain_completeness(city):
+    a, b, c = _row(city, "100"), _row(city, "200"), _row(city, "300")
+    assert (a["segments_present"], b["segments_present"], c["segments_present"]) == (3, 1, 0)
+    assert a["segments_missing"].split(",") == ["basic_materials", "special_materials",
+                                                "services"]
+    assert c["segments_missing"].split(",") == list(SEGMENTS)
+
+
+def test_concentration(city):
+    a, b, c = _row(city, "100"), _row(city, "200"), _row(city, "300")
+    assert a["top_firm_share"] == pytest.approx(15 / 17.5)
+    assert b["top_firm_share"] == pytest.approx(3 / 3.05)
+    # HHI = Σ s_i²: 100 → (15² + 2² + 0.5²) / 17.5² = 229.25 / 306.25
+    assert a["hhi"] == pytest.approx(229.25 / 306.25)
+    assert b["hhi"] == pytest.approx((9 + 0.0025) / 3.05**2)
+    assert math.isnan(c["top_firm_share"]) and math.isnan(c["hhi"])
+
+
+def test_innovation_coupling(city):
+    a, b, c = _row(city, "100"), _row(city, "200"), _row(city, "300")
+    assert (a["sites"], a["platforms"], a["parks"]) == (1, 1, 0)
+    assert (b["sites"], b["platforms"], b["parks"]) == (1, 0, 1)
+    assert (c["sites"], c["platforms"], c["parks"]) == (1, 1, 0)
+    # Independent check with geodesic distances (UTM differs by < 0.1 % here). Nearest
+    # platform/facility: s1 (113.05, 23.05) or s3 (113.35, 23.05). A 0 km, B/C ≈ 4.5 km,
+    # D ≈ 5.1 km → 3 of 4 within 5 km; E ≈ 10.2 km, F ≈ 13.7 km → 0 of 2.
+    geod = Geod(ellps="WGS84")
+
+    def nearest(x, y):
+        return min(geod.inv(x, y, sx, 23.05)[2] for sx in (113.05, 113.35)) / 1000
+
+    d100 = sorted(nearest(x, y) for x, y in [(113.05, 23.05), (113.02, 23.02),
+                                             (113.08, 23.08), (113.10, 23.05)])
+    d200 = [nearest(113.15, 23.05), nearest(113.18, 23.02)]
+    assert d100[2] < 5 < d100[3]  # the fixture's margins are real
+    assert a["share_near_platform"] == pytest.approx(3 / 4)
+    assert b["share_near_platform"] == 0
+    assert a["median_km_to_platform"] == pytest.approx((d100[1] + d100[2]) / 2, rel=2e-3)
+    assert b["median_km_to_platform"] == pytest.approx(sum(d200) / 2, rel=2e-3)
+    assert math.isnan(c["share_near_platform"]) and math.isnan(c["median_km_to_platform"])
+
+
+def test_radius_changes_share():
+    wide = M.compute(_firms(), _regions(), sites=_sites(), radius_km=11.0).table
+    assert wide.set_index("adcode").at["200", "share_near_platform"] == pytest.approx(1 / 2)
+
+
+def test_without_sites_coupling_is_nan():
+    table = M.compute(_firms(), _regions()).table
+    for col in ("sites", "platforms", "share_near_platform", "median_km_to_platform"):
+        assert table[col].isna().all()
+
+
+def test_tier_boundaries_match_layout():
+    revenue = [100_000.0, 99_999.0, 10_000.0, 1_000.0, 999.0, 0.0, NAN]
+    n = len(revenue)
+    firms = gpd.GeoDataFrame(
+        {"revenue_10k_cny": revenue, "segment": ["design"] * n, "sector": ["laser"] * n,
+         "listed": [""] * n},
+        geometry=[Point(113.05, 23.05)] * n, crs=CRS)
+    row = M.compute(firms, _regions(), level="province").table.iloc[0]
+    expected = tier_codes(pd.Series(revenue)).value_counts()
+    for tier in ("t1bn", "t100m", "t10m", "small", "unknown"):
+        assert row[f"tier_{tier}"] == expected.get(tier, 0)
+    assert (row["tier_t1bn"], row["tier_t100m"], row["tier_t10m"], row["tier_small"]) == (
+        1, 2, 1, 2)
+
+
+def test_all_revenue_missing_gives_nan_ratios_not_zero_division():
+    firms = _firms()
+    firms["revenue_10k_cny"] = NAN
+    with np.errstate(all="raise"):
+        table = M.compute(firms, _regions()).table
+    assert (table["revenue_100m_cny"] == 0).all()
+    assert table["revenue_share"].isna().all()
+    assert table["hhi"].isna().all()
+    assert table.set_index("adcode").at["100", "revenue_missing"] == 4
+    assert not np.isinf(table.select_dtypes("number").to_numpy(dtype=float)).any()
+
+
+def test_no_firms_at_all():
+    firms = _firms().iloc[0:0]
+    result = M.compute(firms, _regions(), sites=_sites())
+    assert result.table["enterprises"].tolist() == [0, 0, 0]
+    assert result.coverage["rows_used"] == 0
+    assert result.table["lq_equipment"].isna().all()
+
+
+# ---------------------------------------------------------------------------------------
+# Levels
+# ---------------------------------------------------------------------------------------
+def test_zone_level_and_layout_groups():
+    result = M.compute(_firms(), _regions(), level="zone")
+    table = result.table.set_index("adcode")
+    assert set(table.index) == {"core", "north", "east_wing"}
+    assert table.at["core", "enterprises"] == 4
+    assert table.at["north", "enterprises"] == 2
+    assert table.at["east_wing", "enterprises"] == 0
+    assert table.at["core", "name_zh"] == "珠三角核心区"
+    assert table.at["north", "land_area_km2"] == 200
+    assert table.at["east_wing", "layout_group"] == "belt"
+    assert table.at["core", "group_revenue_share"] == pytest.approx(17.5 / 20.55)
+    groups = result.groups.set_index("group")
+    assert groups["enterprises"].tolist() == [4, 0, 2]  # core, belt, north
+    assert groups.at["north", "enterprise_share"] == pytest.approx(2 / 6)
+    assert groups.at["belt", "land_area_km2"] == 50
+    assert groups.at["core", "density_per_1000km2"] == pytest.approx(40)
+
+
+def test_province_level():
+    row = M.compute(_firms(), _regions(), sites=_sites(), level="province", radius_km=5.0
+                    ).table.iloc[0]
+    assert row["adcode"] == "440000"
+    assert row["enterprises"] == 6
+    assert row["revenue_100m_cny"] == pytest.approx(20.55)
+    assert row["density_per_1000km2"] == pytest.approx(6 / 350 * 1000)
+    assert row["lq_equipment"] == pytest.approx(1.0)  # the province against itself
+    assert row["share_near_platform"] == pytest.approx(3 / 6)
+    assert row["sites"] == 3
+
+
+def test_district_level_real(regions, districts):
+    inside = districts.set_index("adcode").geometry.representative_point()
+    dongguan = regions.set_index("adcode").geometry["441900"].representative_point()
+    pts = [inside["440106"], inside["440106"], dongguan]  # 天河区 ×2, 东莞
+    firms = gpd.GeoDataFrame(
+        {"revenue_10k_cny": [1.0, 2.0, 3.0], "segment": ["design"] * 3,
+         "sector": ["laser"] * 3, "listed": [""] * 3}, geometry=pts, crs=CRS)
+    result = M.compute(firms, regions, districts=districts, level="district")
+    table = result.table.set_index("adcode")
+    assert len(table) == len(districts) + 2 == 124
+    assert {"441900", "442000"} <= set(table.index)
+    assert table.at["440106", "enterprises"] == 2
+    assert table.at["440106", "city_adcode"] == "440100"
+    assert table.at["441900", "enterprises"] == 1
+    assert table.at["441900", "city_adcode"] == "441900"
+    assert table.at["441900", "land_area_km2"] == pytest.approx(2460.3)
+    # 汕尾城区 carries 东沙群岛 (~176 km²) in the source polygons: excluded from land area
+    area = districts.set_index("adcode").at["441502", "area_km2"]
+    assert 100 < area - table.at["441502", "land_area_km2"] < 250
+    assert table["zone"].notna().all() and (table["zone"] != "").all()
+
+
+def test_city_level_real_regions_every_city(regions):
+    firms = _firms().iloc[0:0]
+    table = M.compute(firms, regions).table
+    assert len(table) == 21
+    assert (table["enterprises"] == 0).all()
+    assert (table["density_per_1000km2"] == 0).all()
+
+
+@pytest.mark.parametrize("level", M.LEVELS)
+def test_every_registered_metric_has_its_column(level, regions, districts):
+    table = M.compute(_firms(), regions, districts=districts, sites=_sites(), level=level).table
+    missing = [m.column for m in M.METRICS.values() if m.column not in table.columns]
+    assert not missing
+
+
+# ---------------------------------------------------------------------------------------
+# Validation and registry
+# ---------------------------------------------------------------------------------------
+def test_get_metric():
+    spec = M.get_metric(" Density_per_1000km2 ")
+    assert spec.column == "density_per_1000km2"
+    assert spec.unit("zh") == "家/千平方公里"
+    assert spec.title("en").startswith("Enterprise density (")
+    assert M.get_metric("revenue_per_km2").column == "revenue_100m_cny_per_km2"
+    with pytest.raises(ValueError, match="unknown metric 'nope'"):
+        M.get_metric("nope")
+    for code in ("enterprises", "revenue_share", "listed", "tier_t100m_plus",
+                 "segments_present", "hhi", "share_near_platform",
+                 *(f"lq_{s}" for s in SEGMENTS)):
+        assert code in M.METRICS
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"level": "county"}, "unknown level 'county'"),
+     ({"radius_km": 0}, "radius_km must be a positive number"),
+     ({"radius_km": float("nan")}, "radius_km")],
+)
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        M.compute(_firms(), _regions(), **kwargs)
+
+
+def test_bad_inputs():
+    with pytest.raises(TypeError, match="enterprises must be"):
+        M.compute([1, 2], _regions())
+    with pytest.raises(ValueError, match="lacks columns \\['segment'\\]"):
+        M.compute(_firms().drop(columns="segment"), _regions())
+    with pytest.raises(ValueError, match="no CRS"):
+        M.compute(_firms().set_crs(None, allow_override=True), _regions())
+    polys = _firms()
+    polys.loc[0, "geometry"] = box(0, 0, 1, 1)
+    with pytest.raises(ValueError, match="Point geometries"):
+        M.compute(polys, _regions())
+
+
+# ---------------------------------------------------------------------------------------
+# Plan progress
+# ---------------------------------------------------------------------------------------
+def _plan_firms(revenues, years) -> pd.DataFrame:
+    return pd.DataFrame({"revenue_10k_cny": revenues,
+                         "revenue_year": pd.array(years, dtype="Int64")})
+
+
+def test_plan_progress_arithmetic():
+    firms = _plan_firms([150_000, 120_000, 20_000, 15_000, NAN], [2023, 2023, 2023, 2022, None])
+    plan = M.plan_progress(firms).set_index("code")
+    assert list(plan.index) == ["revenue", "firms_1bn", "firms_100m", "growth"]
+    assert (plan["data_year"] == 2023).all()  # most common year among firms with revenue
+    assert (plan["years_left"] == 2).all()
+    rev = plan.loc["revenue"]
+    total = (150_000 + 120_000 + 20_000 + 15_000) / 10_000  # 30.5 亿元
+    assert rev["current"] == pytest.approx(total)
+    assert rev["target"] == 2500
+    assert rev["gap"] == pytest.approx(2500 - total)
+    assert rev["growth_needed_per_year"] == pytest.approx(math.sqrt(2500 / total) - 1)
+    assert not rev["on_track_at_20pct"]  # 30.5 × 1.44 = 43.9 < 2500
+    one_bn = plan.loc["firms_1bn"]
+    assert (one_bn["current"], one_bn["target"], one_bn["gap"]) == (2, 15, 13)
+    assert one_bn["growth_needed_per_year"] == pytest.approx(math.sqrt(15 / 2) - 1)
+    assert plan.loc["firms_100m", "current"] == 4  # ≥ ¥100 m includes the ≥ ¥1 bn firms
+    growth = plan.loc["growth"]
+    assert growth["current"] == pytest.approx((total / 1000) ** (1 / 4) - 1)  # 2019 → 2023
+    assert growth["target"] == 0.2
+    assert not growth["on_track_at_20pct"]
+    assert math.isnan(growth["growth_needed_per_year"])
+    assert "2500亿元" in rev["source"]
+
+
+def test_plan_progress_on_track_and_year_argument():
+    firms = _plan_firms([21_000_000.0], [2024])  # 2,100 亿元 in 2024
+    plan = M.plan_progress(firms).set_index("code")
+    assert plan.at["revenue", "growth_needed_per_year"] == pytest.approx(2500 / 2100 - 1)
+    assert plan.at["revenue", "on_track_at_20pct"]  # 2100 × 1.2 = 2520 ≥ 2500
+    # (2100/1000)^(1/5) − 1 ≈ 16 % a year since 2019: below the plan's 20 %
+    assert plan.at["growth", "current"] == pytest.approx(2.1 ** 0.2 - 1)
+    assert not plan.at["growth", "on_track_at_20pct"]
+    late = M.plan_progress(firms, data_year=2025).set_index("code")
+    assert (late["years_left"] == 0).all()
+    assert late["growth_needed_per_year"].isna().all()
+    assert not late.at["revenue", "on_track_at_20pct"]  # 2100 < 2500, no years left
+
+
+def test_plan_progress_without_years_or_revenue():
+    plan = M.plan_progress(_plan_firms([NAN, NAN], [None, None])).set_index("code")
+    assert plan.at["revenue", "current"] == 0
+    assert plan["data_year"].isna().all()
+    assert plan["on_track_at_20pct"].isna().all()
+    assert plan["growth_needed_per_year"].isna().all()
+
+
+def test_plan_progress_validation():
+    with pytest.raises(ValueError, match="outside 1990"):
+        M.plan_progress(_plan_firms([1.0], [2023]), data_year=3000)
+    with pytest.raises(TypeError, match="data_year must be an int"):
+        M.plan_progress(_plan_firms([1.0], [2023]), data_year="2023")
+
+
+def test_growth_path():
+    path = M.growth_path(1000, 2019)
+    assert path["year"].tolist() == list(range(2019, 2026))
+    assert path["value"].iloc[-1] == pytest.approx(1000 * 1.2**6)  # 2,986 亿元 > 2,500
+    assert M.growth_path(10, 2020, 2021, rate=0.5)["value"].tolist() == [10, 15]
+    with pytest.raises(ValueError, match="before start_year"):
+        M.growth_path(1, 2025, 2020)
+
+
+# ---------------------------------------------------------------------------------------
+# CLI
+# ---------------------------------------------------------------------------------------
+@pytest.fixture
+def registry():
+    return pytest.importorskip("geo.registry")
+
+
+@pytest.fixture
+def registry_csv(registry, tmp_path):
+    path = tmp_path / "firms.csv"
+    path.write_text(
+        "id,name_zh,city,lon,lat,sector,segment,revenue_10k_cny,revenue_year,listed\n"
+        "f1,甲激光,深圳,114.05,22.55,laser,equipment,150000,2023,002008\n"
+        "f2,乙增材,深圳,113.90,22.60,additive,components,,2023,\n"
+        "f3,丙激光,广州,113.30,23.12,laser,design,2500,2023,\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_cli_csv_columns_and_zero_rows(registry_csv, capsys):
+    assert M.cli(["--enterprises", str(registry_csv), "--no-sites"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"adcode": str})
+    assert set(M.CLI_COLUMNS) <= set(table.columns)
+    assert len(table) == 21  # every city, with or without firms
+    table = table.set_index("adcode")
+    assert table.at["440300", "enterprises"] == 2
+    assert table.at["440100", "enterprises"] == 1
+    assert table.at["440300", "revenue_100m_cny"] == pytest.approx(15.0)  # f2 unknown
+    assert table.at["440300", "revenue_share"] == pytest.approx(15.0 / 15.25)
+    others = table.drop(index=["440300", "440100"])
+    assert (others["enterprises"] == 0).all() and (others["revenue_100m_cny"] == 0).all()
+    assert (others["density_per_1000km2"] == 0).all()
+
+
+def test_cli_json_zone(registry_csv, capsys):
+    assert M.cli(["--enterprises", str(registry_csv), "--level", "zone", "--format", "json",
+                  "--no-sites"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert [r["adcode"] for r in payload["table"]] == ["core", "east_wing", "west_wing", "north"]
+    assert payload["table"][0]["enterprises"] == 3
+    assert payload["coverage"]["rows_used"] == 3
+    assert [g["group"] for g in payload["groups"]] == ["core", "belt", "north"]
+
+
+def test_cli_bundled_data(registry, capsys):
+    if not registry.ENTERPRISES_PATH.is_file():
+        pytest.skip("bundled data/enterprises.csv not there yet")
+    assert M.cli([]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"adcode": str})
+    assert set(M.CLI_COLUMNS) <= set(table.columns)
+    assert len(table) == 21
+
+
+def test_cli_bad_file_exit_2(registry, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01not,a\nregistry")
+    assert M.cli(["--enterprises", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "Traceback" not in err
+    assert M.cli(["--enterprises", str(tmp_path / "missing.csv")]) == 2
+    assert "missing.csv" in capsys.readouterr().err
+
+
+def test_cli_bad_option_exit_2(capsys):
+    assert M.cli(["--level", "county"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
