@@ -1,0 +1,1348 @@
+"""Enterprise registries and sites: read, validate and place them on the map.
+
+Planners bring their own enterprise lists (business-registry exports, district bureaus'
+Excel sheets). :func:`load_registry` reads one (CSV in UTF-8 / UTF-8 with BOM / GBK /
+GB18030 / UTF-16, or XLSX), maps Chinese or canonical headers to the canonical schema,
+converts coordinates from the datum the caller names to WGS-84 and checks every row.
+A bad row never stops the import and is never lost silently: each problem is reported with
+the row number as a spreadsheet shows it (header = row 1), the column as written in the
+file and what to do. Good rows are kept; a row with a bad optional field is kept with that
+field blank; a row with no usable location is left out of the frame (and reported).
+
+The bundled data (``data/enterprises.csv``, ``data/sites.csv``) go through the same code
+(:func:`load_enterprises`, :func:`load_sites`) and must load without a single problem.
+
+Examples
+--------
+>>> csv_text = "企业名称,所在城市,区县\\n示例激光企业,深圳,宝安\\n"
+>>> result = load_registry(csv_text.encode("gbk"), name="demo.csv")
+>>> result.rows, result.valid_rows, result.problems
+(1, 1, [])
+>>> result.frame.loc[0, ["district_adcode", "coord_precision"]].tolist()
+['440306', 'district']
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import csv
+import io
+import json
+import re
+import sys
+import unicodedata
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from numpy.typing import NDArray
+
+from geo.datum import DATUMS, convert, normalize_datum
+from geo.layout import CITIES, SECTORS, SEGMENTS, SITE_KINDS, SITE_STATUSES, tier_codes
+from geo.regions import DATA_DIR, label_points, load_districts, load_regions
+
+ENTERPRISES_PATH: Final = DATA_DIR / "enterprises.csv"
+SITES_PATH: Final = DATA_DIR / "sites.csv"
+
+#: The canonical enterprise schema (column order of data/enterprises.csv).
+CANONICAL_COLUMNS: Final = (
+    "id", "name_zh", "name_en", "city", "district", "address", "lon", "lat",
+    "coord_precision", "sector", "segment", "revenue_10k_cny", "revenue_year", "listed",
+    "employees", "source", "sample",
+)
+#: Optional columns read when present (and always present, maybe blank, in the frame).
+EXTRA_COLUMNS: Final = ("credit_code", "note")
+#: Columns of :attr:`RegistryResult.frame`, in order.
+FRAME_COLUMNS: Final = (
+    "id", "name_zh", "name_en", "city", "district", "city_adcode", "district_adcode",
+    "address", "lon", "lat", "coord_precision", "sector", "segment", "revenue_10k_cny",
+    "revenue_year", "listed", "employees", "credit_code", "source", "note", "sample", "tier",
+    "geometry",
+)
+SITE_COLUMNS: Final = (
+    "id", "name_zh", "name_en", "kind", "status", "city_adcode", "district", "lon", "lat",
+    "coord_precision", "source", "note",
+)
+COORD_PRECISIONS: Final = ("exact", "district", "city")
+#: Cities without county-level units: the city is its own district.
+NO_DISTRICT_CITIES: Final = frozenset({"441900", "442000"})
+
+#: Preferred Chinese header per column (used by :func:`template_frame`).
+CHINESE_HEADERS: Final[dict[str, str]] = {
+    "id": "编号", "name_zh": "企业名称", "name_en": "英文名称", "city": "所在城市",
+    "district": "区县", "address": "地址", "lon": "经度", "lat": "纬度",
+    "coord_precision": "坐标精度", "sector": "产业领域", "segment": "产业链环节",
+    "revenue_10k_cny": "主营业务收入(万元)", "revenue_year": "收入年份", "listed": "股票代码",
+    "employees": "从业人员", "credit_code": "统一社会信用代码", "source": "数据来源",
+    "note": "备注", "sample": "示例数据",
+}
+
+# Header aliases, in normalised form (NFKC, lower case, no spaces; see _norm_header).
+_ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    "id": ("编号", "企业编号", "序号", "代码编号"),
+    "name_zh": ("企业名称", "名称", "企业名", "公司名称", "单位名称", "企业(单位)名称",
+                "name", "中文名称"),
+    "name_en": ("英文名称", "英文名", "name(en)"),
+    "city": ("所在城市", "城市", "地市", "所在地市", "所属地市", "地级市", "所在市", "市",
+             "所属城市"),
+    "district": ("区县", "所在区县", "所属区县", "县区", "区", "区/县", "区(县)", "县(区)"),
+    "address": ("地址", "注册地址", "详细地址", "经营地址", "企业地址", "办公地址"),
+    "lon": ("经度", "lng", "longitude", "long"),
+    "lat": ("纬度", "latitude"),
+    "coord_precision": ("坐标精度", "定位精度", "precision"),
+    "sector": ("产业领域", "领域", "行业", "产业", "产业类别", "所属领域"),
+    "segment": ("产业链环节", "环节", "产业链", "产业链位置"),
+    "revenue_10k_cny": ("主营业务收入", "营业收入", "主营收入", "营收", "主营业务收入(万元)",
+                        "营业收入(万元)", "revenue", "revenue_100m_cny", "revenue_cny"),
+    "revenue_year": ("收入年份", "营收年份", "数据年份", "年份", "统计年份", "year"),
+    "listed": ("股票代码", "上市代码", "证券代码", "上市情况", "上市", "ticker"),
+    "employees": ("从业人员", "员工人数", "从业人数", "职工人数", "员工数", "从业人员数"),
+    "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码", "uscc"),
+    "source": ("数据来源", "来源", "信息来源"),
+    "note": ("备注", "说明", "notes", "comment"),
+    "sample": ("示例数据", "示例", "样例", "是否示例"),
+}
+
+_SECTOR_VALUES: Final[dict[str, str]] = {
+    "激光": "laser", "激光产业": "laser", "增材制造": "additive", "增材": "additive",
+    "3d打印": "additive", "am": "additive", "additive manufacturing": "additive",
+    "激光与增材制造": "both", "激光与增材": "both", "激光+增材": "both", "激光、增材制造": "both",
+    "激光和增材制造": "both", "laser & additive": "both", "laser and additive": "both",
+}
+_SEGMENT_VALUES: Final[dict[str, str]] = {
+    "设计": "design", "基础材料": "basic_materials", "特种材料": "special_materials",
+    "专用材料": "special_materials", "关键器件": "components", "关键零部件": "components",
+    "核心器件": "components", "器件": "components", "高端装备": "equipment",
+    "装备与系统": "equipment", "高端装备与系统": "equipment", "装备": "equipment",
+    "应用服务": "services", "应用技术与服务": "services", "应用与服务": "services",
+    "服务": "services", "key components": "components", "equipment": "equipment",
+}
+_PRECISION_VALUES: Final[dict[str, str]] = {
+    "精确": "exact", "精确坐标": "exact", "点": "exact", "point": "exact",
+    "区县": "district", "区": "district", "县": "district",
+    "城市": "city", "地市": "city", "市": "city",
+}
+_TRUE: Final = frozenset({"true", "1", "yes", "y", "t", "是", "示例", "sample"})
+_FALSE: Final = frozenset({"", "false", "0", "no", "n", "f", "否"})
+_NOT_LISTED: Final = frozenset(
+    {"", "否", "无", "未上市", "非上市", "no", "none", "-", "—", "n/a", "na", "not listed"}
+)
+
+# Renamed or merged county-level units and functional areas, per city (GB/T 2260 history):
+# 萝岗区 merged into 黄埔区 (2014); 大鹏新区 is administered inside 龙岗区; 横琴 is in 香洲区.
+_DISTRICT_EXTRA: Final[dict[tuple[str, str], str]] = {
+    ("440100", "萝岗"): "440112",
+    ("440300", "大鹏"): "440307",
+    ("440400", "横琴"): "440402",
+}
+
+# GB 32100-2015 统一社会信用代码: 18 characters over a 31-letter alphabet, last = check.
+_USCC_ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS: Final = np.array(
+    [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], dtype=np.int64
+)
+_USCC_RE: Final = f"[{_USCC_ALPHABET}]{{18}}"
+
+_HEADER_SCAN: Final = 20  # title rows above the header that we tolerate
+#: Points this close (degrees, ~1 km) to Guangdong but in no polygon count as inside: the
+#: bundled polygons are simplified (~120 m), so a waterfront firm can sit just "at sea".
+COAST_TOLERANCE_DEG: Final = 0.01
+_BORDER_TOLERANCE_DEG: Final = 0.002  # ~200 m: simplification error near borders
+_MAX_PROBLEMS_IN_ERROR: Final = 5
+
+
+class RegistryError(ValueError):
+    """The file cannot be used at all; the message names the file and what to do."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one row: ``row`` as a spreadsheet shows it (header = row 1)."""
+
+    row: int
+    column: str
+    message: str
+
+    def to_dict(self) -> dict[str, int | str]:
+        """Return ``{"row": …, "column": …, "message": …}`` (the CLI's JSON shape)."""
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class RegistryResult:
+    """What :func:`load_registry` read.
+
+    Attributes
+    ----------
+    frame : geopandas.GeoDataFrame
+        The usable rows in the canonical schema (:data:`FRAME_COLUMNS`), EPSG:4326.
+    problems : list of Problem
+        Every problem found, ordered by row.
+    rows : int
+        Data rows in the file (blank lines not counted).
+    name : str
+        The file's display name.
+    columns : dict
+        Header as written in the file -> canonical column, for the columns that were used.
+    ignored_columns : list of str
+        Headers that were not recognised (their values are not imported).
+    """
+
+    frame: gpd.GeoDataFrame
+    problems: list[Problem]
+    rows: int
+    name: str
+    columns: dict[str, str] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def valid_rows(self) -> int:
+        """Rows kept in :attr:`frame` (a kept row may still have a blanked field)."""
+        return len(self.frame)
+
+    @property
+    def has_sample(self) -> bool:
+        """True when any kept row is sample data (the UI shows a badge)."""
+        return bool(self.frame["sample"].any()) if len(self.frame) else False
+
+    def to_dict(self) -> dict[str, object]:
+        """Return ``{"rows": N, "valid_rows": N, "problems": [...]}`` for JSON output."""
+        return {
+            "rows": self.rows,
+            "valid_rows": self.valid_rows,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+# --------------------------------------------------------------------------- vocabulary
+def _norm(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).strip().lower()
+
+
+def _key(value: str) -> str:
+    """Place-name lookup key: NFKC, lower case, no whitespace."""
+    return re.sub(r"\s+", "", _norm(value))
+
+
+def _norm_header(header: str) -> str:
+    text = re.sub(r"\s+", "", _norm(header)).strip("*:：")
+    return text.replace("（", "(").replace("）", ")")
+
+
+def _header_lookup() -> dict[str, str]:
+    lookup = {c: c for c in (*CANONICAL_COLUMNS, *EXTRA_COLUMNS)}
+    for canonical, aliases in _ALIASES.items():
+        lookup.update({_norm_header(a): canonical for a in aliases})
+    return lookup
+
+
+_HEADERS: Final = _header_lookup()
+
+
+def _revenue_scale(header: str) -> float:
+    """Factor from the header's unit to 万元 (default: already 万元)."""
+    text = _norm_header(header)
+    if "亿" in text or "100m" in text:
+        return 10_000.0
+    if "万" in text or "10k" in text:
+        return 1.0
+    if "千元" in text:
+        return 0.1
+    if "元" in text or text.endswith("cny"):
+        return 0.0001
+    return 1.0
+
+
+def canonical_header(header: str) -> str | None:
+    """Return the canonical column a header means, or ``None`` if unrecognised.
+
+    >>> canonical_header("经度（GCJ-02）"), canonical_header("主营业务收入(亿元)")
+    ('lon', 'revenue_10k_cny')
+    """
+    text = _norm_header(str(header))
+    if text in _HEADERS:
+        return _HEADERS[text]
+    base = re.sub(r"\(.*?\)|\[.*?\]", "", text)
+    if base in _HEADERS:
+        return _HEADERS[base]
+    for token in re.findall(r"\(([a-z0-9_]+)\)", text):  # bilingual "企业名称 (name_zh)"
+        if token in _HEADERS:
+            return _HEADERS[token]
+    return None
+
+
+def _value_map(extra: dict[str, str], terms: dict) -> dict[str, str]:
+    out = {_norm(k): v for k, v in extra.items()}
+    for code, term in terms.items():
+        out.update({code: code, _norm(term.zh): code, _norm(term.en): code})
+    return out
+
+
+_SECTORS: Final = _value_map(_SECTOR_VALUES, SECTORS)
+_SEGMENTS: Final = _value_map(_SEGMENT_VALUES, SEGMENTS)
+_PRECISIONS: Final = {**{p: p for p in COORD_PRECISIONS}, **_PRECISION_VALUES}
+
+
+def credit_code_valid(codes: pd.Series | Sequence[str]) -> NDArray[np.bool_]:
+    """Check 统一社会信用代码 (GB 32100-2015): format and check character, vectorised.
+
+    >>> credit_code_valid(["91350100M000100Y43", "91350100M000100Y44"]).tolist()
+    [True, False]
+    """
+    text = [str(c).upper() if isinstance(c, str) else "" for c in codes]
+    pattern = re.compile(_USCC_RE)
+    ok = np.fromiter((pattern.fullmatch(c) is not None for c in text), dtype=bool,
+                     count=len(text))
+    if not ok.any():
+        return ok
+    table = np.full(256, -1, dtype=np.int64)
+    for i, ch in enumerate(_USCC_ALPHABET):
+        table[ord(ch)] = i
+    joined = "".join(c for c, good in zip(text, ok, strict=True) if good)
+    raw = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+    values = table[raw]
+    check = (31 - (values[:, :17] @ _USCC_WEIGHTS) % 31) % 31
+    out = ok.copy()
+    out[ok] = check == values[:, 17]
+    return out
+
+
+# --------------------------------------------------------------------------- geography
+@dataclass(frozen=True)
+class _Layer:
+    """Prepared polygons with their bounds and codes, for fast point-in-polygon."""
+
+    codes: NDArray[np.object_]
+    geoms: NDArray[np.object_]
+    bounds: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, gdf: gpd.GeoDataFrame) -> _Layer:
+        geoms = gdf.geometry.to_numpy().copy()
+        shapely.prepare(geoms)
+        return cls(gdf.adcode.to_numpy(dtype=object), geoms, shapely.bounds(geoms))
+
+
+@dataclass(frozen=True)
+class _Geography:
+    districts: _Layer
+    cities: _Layer
+    district_city: dict[str, str]
+    geom: dict[str, shapely.Geometry]
+    point: dict[str, tuple[float, float]]
+    names: dict[str, str]
+    city_names: dict[str, str]
+    district_names: dict[tuple[str, str], str]
+    district_anywhere: dict[str, str]
+
+
+def _city_keys(adcode: str, name_zh: str, name_en: str) -> list[str]:
+    base = name_zh.removesuffix("市")
+    en = name_en.lower()
+    return [adcode, name_zh, base, en, f"{en} city", f"{en}shi", f"广东省{name_zh}",
+            f"广东省{base}", f"广东{base}"]
+
+
+def _district_keys(name: str) -> list[str]:
+    keys = [name]
+    base = re.sub(r"((壮族|瑶族|畲族)+自治县|新区|区|县|市)$", "", name)
+    if len(base) >= 2:
+        keys.append(base)
+    return keys
+
+
+@lru_cache(maxsize=1)
+def _geography() -> _Geography:
+    regions, districts = load_regions(), load_districts()
+    rp, dp = label_points(regions), label_points(districts)
+    point = {a: (x, y) for a, x, y in zip(regions.adcode, rp.lon, rp.lat, strict=True)}
+    point.update({a: (x, y) for a, x, y in zip(districts.adcode, dp.lon, dp.lat, strict=True)})
+    geom = dict(zip(regions.adcode, regions.geometry, strict=True))
+    geom.update(zip(districts.adcode, districts.geometry, strict=True))
+    names = {c.adcode: c.name_zh for c in CITIES}
+    names.update(zip(districts.adcode, districts.name_zh, strict=True))
+    city_names = {
+        _key(k): c.adcode for c in CITIES for k in _city_keys(c.adcode, c.name_zh, c.name_en)
+    }
+    within: dict[tuple[str, str], set[str]] = {}
+    anywhere: dict[str, set[str]] = {}
+    for adcode, name, city in zip(districts.adcode, districts.name_zh, districts.city_adcode,
+                                  strict=True):
+        for key in [adcode, *_district_keys(_key(name))]:
+            within.setdefault((city, key), set()).add(adcode)
+            anywhere.setdefault(key, set()).add(adcode)
+    # a short name only counts where it is unambiguous (in its city, or in the province)
+    district_names = {k: next(iter(v)) for k, v in within.items() if len(v) == 1}
+    district_names.update(_DISTRICT_EXTRA)
+    return _Geography(
+        districts=_Layer.of(districts), cities=_Layer.of(regions),
+        district_city=dict(zip(districts.adcode, districts.city_adcode, strict=True)),
+        geom=geom, point=point, names=names, city_names=city_names,
+        district_names=district_names,
+        district_anywhere={k: next(iter(v)) for k, v in anywhere.items() if len(v) == 1},
+    )
+
+
+def _assign(x: NDArray[np.float64], y: NDArray[np.float64], layer: _Layer,
+            tolerance: float = 0.0) -> NDArray[np.object_]:
+    """Code of the polygon holding each point; with ``tolerance``, of the nearest polygon
+    within that distance (degrees) for points in none ("" if none)."""
+    out = np.full(len(x), "", dtype=object)
+    free = np.ones(len(x), dtype=bool)
+    for code, geom, (x0, y0, x1, y1) in zip(layer.codes, layer.geoms, layer.bounds,
+                                            strict=True):
+        cand = np.flatnonzero(free & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+        if cand.size:
+            hit = cand[shapely.contains_xy(geom, x[cand], y[cand])]
+            out[hit] = code
+            free[hit] = False
+    missing = np.flatnonzero(free)
+    if not missing.size or tolerance <= 0:
+        return out
+    best = np.full(missing.size, np.inf)
+    mx, my = x[missing], y[missing]
+    points = shapely.points(mx, my)
+    for code, geom, (x0, y0, x1, y1) in zip(layer.codes, layer.geoms, layer.bounds,
+                                            strict=True):
+        cand = np.flatnonzero((mx >= x0 - tolerance) & (mx <= x1 + tolerance)
+                              & (my >= y0 - tolerance) & (my <= y1 + tolerance))
+        if not cand.size:
+            continue
+        cand = cand[shapely.dwithin(geom, points[cand], tolerance)]
+        if cand.size:
+            dist = shapely.distance(geom, points[cand])
+            closer = dist < best[cand]
+            best[cand[closer]] = dist[closer]
+            out[missing[cand[closer]]] = code
+    return out
+
+
+def locate(lon: NDArray[np.float64], lat: NDArray[np.float64]
+           ) -> tuple[NDArray[np.object_], NDArray[np.object_]]:
+    """Return (city_adcode, district_adcode) of WGS-84 points; "" where outside Guangdong.
+
+    Points within ~1 km (:data:`COAST_TOLERANCE_DEG`) of the simplified boundary count as
+    inside. 东莞 and 中山 have no districts: their points get the city's adcode as district.
+    """
+    geo = _geography()
+    x, y = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    dist = _assign(x, y, geo.districts)
+    city = pd.Series(dist).map(geo.district_city).fillna("").to_numpy(dtype=object)
+    rest = np.flatnonzero(dist == "")
+    if rest.size:
+        city[rest] = _assign(x[rest], y[rest], geo.cities, COAST_TOLERANCE_DEG)
+        own = rest[np.isin(city[rest], list(NO_DISTRICT_CITIES))]
+        dist[own] = city[own]
+        near = rest[(city[rest] != "") & (dist[rest] == "")]
+        if near.size:  # gaps between simplified district polygons, or just offshore
+            dist[near] = _assign(x[near], y[near], geo.districts, 0.05)
+            wrong = near[pd.Series(dist[near]).map(geo.district_city).to_numpy() != city[near]]
+            dist[wrong] = ""
+    return city, dist
+
+
+def interior_point(adcode: str) -> tuple[float, float]:
+    """A point inside a city's or district's largest part (where area-only rows go)."""
+    try:
+        return _geography().point[adcode]
+    except KeyError:
+        raise ValueError(f"unknown city or district adcode {adcode!r}") from None
+
+
+def resolve_city(name: str) -> str | None:
+    """Return the city adcode for 深圳 / 深圳市 / Shenzhen / 440300 (``None`` if unknown)."""
+    geo = _geography()
+    key = _key(name) if name else ""
+    if key in geo.city_names:
+        return geo.city_names[key]
+    for city_key, adcode in geo.city_names.items():  # "深圳市宝安区" → 深圳
+        if len(city_key) >= 2 and not city_key.isascii() and key.startswith(city_key):
+            return adcode
+    return None
+
+
+def resolve_district(name: str, city_adcode: str | None) -> str | None:
+    """Return a district adcode; with no city, only names unique in Guangdong resolve."""
+    geo = _geography()
+    key = _key(name) if name else ""
+    if not key:
+        return None
+    candidates = _district_keys(key)
+    for cand in candidates:
+        if city_adcode is None:
+            if cand in geo.district_anywhere:
+                return geo.district_anywhere[cand]
+        elif (city_adcode, cand) in geo.district_names:
+            return geo.district_names[(city_adcode, cand)]
+    # "宝安区新桥街道": a known district name followed by a town or street
+    names = geo.district_anywhere if city_adcode is None else {
+        k: v for (c, k), v in geo.district_names.items() if c == city_adcode}
+    for dkey, adcode in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        if len(dkey) >= 2 and not dkey.isdigit() and key.startswith(dkey):
+            return adcode
+    return None
+
+
+# --------------------------------------------------------------------------- reading
+def _read_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, str]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source), name or "upload"
+    if hasattr(source, "read"):  # an open binary file or a Streamlit UploadedFile
+        data = source.read()
+        if not isinstance(data, bytes):
+            raise TypeError("source file must be opened in binary mode ('rb')")
+        return data, name or Path(str(getattr(source, "name", "upload"))).name
+    if not isinstance(source, str | Path):
+        raise TypeError(f"source must be a path or bytes, got {type(source).__name__}")
+    path = Path(source)
+    label = name or path.name
+    if not path.is_file():
+        raise RegistryError(f"{path}: file not found; check the path")
+    try:
+        return path.read_bytes(), label
+    except OSError as exc:
+        raise RegistryError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def _decode(data: bytes, name: str) -> str:
+    """Decode CSV bytes: BOMs, then UTF-8, then GB18030 (a GBK superset), then a guess."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                       (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec)
+            except UnicodeDecodeError:
+                break
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise RegistryError(
+            f"{name}: not a text table (encoding not recognised); save it as CSV UTF-8 or XLSX"
+        )
+    return str(best)
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_records(data: bytes, name: str) -> list[list[str]]:
+    text = _decode(data, name)
+    if "\x00" in text:
+        raise RegistryError(f"{name}: binary data, not a CSV table; save it as CSV or XLSX")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise RegistryError(f"{name}: not a readable CSV table ({exc}); "
+                            "save it again as CSV UTF-8 or XLSX") from None
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _xlsx_records(data: bytes, name: str) -> list[list[str]]:
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                sheets = [[[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+                          for ws in book.worksheets]
+            finally:
+                book.close()
+    except Exception as exc:  # openpyxl/zipfile raise many types for a damaged file
+        raise RegistryError(
+            f"{name}: not a readable XLSX workbook ({type(exc).__name__}); open it in Excel "
+            "and save it again as .xlsx or as CSV UTF-8"
+        ) from None
+    for records in sheets:  # the first sheet with a recognisable header
+        if _header_candidate(records) is not None:
+            return records
+    return sheets[0] if sheets else []
+
+
+def _records(data: bytes, name: str) -> list[list[str]]:
+    if not data.strip():
+        raise RegistryError(f"{name}: the file is empty; export the registry again")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise RegistryError(f"{name}: old Excel .xls format; save it as .xlsx or CSV UTF-8")
+    if data.startswith(b"PK\x03\x04"):
+        return _xlsx_records(data, name)
+    return _csv_records(data, name)
+
+
+# --------------------------------------------------------------------------- header
+_LOCATION_COLUMNS: Final = frozenset({"lon", "lat", "city", "district"})
+
+
+def _header_candidate(records: list[list[str]]) -> int | None:
+    for i, rec in enumerate(records[:_HEADER_SCAN]):
+        found = {canonical_header(c) for c in rec}
+        if "name_zh" in found and found & _LOCATION_COLUMNS:
+            return i
+    return None
+
+
+def _missing_columns_message(records: list[list[str]], name: str) -> str:
+    first = next((r for r in records if "".join(r).strip()), [])
+    found = {canonical_header(c) for c in first}
+    shown = ", ".join(c.strip() for c in first[:12] if c.strip())
+    need = []
+    if "name_zh" not in found:
+        need.append("企业名称 (name_zh)")
+    if not found & _LOCATION_COLUMNS:
+        need.append("经度+纬度 (lon+lat) or 所在城市 (city)")
+    if not found - {None}:
+        return (f"{name}: no recognisable header (first row: {shown[:200]!r}); the table needs "
+                "at least 企业名称 (name_zh) and 经度+纬度 (lon+lat) or 所在城市 (city)")
+    return (f"{name}: required column(s) missing: {'; '.join(need)}; found {shown[:200]!r}. "
+            "Add the column(s) or rename the header(s)")
+
+
+@dataclass(frozen=True)
+class _Header:
+    row: int  # spreadsheet row of the header
+    index: dict[str, int]  # canonical -> position
+    label: dict[str, str]  # canonical -> header as written
+    revenue_scale: float
+    ignored: list[str]
+    problems: list[Problem]  # header-level problems (duplicate or unpaired columns)
+
+
+def _parse_header(records: list[list[str]], name: str) -> _Header:
+    pos = _header_candidate(records)
+    if pos is None:
+        raise RegistryError(_missing_columns_message(records, name))
+    index: dict[str, int] = {}
+    label: dict[str, str] = {}
+    ignored: list[str] = []
+    problems: list[Problem] = []
+    for j, text in enumerate(records[pos]):
+        canonical = canonical_header(text)
+        if canonical is None:
+            if text.strip():
+                ignored.append(text.strip())
+        elif canonical in index:
+            problems.append(Problem(pos + 1, text.strip(), (
+                f"another column ({label[canonical]!r}) already means {canonical}; this one is "
+                "ignored — remove or rename it")))
+        else:
+            index[canonical], label[canonical] = j, text.strip()
+    if ("lon" in index) != ("lat" in index):
+        have, lack = ("lon", "lat") if "lon" in index else ("lat", "lon")
+        message = (f"column {label[have]!r} ({have}) has no partner {CHINESE_HEADERS[lack]} "
+                   f"({lack})")
+        if not {"city", "district"} & set(index):
+            raise RegistryError(f"{name}: {message}; add it, or a 所在城市 (city) column")
+        problems.append(Problem(pos + 1, label.pop(have), f"{message}: coordinates ignored, "
+                                "rows placed by city/district; add the missing column"))
+        del index[have]
+    scale = _revenue_scale(label["revenue_10k_cny"]) if "revenue_10k_cny" in index else 1.0
+    return _Header(pos + 1, index, label, scale, ignored, problems)
+
+
+# --------------------------------------------------------------------------- validation
+class _Rows:
+    """The data rows as string columns plus their spreadsheet row numbers and problems."""
+
+    def __init__(self, header: _Header, cols: dict[str, pd.Series], rownum: NDArray[np.int64],
+                 problems: list[Problem], total: int):
+        self.header = header
+        self.total = total  # data rows in the file, including those left out while splitting
+        self.cols = cols
+        self.rownum = rownum
+        self.problems = problems
+        self.keep = np.ones(len(rownum), dtype=bool)
+        self.text: dict[str, pd.Series] = {}
+
+    def label(self, column: str) -> str:
+        return self.header.label.get(column, column)
+
+    def report(self, mask: NDArray[np.bool_], column: str,
+               message: Callable[[int], str] | str) -> None:
+        """Record a problem for each row in ``mask``; ``message`` may depend on the index."""
+        for i in np.flatnonzero(mask):
+            text = message(int(i)) if callable(message) else message
+            self.problems.append(Problem(int(self.rownum[i]), self.label(column), text))
+
+
+def _is_blank(rec: list[str]) -> bool:
+    return not any(rec) or (not rec[0].strip() and not "".join(rec).strip())
+
+
+def _split_rows(records: list[list[str]], header: _Header) -> _Rows:
+    """Data rows below the header, padded to its width; rows with extra values reported."""
+    width = len(records[header.row - 1])
+    start = header.row  # index of the first record below the header
+    body = [i for i in range(start, len(records)) if any(records[i])]
+    if any(not records[i][0].strip() for i in body):  # rows of blanks only: skip them too
+        body = [i for i in body if not _is_blank(records[i])]
+    problems = list(header.problems)
+    long_rows = set()
+    for i in (i for i in body if len(records[i]) != width):  # the slow path: few rows
+        rec = records[i]
+        if len(rec) < width:
+            records[i] = rec + [""] * (width - len(rec))
+        elif "".join(rec[width:]).strip():
+            long_rows.add(i)
+            problems.append(Problem(i + 1, "", (
+                f"{len(rec)} fields but the header has {width}: a value (a name or an "
+                "address?) probably holds the separator without quotes; put that value in "
+                "quotes; row left out")))
+        else:
+            records[i] = rec[:width]  # trailing empty fields only
+    kept = [i for i in body if i not in long_rows] if long_rows else body
+    columns = list(zip(*(records[i] for i in kept), strict=True)) if kept else [()] * width
+    cols = {c: pd.Series(columns[j], dtype=object) for c, j in header.index.items()}
+    rownum = np.array(kept, dtype=np.int64) + 1
+    return _Rows(header, cols, rownum, problems, len(body))
+
+
+def _text(rows: _Rows, column: str) -> pd.Series:
+    """The column's values stripped ("" where the column is absent); computed once."""
+    if column not in rows.text:
+        if column in rows.cols:
+            rows.text[column] = pd.Series([v.strip() for v in rows.cols[column]], dtype=object)
+        else:
+            rows.text[column] = pd.Series([""] * len(rows.rownum), dtype=object)
+    return rows.text[column]
+
+
+def _per_value(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
+    """Apply ``func`` once per distinct value (registries repeat a handful of values)."""
+    codes, uniques = pd.factorize(values)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [func(v) for v in uniques]
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
+
+
+def _clean_number(text: str) -> str:
+    """Full-width digits, thousands separators and inner spaces removed: "１,２００" → "1200"."""
+    return re.sub(r"[,，\s]", "", unicodedata.normalize("NFKC", text))
+
+
+def _numbers(rows: _Rows, column: str) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Parse a numeric column; return (values with NaN, mask of non-blank unparsable)."""
+    raw = _text(rows, column)
+    blank = (raw == "").to_numpy()
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, copy=True)
+    retry = np.flatnonzero(~blank & ~np.isfinite(values))
+    if retry.size:  # the slow path only for the few cells that need cleaning
+        cleaned = raw.iloc[retry].map(_clean_number)
+        values[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
+    bad = ~blank & ~np.isfinite(values)
+    values[~np.isfinite(values)] = np.nan
+    return values, bad
+
+
+def _check_names(rows: _Rows) -> pd.Series:
+    names = rows.cols["name_zh"]
+    blank = (_text(rows, "name_zh") == "").to_numpy()
+    rows.report(blank, "name_zh", "企业名称 (name_zh) is empty; fill it in; row left out")
+    rows.keep &= ~blank
+    return names
+
+
+def _check_numbers(rows: _Rows) -> dict[str, NDArray[np.float64]]:
+    out = {}
+    this_year = date.today().year
+    rules = {
+        "revenue_10k_cny": (0, np.inf, False, "a revenue in 万元 (0 or more)"),
+        "employees": (0, np.inf, True, "a whole number of employees (0 or more)"),
+        "revenue_year": (1949, this_year + 1, True, f"a year between 1949 and {this_year + 1}"),
+    }
+    for column, (low, high, whole, expected) in rules.items():
+        values, bad = _numbers(rows, column)
+        raw = _text(rows, column)
+        rows.report(bad, column, lambda i, r=raw, e=expected: (
+            f"{r.iat[i]!r} is not a number; write {e}; field left blank"))
+        if column == "revenue_10k_cny":
+            values = values * rows.header.revenue_scale
+        out_of_range = np.isfinite(values) & (
+            (values < low) | (values > high) | (whole & (values % 1 != 0)))
+        rows.report(out_of_range, column, lambda i, r=raw, e=expected: (
+            f"{r.iat[i]!r} is {'negative' if r.iat[i].startswith('-') else 'out of range'}; "
+            f"write {e}; field left blank"))
+        values[out_of_range] = np.nan
+        out[column] = values
+    return out
+
+
+def _check_vocab(rows: _Rows, column: str, vocab: dict[str, str], allowed: str) -> pd.Series:
+    raw = _text(rows, column)
+    coded = _per_value(raw, lambda v: vocab.get(_norm(v), "")).fillna("")
+    bad = ((raw != "") & (coded == "")).to_numpy()
+    rows.report(bad, column, lambda i: f"unknown value {raw.iat[i]!r}; use one of {allowed}; "
+                "field left blank")
+    return coded.astype(object)
+
+
+def _check_sample(rows: _Rows) -> NDArray[np.bool_]:
+    key = _per_value(_text(rows, "sample"), _norm)
+    truthy = key.isin(_TRUE).to_numpy()
+    bad = ~truthy & ~key.isin(_FALSE).to_numpy()
+    rows.report(bad, "sample", lambda i: f"{key.iat[i]!r} is not true/false (是/否); "
+                "read as false")
+    return truthy
+
+
+def _first_rows(values: pd.Series, rownum: NDArray[np.int64],
+                dup: NDArray[np.bool_]) -> dict[str, int]:
+    """Value -> first spreadsheet row holding it, for the duplicated values only."""
+    wanted = set(values[dup])
+    hit = values.isin(wanted).to_numpy()
+    return {v: int(r) for v, r in zip(values[hit][::-1], rownum[hit][::-1], strict=True)}
+
+
+def _check_credit_codes(rows: _Rows) -> pd.Series:
+    codes = pd.Series([v.upper().replace(" ", "").replace("-", "")
+                       for v in _text(rows, "credit_code")], dtype=object)
+    given = (codes != "").to_numpy()
+    bad = given & ~credit_code_valid(codes)
+    rows.report(bad, "credit_code", lambda i: (
+        f"{codes.iat[i]!r} is not a valid 统一社会信用代码 (18 characters, check character "
+        "per GB 32100-2015); correct it"
+        + ("; Excel stored it as a number and lost digits: format the column as text"
+           if re.fullmatch(r"[\d.]+E\+\d+", codes.iat[i]) else "") + "; field left blank"))
+    codes = codes.where(~bad, "")
+    dup = given & ~bad & codes.duplicated(keep="first").to_numpy() & rows.keep
+    first = _first_rows(codes, rows.rownum, dup)
+    rows.report(dup, "credit_code", lambda i: (
+        f"the same 统一社会信用代码 as row {first[codes.iat[i]]}: the firm is listed twice; "
+        "row left out so it is not counted twice"))
+    rows.keep &= ~dup
+    return codes
+
+
+def _check_ids(rows: _Rows) -> pd.Series:
+    ids = _text(rows, "id")
+    generated = pd.Series([f"row-{r}" for r in rows.rownum], dtype=object)
+    ids = ids.where(ids != "", generated)
+    dup = ids.duplicated(keep="first").to_numpy() & rows.keep
+    first = _first_rows(ids, rows.rownum, dup)
+    rows.report(dup, "id", lambda i: (
+        f"id {ids.iat[i]!r} is already used on row {first[ids.iat[i]]}; give each firm its "
+        "own id; row left out so the firm is not counted twice"))
+    rows.keep &= ~dup
+    return ids
+
+
+def _check_listed(rows: _Rows) -> pd.Series:
+    raw = _text(rows, "listed")
+    return raw.where(~_per_value(raw, _norm).isin(_NOT_LISTED), "").astype(object)
+
+
+# --------------------------------------------------------------------------- location
+@dataclass
+class _Place:
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    city: NDArray[np.object_]
+    district: NDArray[np.object_]
+    precision: NDArray[np.object_]
+
+
+@dataclass
+class _Areas:
+    """Stated city/district as adcodes ("" blank or unknown) and the unknown-name masks."""
+
+    city: NDArray[np.object_]
+    district: NDArray[np.object_]
+    bad_city: NDArray[np.bool_]
+    bad_district: NDArray[np.bool_]
+
+
+def _district_of(pair: str) -> str:
+    """District adcode for "city_adcode|district name" ("" if none or unknown)."""
+    city, name = pair.split("|", 1)
+    if not name:
+        return ""
+    if city in NO_DISTRICT_CITIES:
+        return city  # 东莞/中山: towns are not mapped, the city is its own district
+    return resolve_district(name, city or None) or ""
+
+
+def _resolve_areas(rows: _Rows) -> _Areas:
+    city_raw, dist_raw = _text(rows, "city"), _text(rows, "district")
+    city = _per_value(city_raw, lambda v: resolve_city(v) or "").to_numpy()
+    bad_city = (city_raw != "").to_numpy() & (city == "")
+    pairs = pd.Series(city + "|" + dist_raw.to_numpy(dtype=object), dtype=object)
+    dist = _per_value(pairs, _district_of).to_numpy()
+    bad_dist = (dist_raw != "").to_numpy() & (dist == "") & ~bad_city
+    # A district alone names its city when the name is unique in Guangdong.
+    derived = _per_value(pd.Series(dist, dtype=object),
+                         lambda d: d[:4] + "00" if d else "").to_numpy()
+    city = np.where(city == "", derived, city)
+    return _Areas(city, dist, bad_city, bad_dist)
+
+
+@dataclass
+class _Coords:
+    """Coordinates as read (NaN unusable) and why they are unusable."""
+
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    bad_lon: NDArray[np.bool_]
+    bad_lat: NDArray[np.bool_]
+    half: NDArray[np.bool_]
+
+
+def _parse_coordinates(rows: _Rows) -> _Coords:
+    n = len(rows.rownum)
+    if "lon" not in rows.cols or "lat" not in rows.cols:
+        no = np.zeros(n, dtype=bool)
+        return _Coords(np.full(n, np.nan), np.full(n, np.nan), no, no.copy(), no.copy())
+    lon, bad_lon = _numbers(rows, "lon")
+    lat, bad_lat = _numbers(rows, "lat")
+    half = (np.isfinite(lon) != np.isfinite(lat)) & ~bad_lon & ~bad_lat
+    both = np.isfinite(lon) & np.isfinite(lat)
+    return _Coords(np.where(both, lon, np.nan), np.where(both, lat, np.nan),
+                   bad_lon, bad_lat, half)
+
+
+@dataclass
+class _Points:
+    """WGS-84 points located in Guangdong (NaN where not), and what happened on the way."""
+
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    city: NDArray[np.object_]
+    district: NDArray[np.object_]
+    swapped: NDArray[np.bool_]
+    outside: NDArray[np.bool_]
+
+
+def _place_points(coords: _Coords, datum: str) -> _Points:
+    """Convert to WGS-84 and locate; try swapped lon/lat for points outside Guangdong."""
+    lon, lat = coords.lon, coords.lat
+    n = len(lon)
+    city, dist = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+    wlon, wlat = np.full(n, np.nan), np.full(n, np.nan)
+    swapped = np.zeros(n, dtype=bool)
+    has = np.flatnonzero(np.isfinite(lon))
+    first = has[(np.abs(lon[has]) <= 180) & (np.abs(lat[has]) <= 90)]
+    if first.size:
+        wlon[first], wlat[first] = convert(lon[first], lat[first], datum, "wgs84")
+        city[first], dist[first] = locate(wlon[first], wlat[first])
+    retry = has[city[has] == ""]
+    retry = retry[(np.abs(lat[retry]) <= 180) & (np.abs(lon[retry]) <= 90)]
+    if retry.size:
+        slon, slat = convert(lat[retry], lon[retry], datum, "wgs84")
+        scity, sdist = locate(slon, slat)
+        hit = scity != ""
+        idx = retry[hit]
+        wlon[idx], wlat[idx], city[idx], dist[idx] = slon[hit], slat[hit], scity[hit], sdist[hit]
+        swapped[idx] = True
+    outside = np.zeros(n, dtype=bool)
+    outside[has] = city[has] == ""
+    wlon[outside], wlat[outside] = np.nan, np.nan
+    return _Points(wlon, wlat, city, dist, swapped, outside)
+
+
+def _near(lon: NDArray[np.float64], lat: NDArray[np.float64],
+          adcodes: NDArray[np.object_]) -> NDArray[np.bool_]:
+    """Whether each point lies within ~200 m of the area ``adcodes`` names."""
+    geo = _geography()
+    geoms = np.array([geo.geom[a] for a in adcodes], dtype=object)
+    return shapely.distance(shapely.points(lon, lat), geoms) <= _BORDER_TOLERANCE_DEG
+
+
+def _reconcile(rows: _Rows, place: _Place, areas: _Areas, located: NDArray[np.bool_]) -> None:
+    """Rows with coordinates: the location wins over the stated city/district, but a
+    disagreement is reported unless the point is within ~200 m of the stated area (there
+    the simplified border is the likely culprit and the stated area is kept)."""
+    geo = _geography()
+    no_dist = np.isin(areas.city, list(NO_DISTRICT_CITIES))
+    differ = located & (areas.city != "") & (place.city != areas.city)
+    idx = np.flatnonzero(differ)
+    if idx.size:
+        near = idx[_near(place.lon[idx], place.lat[idx], areas.city[idx])]
+        place.city[near] = areas.city[near]
+        place.district[near] = np.where(no_dist[near], areas.city[near], areas.district[near])
+        differ[near] = False
+    found = place.city.copy()
+    rows.report(differ, "city", lambda i: (
+        f"city says {geo.names[areas.city[i]]} but the coordinates ({place.lon[i]:.5f}, "
+        f"{place.lat[i]:.5f}) are in {geo.names[found[i]]}; kept at the coordinates (city "
+        f"{geo.names[found[i]]}) — check the coordinates or the city"))
+    differ = (located & (areas.district != "") & (place.city == areas.city) & ~no_dist
+              & (place.district != areas.district))
+    idx = np.flatnonzero(differ)
+    if idx.size:
+        near = idx[_near(place.lon[idx], place.lat[idx], areas.district[idx])]
+        place.district[near] = areas.district[near]
+        differ[near] = False
+    rows.report(differ, "district", lambda i: (
+        f"district says {geo.names[areas.district[i]]} but the coordinates are in "
+        f"{geo.names.get(place.district[i], 'no district')}; kept at the coordinates — "
+        "check the coordinates or the district"))
+
+
+def _fallback(place: _Place, areas: _Areas, todo: NDArray[np.bool_]) -> NDArray[np.object_]:
+    """Place rows without coordinates at their district's or city's interior point."""
+    geo = _geography()
+    level = np.full(len(todo), "", dtype=object)
+    own = np.isin(areas.city, list(NO_DISTRICT_CITIES))
+    by_dist = todo & (areas.district != "") & ~own
+    by_city = todo & ~by_dist & (areas.city != "")
+    for mask, codes, name in ((by_dist, areas.district, "district"),
+                              (by_city, areas.city, "city")):
+        idx = np.flatnonzero(mask)
+        if idx.size:
+            xy = np.array([geo.point[c] for c in codes[idx]], dtype=float)
+            place.lon[idx], place.lat[idx] = xy[:, 0], xy[:, 1]
+            place.precision[idx] = name
+            level[idx] = name
+    placed = by_dist | by_city
+    place.city[placed] = areas.city[placed]
+    place.district[by_dist] = areas.district[by_dist]
+    place.district[by_city] = np.where(own[by_city], areas.city[by_city], "")
+    return level
+
+
+def _locate_rows(rows: _Rows, datum: str) -> _Place:
+    areas = _resolve_areas(rows)
+    coords = _parse_coordinates(rows)
+    pts = _place_points(coords, datum)
+    located = np.isfinite(pts.lon)
+    precision = _check_vocab(rows, "coord_precision", _PRECISIONS,
+                             "exact, district or city").to_numpy(dtype=object)
+    precision = np.where(located & (precision == ""), "exact", precision)
+    place = _Place(pts.lon, pts.lat, pts.city, pts.district, precision)
+    _reconcile(rows, place, areas, located)
+    place.district[located & (precision == "city")] = ""  # a city-level point: district unknown
+    fallback = _fallback(place, areas, ~located)
+    rows.keep &= located | (fallback != "")
+    _report_location(rows, coords, pts, areas, fallback, datum)
+    return place
+
+
+def _report_location(rows: _Rows, coords: _Coords, pts: _Points, areas: _Areas,
+                     fallback: NDArray[np.object_], datum: str) -> None:
+    geo = _geography()
+    located = np.isfinite(pts.lon) & (fallback == "")
+    lon_raw, lat_raw = _text(rows, "lon"), _text(rows, "lat")
+
+    def then(i: int) -> str:
+        if located[i]:
+            return "the coordinates were used"
+        if fallback[i]:
+            return f"placed at the {fallback[i]}'s interior point instead"
+        return "row left out (no usable coordinates and no known city or district)"
+
+    for col, bad, raw in (("lon", coords.bad_lon, lon_raw), ("lat", coords.bad_lat, lat_raw)):
+        rows.report(bad, col, lambda i, r=raw: (
+            f"{r.iat[i]!r} is not a number; write decimal degrees (e.g. 113.85); {then(i)}"))
+    blank_lat = coords.half & (lat_raw == "").to_numpy()
+    rows.report(blank_lat, "lat", lambda i: f"lat is empty but lon is given; fill in both or "
+                f"neither; {then(i)}")
+    rows.report(coords.half & ~blank_lat, "lon", lambda i: f"lon is empty but lat is given; "
+                f"fill in both or neither; {then(i)}")
+    rows.report(pts.swapped, "lon", lambda i: (
+        f"lon/lat look swapped: ({lon_raw.iat[i]}, {lat_raw.iat[i]}) is outside Guangdong, "
+        f"swapped it is in {geo.names[pts.city[i]]}; kept with the two swapped — swap them in "
+        "the file"))
+    rows.report(pts.outside, "lon", lambda i: (
+        f"({lon_raw.iat[i]}, {lat_raw.iat[i]}) is outside Guangdong"
+        f"{' (negative)' if coords.lon[i] < 0 or coords.lat[i] < 0 else ''}, also with lon/lat "
+        f"swapped; check the coordinates and their datum ({datum}); {then(i)}"))
+    city_raw, dist_raw = _text(rows, "city"), _text(rows, "district")
+    rows.report(areas.bad_city, "city", lambda i: (
+        f"unknown city {city_raw.iat[i]!r}; write one of Guangdong's 21 cities (深圳, 深圳市 "
+        f"or Shenzhen); {then(i)}"))
+
+    def unknown_district(i: int) -> str:
+        elsewhere = resolve_district(dist_raw.iat[i], None)
+        scope = f" in {geo.names[areas.city[i]]}" if areas.city[i] else ""
+        hint = f" (it is in {geo.names[elsewhere[:4] + '00']})" if elsewhere else ""
+        return (f"unknown district {dist_raw.iat[i]!r}{scope}{hint}; check the spelling or the "
+                f"city; {then(i)}")
+
+    rows.report(areas.bad_district, "district", unknown_district)
+    explained = (coords.bad_lon | coords.bad_lat | coords.half | pts.outside
+                 | areas.bad_city | areas.bad_district)
+    nothing = ~np.isfinite(pts.lon) & (fallback == "") & ~explained
+    rows.report(nothing, "city", "no location: give 经度+纬度 (lon+lat) or a known 所在城市 "
+                "(city); row left out")
+
+# --------------------------------------------------------------------------- assembly
+def _empty_frame() -> gpd.GeoDataFrame:
+    data = {c: pd.Series(dtype=object) for c in FRAME_COLUMNS if c != "geometry"}
+    for c in ("lon", "lat", "revenue_10k_cny"):
+        data[c] = pd.Series(dtype=float)
+    for c in ("revenue_year", "employees"):
+        data[c] = pd.Series(dtype="Int64")
+    data["sample"] = pd.Series(dtype=bool)
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+
+
+def _build(rows: _Rows, datum: str, progress: Callable[[float], None]) -> gpd.GeoDataFrame:
+    names = _check_names(rows)
+    numbers = _check_numbers(rows)
+    sector = _check_vocab(rows, "sector", _SECTORS, "laser/激光, additive/增材制造 or both")
+    segment = _check_vocab(rows, "segment", _SEGMENTS, ", ".join(
+        f"{t.zh}/{c}" for c, t in SEGMENTS.items()))
+    sample = _check_sample(rows)
+    credit = _check_credit_codes(rows)
+    ids = _check_ids(rows)
+    progress(0.5)
+    place = _locate_rows(rows, datum)
+    progress(0.8)
+    keep = rows.keep
+    text = {
+        "id": ids, "name_zh": names, "name_en": _raw(rows, "name_en"),
+        "city": _text(rows, "city"), "district": _text(rows, "district"),
+        "city_adcode": place.city, "district_adcode": place.district,
+        "address": _raw(rows, "address"), "coord_precision": place.precision,
+        "sector": sector, "segment": segment, "listed": _check_listed(rows),
+        "credit_code": credit, "source": _text(rows, "source"), "note": _text(rows, "note"),
+    }
+    # object columns throughout: no per-column inference into pandas' Arrow strings
+    data = {k: pd.Series(np.asarray(v, dtype=object)[keep], dtype=object)
+            for k, v in text.items()}
+    data.update({
+        "lon": place.lon[keep], "lat": place.lat[keep],
+        "revenue_10k_cny": numbers["revenue_10k_cny"][keep],
+        "revenue_year": pd.array(numbers["revenue_year"][keep], dtype="Int64"),
+        "employees": pd.array(numbers["employees"][keep], dtype="Int64"),
+        "sample": sample[keep],
+    })
+    data = pd.DataFrame(data)
+    data["tier"] = tier_codes(data["revenue_10k_cny"]).astype(object)
+    geometry = gpd.points_from_xy(data["lon"], data["lat"], crs="EPSG:4326")
+    return gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")[list(FRAME_COLUMNS)]
+
+
+def _raw(rows: _Rows, column: str) -> pd.Series:
+    """Values verbatim (names, addresses): no stripping, no escaping."""
+    if column not in rows.cols:
+        return pd.Series([""] * len(rows.rownum), dtype=object)
+    return rows.cols[column].astype(object)
+
+
+def load_registry(source: str | Path | bytes, *, name: str | None = None,
+                  datum: str = "wgs84",
+                  progress: Callable[[float], None] | None = None) -> RegistryResult:
+    """Read and validate an enterprise registry (CSV or XLSX).
+
+    Parameters
+    ----------
+    source : str, Path, bytes or binary file
+        A file path, the file's bytes, or an object with ``read()`` returning bytes (such
+        as Streamlit's ``UploadedFile``).
+    name : str, optional
+        Display name used in messages (default: the file name, or ``"upload"``).
+    datum : {"wgs84", "gcj02", "bd09"}
+        The datum of the file's coordinates; they are converted to WGS-84.
+    progress : callable, optional
+        Called with a fraction in [0, 1] as the work advances.
+
+    Returns
+    -------
+    RegistryResult
+        The usable rows as a GeoDataFrame and every problem found.
+
+    Raises
+    ------
+    RegistryError
+        The file is unusable: empty, not a table, no data rows, required columns missing.
+    ValueError
+        ``datum`` is not one of wgs84, gcj02, bd09.
+    TypeError
+        ``source`` is neither a path nor bytes, or ``progress`` is not callable.
+    """
+    datum = normalize_datum(datum)
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be callable, got {type(progress).__name__}")
+    report = progress or (lambda _f: None)
+    data, label = _read_bytes(source, name)
+    report(0.05)
+    records = _records(data, label)
+    if not any("".join(r).strip() for r in records):
+        raise RegistryError(f"{label}: the file is empty; export the registry again")
+    header = _parse_header(records, label)
+    rows = _split_rows(records, header)
+    total = rows.total
+    if total == 0:
+        raise RegistryError(f"{label}: a header (row {header.row}) but no data rows; "
+                            "add one firm per row below the header")
+    report(0.2)
+    frame = _build(rows, datum, report) if len(rows.rownum) else _empty_frame()
+    problems = sorted(rows.problems, key=lambda p: (p.row, p.column))
+    report(1.0)
+    used = {header.label[c]: c for c in header.index}
+    return RegistryResult(frame, problems, total, label, used, header.ignored)
+
+
+# --------------------------------------------------------------------------- bundled data
+def _raise_problems(path: Path, problems: list[Problem]) -> None:
+    shown = "; ".join(str(p) for p in problems[:_MAX_PROBLEMS_IN_ERROR])
+    more = len(problems) - _MAX_PROBLEMS_IN_ERROR
+    tail = f" (and {more} more)" if more > 0 else ""
+    raise RegistryError(f"{path}: {len(problems)} problem(s): {shown}{tail}; run "
+                        f"`python -m geo validate {path}` and fix the file")
+
+
+def load_enterprises(path: Path | str = ENTERPRISES_PATH) -> gpd.GeoDataFrame:
+    """Load the bundled enterprises (real firms with sources + a seeded sample tail).
+
+    Rows with ``sample`` true are synthetic (``scripts/make_sample.py``); the UI shows a
+    示例数据 / sample data badge whenever they are in view.
+
+    Raises
+    ------
+    RegistryError
+        If the file is missing or has any problem (bundled data must be clean).
+    """
+    result = load_registry(Path(path))
+    if result.problems:
+        _raise_problems(Path(path), result.problems)
+    return result.frame
+
+
+def _site_problems(df: pd.DataFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    checks = (
+        ("kind", df["kind"].isin(list(SITE_KINDS)), f"kind must be one of {list(SITE_KINDS)}"),
+        ("status", df["status"].isin(list(SITE_STATUSES)),
+         f"status must be one of {list(SITE_STATUSES)}"),
+        ("coord_precision", df["coord_precision"].isin(list(COORD_PRECISIONS)),
+         f"coord_precision must be one of {list(COORD_PRECISIONS)}"),
+        ("source", df["source"].str.strip() != "", "source is empty; cite where this is from"),
+        ("name_zh", df["name_zh"].str.strip() != "", "name_zh is empty"),
+        ("id", ~df["id"].duplicated() & (df["id"] != ""), "id is empty or duplicated"),
+    )
+    for column, ok, message in checks:
+        problems += [Problem(int(i) + 2, column, message) for i in np.flatnonzero(~ok.to_numpy())]
+    lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype=float)
+    city, _ = locate(np.nan_to_num(lon), np.nan_to_num(lat))
+    wrong = (city != df["city_adcode"].to_numpy(dtype=object)) | ~np.isfinite(lon + lat)
+    problems += [Problem(int(i) + 2, "lon", "coordinates missing or not in city_adcode")
+                 for i in np.flatnonzero(wrong)]
+    return sorted(problems, key=lambda p: (p.row, p.column))
+
+
+def load_sites(path: Path | str = SITES_PATH) -> gpd.GeoDataFrame:
+    """Load the bundled parks, platforms and big-science facilities (EPSG:4326).
+
+    Columns: :data:`SITE_COLUMNS` + geometry. ``kind`` is a :data:`geo.layout.SITE_KINDS`
+    code, ``status`` a :data:`geo.layout.SITE_STATUSES` code.
+
+    Raises
+    ------
+    RegistryError
+        If the file is missing, lacks a column, or any row breaks the schema.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RegistryError(f"{path}: file not found; restore it from git")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in SITE_COLUMNS if c not in df.columns]
+    if missing:
+        raise RegistryError(f"{path}: missing columns {missing}; expected {list(SITE_COLUMNS)}")
+    df = df[list(SITE_COLUMNS)].astype(object)
+    problems = _site_problems(df)
+    if problems:
+        _raise_problems(path, problems)
+    for col in ("lon", "lat"):
+        df[col] = df[col].astype(float)
+    geometry = gpd.points_from_xy(df["lon"], df["lat"], crs="EPSG:4326")
+    return gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
+
+
+def template_frame(lang: str = "zh") -> pd.DataFrame:
+    """An empty registry template with the headers the importer reads.
+
+    ``lang="zh"`` gives Chinese headers (主营业务收入 in 万元), ``"en"`` the canonical
+    names. Both are accepted by :func:`load_registry`.
+
+    >>> list(template_frame("zh").columns[:3])
+    ['编号', '企业名称', '英文名称']
+    """
+    if lang not in ("zh", "en"):
+        raise ValueError(f"unknown lang {lang!r}; expected 'zh' or 'en'")
+    columns = [*CANONICAL_COLUMNS[:-2], "credit_code", "source", "note", "sample"]
+    headers = [CHINESE_HEADERS[c] if lang == "zh" else c for c in columns]
+    return pd.DataFrame({h: pd.Series(dtype=object) for h in headers})
+
+
+# --------------------------------------------------------------------------- CLI
+def _datum_arg(text: str) -> str:
+    try:
+        return normalize_datum(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m geo validate",
+        description="Check an enterprise registry (CSV or XLSX) row by row. Exit 0: every "
+                    "row usable; 1: some rows have problems; 2: the file is unusable.")
+    parser.add_argument("path", help="registry file (.csv or .xlsx)")
+    parser.add_argument("--datum", default="wgs84", type=_datum_arg, metavar="|".join(DATUMS),
+                        help="datum of the file's coordinates (default wgs84)")
+    parser.add_argument("--format", default="text", choices=("text", "json"), dest="fmt")
+    return parser
+
+
+def _print_text(result: RegistryResult) -> None:
+    print(f"{result.name}: {result.rows} rows, {result.valid_rows} usable, "
+          f"{len(result.problems)} problem(s)")
+    if result.ignored_columns:
+        print(f"ignored columns: {', '.join(result.ignored_columns)}")
+    for problem in result.problems:
+        print(f"  {problem}")
+
+
+def cli(argv: list[str]) -> int:
+    """``python -m geo validate PATH [--datum …] [--format text|json]``; return the exit code."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse already printed the usage or help
+        return 0 if exc.code in (0, None) else 2
+    try:
+        result = load_registry(Path(args.path), datum=args.datum)
+    except RegistryError as exc:
+        if args.fmt == "json":
+            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.fmt == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        _print_text(result)
+    return 1 if result.problems else 0

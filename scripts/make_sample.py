@@ -1,0 +1,346 @@
+"""Regenerate the seeded sample tail of data/enterprises.csv (and refresh area points).
+
+The real firms in ``data/enterprises.csv`` (``sample=false``) are curated by hand with a
+``source`` each; this script keeps them, fills ``lon``/``lat`` of those placed only by
+district or city (the area's interior point, as the importer would), and replaces every
+``sample=true`` row with a synthetic tail calibrated to the action plan's 2019 picture:
+
+- 10+ listed firms, 30+ firms with revenue over ¥100 m (1 亿元), 300+ over ¥10 m;
+- provincial revenue ≈ ¥100 bn (1,000 亿元 = 10,000,000 万元) *including* the real rows;
+- concentrated in the core, Shenzhen first and 宝安 first: 宝安 holds ~46 % of laser
+  output (laser + both sectors), as it did in 2018 (13.0 bn CNY, laserfair.com 2019-05).
+
+Every sample point lies on land inside its district, at least ~300 m from its border
+(rejection sampling inside the shrunk district polygon), names are obviously synthetic
+(示例激光企业0001) and ``source`` names this script and its seed. The same seed always
+gives the same file. It also refreshes ``lon``/``lat`` of district- or city-level rows in
+``data/sites.csv``.
+
+Usage: ``python scripts/make_sample.py [--seed N] [--check]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from geo.layout import CITIES, CITY_BY_ADCODE  # noqa: E402
+from geo.regions import DEFAULT_BOUNDS, load_districts, load_regions  # noqa: E402
+from geo.registry import (  # noqa: E402
+    CANONICAL_COLUMNS,
+    ENTERPRISES_PATH,
+    NO_DISTRICT_CITIES,
+    SITES_PATH,
+    interior_point,
+    resolve_city,
+    resolve_district,
+)
+
+SEED = 20200515  # the plan's publication date
+TARGET_TOTAL = 10_000_000.0  # 万元 = 1,000 亿元 (plan: 2019 主营收超过1000亿元)
+BAOAN = "440306"
+BAOAN_LASER_SHARE = 0.46
+SHRINK_DEG = 0.003  # keep sample points ~300 m inside their district
+COLUMNS = [*CANONICAL_COLUMNS, "note"]
+
+#: Sample firms per revenue band (万元 bounds); "top" revenues are solved for the totals.
+BANDS = {
+    "top": (8, 100_000.0, None),
+    "t100m": (23, 10_000.0, 99_000.0),
+    "t10m": (290, 1_000.0, 9_900.0),
+    "small": (1450, 50.0, 990.0),
+    "unknown": (250, None, None),
+}
+LISTED_SAMPLE = 3  # + 10 listed real firms = 13 ("10余家上市公司")
+
+#: Share of sample firms per city (core heavy; Shenzhen first), in percent.
+CITY_WEIGHTS = {
+    "440300": 40, "440100": 13, "441900": 12, "440600": 9, "441300": 5, "440400": 4,
+    "442000": 4, "440700": 3, "441200": 1.5, "440500": 1.5, "445200": 0.7, "445100": 0.5,
+    "441500": 0.5, "440800": 1, "440900": 0.6, "441700": 0.7, "440200": 0.8, "441400": 0.5,
+    "441800": 0.8, "441600": 0.5, "445300": 0.4,
+}
+#: Shenzhen's districts (宝安's weight rises with firm size, see _baoan_weight).
+SHENZHEN_WEIGHTS = {
+    "440306": 30, "440309": 15, "440305": 15, "440307": 12, "440311": 9, "440310": 5,
+    "440304": 3, "440303": 2, "440308": 1,
+}
+GUANGZHOU_WEIGHTS = {
+    "440112": 25, "440113": 15, "440111": 12, "440106": 12, "440114": 10, "440115": 10,
+    "440118": 6, "440105": 4, "440104": 2, "440103": 2, "440117": 2,
+}
+SECTOR_P = {"laser": 0.78, "additive": 0.15, "both": 0.07}
+SEGMENT_P = {
+    "laser": {"design": 0.06, "basic_materials": 0.05, "special_materials": 0.05,
+              "components": 0.24, "equipment": 0.35, "services": 0.25},
+    "additive": {"design": 0.10, "basic_materials": 0.05, "special_materials": 0.20,
+                 "components": 0.05, "equipment": 0.30, "services": 0.30},
+}
+NAME_ZH = {"laser": "示例激光企业", "additive": "示例增材企业", "both": "示例激光增材企业"}
+NAME_EN = {"laser": "Sample laser firm", "additive": "Sample AM firm",
+           "both": "Sample laser & AM firm"}
+
+
+def _bands(rng: np.random.Generator) -> pd.DataFrame:
+    """One row per sample firm: band and (for all but the top band) a revenue."""
+    parts = []
+    for band, (n, low, high) in BANDS.items():
+        if band == "top" or low is None:
+            rev = np.full(n, np.nan)
+        else:  # log-uniform inside the band
+            rev = np.round(np.exp(rng.uniform(np.log(low), np.log(high), n)))
+        parts.append(pd.DataFrame({"band": band, "revenue_10k_cny": rev}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _sectors(rng: np.random.Generator, firms: pd.DataFrame) -> None:
+    sector = rng.choice(list(SECTOR_P), size=len(firms), p=list(SECTOR_P.values()))
+    sector[firms["band"].to_numpy() == "top"] = "laser"
+    firms["sector"] = sector
+    segment = np.empty(len(firms), dtype=object)
+    for key, probs in SEGMENT_P.items():
+        mask = (sector == key) | ((sector == "both") & (key == "laser"))
+        segment[mask] = rng.choice(list(probs), size=mask.sum(), p=list(probs.values()))
+    firms["segment"] = segment
+
+
+def _district_weights(districts: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Per city: district adcode -> weight (urban 区 three times a county or county city)."""
+    out: dict[str, dict[str, float]] = {}
+    for city in CITIES:
+        if city.adcode in NO_DISTRICT_CITIES:
+            out[city.adcode] = {city.adcode: 1.0}
+            continue
+        rows = districts[districts.city_adcode == city.adcode]
+        out[city.adcode] = {a: (3.0 if n.endswith("区") else 1.0)
+                            for a, n in zip(rows.adcode, rows.name_zh, strict=True)}
+    out["440300"] = dict(SHENZHEN_WEIGHTS)
+    out["440100"] = dict(GUANGZHOU_WEIGHTS)
+    return out
+
+
+def _baoan_weight(band: str) -> float:
+    """Bigger firms cluster in 宝安 (the laser valley): weight within Shenzhen."""
+    return {"top": 30.0, "t100m": 60.0, "t10m": 40.0}.get(band, 30.0)
+
+
+def _assign_areas(rng: np.random.Generator, firms: pd.DataFrame,
+                  districts: pd.DataFrame) -> None:
+    weights = _district_weights(districts)
+    cities = list(CITY_WEIGHTS)
+    p = np.array(list(CITY_WEIGHTS.values()), dtype=float)
+    city = rng.choice(cities, size=len(firms), p=p / p.sum())
+    district = np.empty(len(firms), dtype=object)
+    for i, (c, band) in enumerate(zip(city, firms["band"], strict=True)):
+        w = dict(weights[c])
+        if c == "440300":
+            w[BAOAN] = _baoan_weight(band)
+        codes = list(w)
+        pw = np.array([w[k] for k in codes], dtype=float)
+        district[i] = rng.choice(codes, p=pw / pw.sum())
+    firms["city_adcode"], firms["district_adcode"] = city, district
+
+
+def _split(rng: np.random.Generator, total: float, n: int, floor: float) -> np.ndarray:
+    if n == 0:
+        return np.zeros(0)
+    if total < n * floor:
+        raise SystemExit(f"calibration infeasible: {total:.0f} 万元 for {n} firms >= {floor:.0f}")
+    return floor + (total - n * floor) * rng.dirichlet(np.full(n, 1.5))
+
+
+def _solve_top(rng: np.random.Generator, firms: pd.DataFrame, real: pd.DataFrame) -> None:
+    """Give the top band the remaining revenue, with enough in 宝安 for its laser share."""
+    real_rev = pd.to_numeric(real["revenue_10k_cny"], errors="coerce")
+    real_laser = real["sector"].isin(["laser", "both"])
+    real_baoan = real["district"].map(lambda d: resolve_district(d, "440300") == BAOAN)
+    top = (firms["band"] == "top").to_numpy()
+    rev = firms["revenue_10k_cny"]
+    laser = firms["sector"].isin(["laser", "both"]).to_numpy()
+    baoan = (firms["district_adcode"] == BAOAN).to_numpy()
+    remainder = TARGET_TOTAL - real_rev.sum() - rev[~top].sum()
+    laser_total = real_rev[real_laser].sum() + rev[~top & laser].sum() + remainder
+    need = (BAOAN_LASER_SHARE * laser_total - real_rev[real_laser & real_baoan].sum()
+            - rev[~top & laser & baoan].sum())
+    n_top = int(top.sum())
+    n_baoan = n_top - 2
+    floor = BANDS["top"][1]
+    idx = np.flatnonzero(top)
+    firms.loc[idx[:n_baoan], ["city_adcode", "district_adcode"]] = ["440300", BAOAN]
+    firms.loc[idx[n_baoan:], ["city_adcode", "district_adcode"]] = [["440100", "440112"],
+                                                                     ["441900", "441900"]]
+    firms.loc[idx[:n_baoan], "revenue_10k_cny"] = np.round(_split(rng, need, n_baoan, floor))
+    firms.loc[idx[n_baoan:], "revenue_10k_cny"] = np.round(
+        _split(rng, remainder - need, n_top - n_baoan, floor))
+
+
+def _shrunk_areas(regions: pd.DataFrame, districts: pd.DataFrame) -> dict[str, object]:
+    """Area polygons to sample in: mainland part only, shrunk away from the border."""
+    box = shapely.box(*DEFAULT_BOUNDS)
+    geoms = dict(zip(districts.adcode, districts.geometry, strict=True))
+    geoms.update({a: g for a, g in zip(regions.adcode, regions.geometry, strict=True)
+                  if a in NO_DISTRICT_CITIES})
+    out = {}
+    for adcode, geom in geoms.items():
+        inner = shapely.intersection(geom, box).buffer(-SHRINK_DEG)
+        out[adcode] = inner if not inner.is_empty else geom
+        shapely.prepare(out[adcode])
+    return out
+
+
+def _points_in(rng: np.random.Generator, geom: object, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` points inside ``geom``: ~70 % around 1-4 industrial clusters, the rest spread."""
+    xmin, ymin, xmax, ymax = geom.bounds
+    xs, ys = np.empty(0), np.empty(0)
+    centres = None
+    while xs.size < n:
+        m = max(4 * n, 64)
+        x = rng.uniform(xmin, xmax, m)
+        y = rng.uniform(ymin, ymax, m)
+        if centres is None:
+            inside = shapely.contains_xy(geom, x, y)
+            k = int(rng.integers(1, 5))
+            centres = np.column_stack([x[inside][:k], y[inside][:k]])
+        clustered = rng.random(m) < 0.7
+        pick = rng.integers(0, len(centres), m)
+        x = np.where(clustered, centres[pick, 0] + rng.normal(0, 0.02, m), x)
+        y = np.where(clustered, centres[pick, 1] + rng.normal(0, 0.02, m), y)
+        x, y = np.round(x, 5), np.round(y, 5)
+        keep = shapely.contains_xy(geom, x, y)
+        xs, ys = np.concatenate([xs, x[keep]]), np.concatenate([ys, y[keep]])
+    order = rng.permutation(xs.size)[:n]
+    return xs[order], ys[order]
+
+
+def _place(rng: np.random.Generator, firms: pd.DataFrame) -> None:
+    regions, districts = load_regions(), load_districts()
+    areas = _shrunk_areas(regions, districts)
+    firms["lon"], firms["lat"] = np.nan, np.nan
+    for adcode, group in firms.groupby("district_adcode", sort=True):
+        x, y = _points_in(rng, areas[adcode], len(group))
+        firms.loc[group.index, "lon"], firms.loc[group.index, "lat"] = x, y
+    names = dict(zip(districts.adcode, districts.name_zh, strict=True))
+    firms["city"] = firms["city_adcode"].map(lambda a: CITY_BY_ADCODE[a].name_zh)
+    firms["district"] = firms["district_adcode"].map(lambda a: names.get(a, ""))
+
+
+def _finish(rng: np.random.Generator, firms: pd.DataFrame, seed: int) -> pd.DataFrame:
+    firms = firms.sample(frac=1.0, random_state=rng.integers(0, 2**31 - 1))
+    firms = firms.reset_index(drop=True)
+    number = np.arange(1, len(firms) + 1)
+    firms["id"] = [f"S{k:04d}" for k in number]
+    firms["name_zh"] = [f"{NAME_ZH[s]}{k:04d}" for s, k in zip(firms.sector, number, strict=True)]
+    firms["name_en"] = [f"{NAME_EN[s]} {k:04d}" for s, k in zip(firms.sector, number,
+                                                                  strict=True)]
+    rev = firms["revenue_10k_cny"].to_numpy(dtype=float)
+    per_head = rng.uniform(30.0, 80.0, len(firms))  # 万元 revenue per employee
+    staff = np.where(np.isfinite(rev), np.maximum(np.round(rev / per_head), 3),
+                     rng.integers(3, 60, len(firms)))
+    firms["employees"] = staff.astype(int).astype(str)
+    firms["revenue_year"] = np.where(np.isfinite(rev), "2019", "")
+    firms["revenue_10k_cny"] = [f"{v:.0f}" if np.isfinite(v) else "" for v in rev]
+    listed = np.full(len(firms), "", dtype=object)
+    top = np.flatnonzero(firms["band"] == "top")[:LISTED_SAMPLE]
+    listed[top] = [f"示例-{i + 1:02d}" for i in range(len(top))]
+    firms["listed"] = listed
+    firms["lon"] = firms["lon"].map(lambda v: f"{v:.5f}")
+    firms["lat"] = firms["lat"].map(lambda v: f"{v:.5f}")
+    firms["address"] = ""
+    firms["coord_precision"] = "exact"
+    firms["source"] = f"sample: scripts/make_sample.py seed={seed}"
+    firms["sample"] = "true"
+    firms["note"] = ""
+    return firms[COLUMNS]
+
+
+def _area_point(city: str, district: str, precision: str) -> tuple[str, str]:
+    city_code = resolve_city(city)
+    if city_code is None:
+        raise SystemExit(f"unknown city {city!r} in a real row")
+    code = city_code
+    if precision == "district" and city_code not in NO_DISTRICT_CITIES:
+        code = resolve_district(district, city_code) or ""
+        if not code:
+            raise SystemExit(f"unknown district {district!r} in {city!r}")
+    x, y = interior_point(code)
+    return f"{x:.5f}", f"{y:.5f}"
+
+
+def refresh_real(real: pd.DataFrame) -> pd.DataFrame:
+    """Fill lon/lat of district- and city-level real rows with the area's interior point."""
+    real = real.copy()
+    for i, row in real.iterrows():
+        if row["coord_precision"] in ("district", "city"):
+            real.loc[i, ["lon", "lat"]] = _area_point(row["city"], row["district"],
+                                                      row["coord_precision"])
+    return real
+
+
+def refresh_sites(path: Path = SITES_PATH) -> None:
+    """Fill lon/lat of district- and city-level sites with the area's interior point."""
+    sites = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for i, row in sites.iterrows():
+        if row["coord_precision"] in ("district", "city"):
+            city = CITY_BY_ADCODE[row["city_adcode"]].name_zh
+            sites.loc[i, ["lon", "lat"]] = _area_point(city, row["district"],
+                                                       row["coord_precision"])
+    sites.to_csv(path, index=False, lineterminator="\n")
+
+
+def make_sample(seed: int, real: pd.DataFrame) -> pd.DataFrame:
+    """The synthetic tail (canonical columns as strings) for ``real`` firms and ``seed``."""
+    rng = np.random.default_rng(seed)
+    firms = _bands(rng)
+    _sectors(rng, firms)
+    _assign_areas(rng, firms, load_districts())
+    _solve_top(rng, firms, real)
+    _place(rng, firms)
+    return _finish(rng, firms, seed)
+
+
+def summary(table: pd.DataFrame) -> str:
+    """Calibration figures of a full enterprises table, as text."""
+    rev = pd.to_numeric(table["revenue_10k_cny"], errors="coerce")
+    laser = table["sector"].isin(["laser", "both"])
+    baoan = table["district"].isin(["宝安区"]) & table["city"].isin(["深圳市"])
+    core = table["city"].map(lambda c: CITY_BY_ADCODE[resolve_city(c)].zone) == "core"
+    shenzhen = table["city"].map(resolve_city) == "440300"
+    lines = [
+        f"firms: {len(table)} ({(table['sample'] == 'true').sum()} sample)",
+        f"listed: {(table['listed'] != '').sum()}",
+        f">= 10 亿: {(rev >= 100_000).sum()}, >= 1 亿: {(rev >= 10_000).sum()}, "
+        f">= 1000 万: {(rev >= 1_000).sum()}",
+        f"total revenue: {rev.sum() / 1e4:,.1f} 亿元",
+        f"core share: {rev[core].sum() / rev.sum():.1%}, Shenzhen: "
+        f"{rev[shenzhen].sum() / rev.sum():.1%}",
+        f"宝安 share of laser output: {rev[laser & baoan].sum() / rev[laser].sum():.1%}",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--check", action="store_true",
+                        help="only print the calibration of the current file")
+    args = parser.parse_args(argv)
+    table = pd.read_csv(ENTERPRISES_PATH, dtype=str, keep_default_na=False)
+    if not args.check:
+        real = refresh_real(table[table["sample"] != "true"][COLUMNS])
+        table = pd.concat([real, make_sample(args.seed, real)], ignore_index=True)
+        table.to_csv(ENTERPRISES_PATH, index=False, lineterminator="\n", encoding="utf-8")
+        refresh_sites()
+    print(summary(table))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""Schema, provenance and calibration of data/enterprises.csv and data/sites.csv."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.layout import CITY_BY_ADCODE, SEGMENTS, SITE_KINDS, SITE_STATUSES
+from geo.registry import (
+    CANONICAL_COLUMNS,
+    ENTERPRISES_PATH,
+    SITE_COLUMNS,
+    SITES_PATH,
+    load_enterprises,
+    load_registry,
+    load_sites,
+)
+
+SAMPLE_SOURCE = "sample: scripts/make_sample.py seed="
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_sample.py"
+
+
+@pytest.fixture(scope="module")
+def firms() -> gpd.GeoDataFrame:
+    return load_enterprises()
+
+
+@pytest.fixture(scope="module")
+def raw() -> pd.DataFrame:
+    return pd.read_csv(ENTERPRISES_PATH, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def test_files_are_plain_utf8_with_the_canonical_header(raw):
+    for path in (ENTERPRISES_PATH, SITES_PATH):
+        data = path.read_bytes()
+        assert not data.startswith(b"\xef\xbb\xbf")
+        data.decode("utf-8")
+    assert list(raw.columns[: len(CANONICAL_COLUMNS)]) == list(CANONICAL_COLUMNS)
+    assert list(pd.read_csv(SITES_PATH, nrows=0).columns) == list(SITE_COLUMNS)
+
+
+def test_enterprises_load_with_zero_problems():
+    result = load_registry(ENTERPRISES_PATH)
+    assert result.problems == []
+    assert result.valid_rows == result.rows > 1000
+
+
+def test_every_real_row_has_a_source_and_no_sample_flag(firms):
+    real = firms[~firms["sample"]]
+    assert len(real) >= 15
+    assert (real["source"].str.strip() != "").all()
+    assert real["source"].str.contains("http").all()
+    assert not real["source"].str.startswith("sample").any()
+    # the plan names these seven as leading firms
+    for name in ("大族激光", "纳思达", "创鑫", "杰普特", "光韵达", "海目星", "光库"):
+        assert real["name_zh"].str.contains(name).any(), name
+
+
+def test_sample_rows_are_marked_and_obviously_synthetic(firms):
+    sample = firms[firms["sample"]]
+    assert 1500 <= len(sample) <= 2500
+    assert sample["name_zh"].str.startswith("示例").all()
+    assert sample["source"].str.startswith(SAMPLE_SOURCE).all()
+    assert sample["source"].nunique() == 1
+    assert (sample["coord_precision"] == "exact").all()
+    assert firms["id"].is_unique
+
+
+def test_real_revenues_come_with_a_year(firms):
+    real = firms[~firms["sample"]]
+    has_revenue = real["revenue_10k_cny"].notna()
+    assert real.loc[has_revenue, "revenue_year"].notna().all()
+    # converted to 万元: JPT's 568 m CNY in 2019 (sohu.com filing) is 56,800 万元
+    jpt = real[real["name_zh"].str.contains("杰普特")].iloc[0]
+    assert (jpt["revenue_10k_cny"], jpt["revenue_year"]) == (56_800, 2019)
+
+
+def test_calibrated_to_the_plans_2019_picture(firms):
+    rev = firms["revenue_10k_cny"]
+    assert (firms["listed"] != "").sum() >= 10  # 10余家上市公司
+    assert (rev >= 10_000).sum() >= 30  # 年主营收超1亿元以上企业30余家
+    assert (rev >= 1_000).sum() >= 300  # 1000万元以上中小企业300余家
+    assert rev.sum() == pytest.approx(10_000_000, rel=0.02)  # 超过1000亿元
+    laser = firms["sector"].isin(["laser", "both"])
+    baoan = firms["district_adcode"] == "440306"
+    assert rev[laser & baoan].sum() / rev[laser].sum() == pytest.approx(0.46, abs=0.02)
+    by_city = rev.groupby(firms["city_adcode"]).sum()
+    assert by_city.idxmax() == "440300"
+    by_district = rev[firms["district_adcode"] != ""].groupby(firms["district_adcode"]).sum()
+    assert by_district.idxmax() == "440306"
+    core = firms["city_adcode"].map(lambda a: CITY_BY_ADCODE[a].zone) == "core"
+    assert rev[core].sum() / rev.sum() > 0.8
+    assert set(firms.loc[firms["sample"], "city_adcode"]) == set(CITY_BY_ADCODE)
+
+
+def test_sample_points_lie_in_their_stated_district(firms, districts, regions):
+    """Independent of the importer: join the points to the polygons named in the file."""
+    sample = firms[firms["sample"]].copy()
+    own = sample["city_adcode"].isin(["441900", "442000"])
+    names = {(c, n): a for a, n, c in zip(districts.adcode, districts.name_zh,
+                                          districts.city_adcode, strict=True)}
+    city_code = sample["city"].map({c.name_zh: c.adcode for c in CITY_BY_ADCODE.values()})
+    assert city_code.notna().all()
+    stated = [c if o else names[(c, d)]
+              for c, d, o in zip(city_code, sample["district"], own, strict=True)]
+    polygons = pd.concat([districts[["adcode", "geometry"]], regions[["adcode", "geometry"]]])
+    geom = polygons.drop_duplicates("adcode").set_index("adcode").geometry
+    area = gpd.GeoSeries(geom.loc[stated].to_numpy(), crs="EPSG:4326")
+    points = gpd.GeoSeries(sample.geometry.to_numpy(), crs="EPSG:4326")
+    assert area.contains(points).all()
+    # at least ~200 m inside the (simplified) border, measured in metres
+    margin = area.to_crs("EPSG:32649").boundary.distance(points.to_crs("EPSG:32649"))
+    assert margin.min() > 200
+
+
+def test_district_level_real_rows_sit_inside_their_district(firms, districts):
+    rows = firms[(~firms["sample"]) & (firms["coord_precision"] == "district")]
+    assert len(rows) >= 5
+    geom = districts.set_index("adcode").geometry
+    for _, row in rows.iterrows():
+        assert geom.loc[row["district_adcode"]].contains(row.geometry), row["name_zh"]
+    city_rows = firms[(~firms["sample"]) & (firms["coord_precision"] == "city")]
+    assert (city_rows["district_adcode"] == "").all()
+
+
+def test_segments_and_sectors_use_the_vocabulary(firms):
+    assert set(firms["segment"]) <= {*SEGMENTS, ""}
+    assert set(firms["sector"]) <= {"laser", "additive", "both", ""}
+
+
+def test_sample_tail_is_reproducible_from_its_script(raw):
+    spec = importlib.util.spec_from_file_location("make_sample", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    real = raw[raw["sample"] != "true"][module.COLUMNS]
+    seed = int(raw.loc[raw["sample"] == "true", "source"].iloc[0].rsplit("=", 1)[1])
+    regenerated = module.make_sample(seed, real).reset_index(drop=True)
+    shipped = raw[raw["sample"] == "true"][module.COLUMNS].reset_index(drop=True)
+    pd.testing.assert_frame_equal(regenerated, shipped, check_dtype=False)
+
+
+# --------------------------------------------------------------------------- sites
+@pytest.fixture(scope="module")
+def sites() -> gpd.GeoDataFrame:
+    return load_sites()
+
+
+def test_sites_schema_and_sources(sites):
+    assert list(sites.columns) == [*SITE_COLUMNS, "geometry"]
+    assert sites.crs.to_epsg() == 4326
+    assert set(sites["kind"]) <= set(SITE_KINDS)
+    assert set(sites["status"]) <= set(SITE_STATUSES)
+    assert sites["source"].str.contains("http").all()
+    assert sites["id"].is_unique
+    assert np.isfinite(sites["lon"]).all() and np.isfinite(sites["lat"]).all()
+
+
+@pytest.mark.parametrize(("name", "kind", "status"), [
+    ("深圳激光谷", "park", "operating"),
+    ("中国散裂中子源", "facility", "operating"),
+    ("南方先进光源", "facility", "planned"),
+    ("先进阿秒激光设施", "facility", "building"),
+    ("深圳自由电子激光", "facility", "planned"),
+    ("季华实验室", "platform", "operating"),
+    ("松山湖材料实验室", "platform", "operating"),
+])
+def test_named_sites_per_their_sources(sites, name, kind, status):
+    row = sites[sites["name_zh"].str.contains(name)]
+    assert len(row) == 1
+    assert (row["kind"].iloc[0], row["status"].iloc[0]) == (kind, status)
+
+
+def test_sites_lie_in_their_city(sites, regions):
+    geom = regions.set_index("adcode").geometry
+    for _, row in sites.iterrows():
+        assert geom.loc[row["city_adcode"]].contains(row.geometry), row["name_zh"]
