@@ -70,7 +70,7 @@ from geo.layout import (
     TIERS,
     tier_codes,
 )
-from geo.regions import DEFAULT_BOUNDS, EQUAL_AREA_CRS
+from geo.regions import DEFAULT_BOUNDS, DONGSHA_BOX, EQUAL_AREA_CRS
 
 # ---------------------------------------------------------------------------------------
 # Vocabulary and style
@@ -81,10 +81,6 @@ SCHEMES: Final = ("quantiles", "natural_breaks", "equal_interval", "user_defined
 LANGS: Final = ("zh", "en")
 MIN_WIDTH_PX: Final = 300
 MAX_WIDTH_PX: Final = 12_000
-#: 东沙群岛 lies inside this lon/lat box; it is drawn in an inset, not in the main map. The
-#: box reaches west to 115.8°E for 北卫滩 and 南卫滩 (115.9–116.1°E, 20.9–21.1°N), banks of
-#: the group that the boundary data puts in 汕尾 beside the atoll (116.7–116.9°E).
-DONGSHA_BOX: Final = (115.8, 20.3, 117.2, 21.2)
 #: Figure width in inches: the layout is fixed in inches and scaled by dpi, so a 800 px
 #: preview and a 3,000 px print look the same.
 FIG_WIDTH_IN: Final = 10.0

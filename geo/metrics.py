@@ -56,7 +56,7 @@ from geo.layout import (
     Lang,
     layout_group,
 )
-from geo.regions import EQUAL_AREA_CRS, METRIC_CRS
+from geo.regions import DONGSHA_BOX, EQUAL_AREA_CRS, METRIC_CRS
 
 LEVELS: Final = ("city", "district", "zone", "province")
 #: 东莞 and 中山 have no county level: at district level each city is its own unit.
@@ -74,7 +74,6 @@ _PREPARE_LOCK: Final = threading.Lock()
 COAST_TOLERANCE_DEG: Final = 0.01
 #: 东沙群岛 (inside 汕尾 in the source data), as in scripts/build_regions.py: excluded from
 #: district land areas (the cities' ``land_area_km2`` already excludes it).
-DONGSHA_BOX: Final = (116.3, 20.3, 117.2, 21.2)
 #: Metric columns that come first in a table, after the area's identity columns.
 HEADLINE_COLUMNS: Final = (
     "enterprises", "revenue_100m_cny", "revenue_missing", "revenue_share",
@@ -630,15 +629,27 @@ def _nearest_km(x: np.ndarray, y: np.ndarray, sx: np.ndarray, sy: np.ndarray) ->
 # ---------------------------------------------------------------------------------------
 # compute
 # ---------------------------------------------------------------------------------------
+def _too_coarse(enterprises: pd.DataFrame, level: str) -> np.ndarray:
+    """Rows located only to their city (at its interior point) cannot be put in a district."""
+    if level != "district" or "coord_precision" not in enterprises.columns:
+        return np.zeros(len(enterprises), dtype=bool)
+    city_only = (enterprises["coord_precision"].astype(str) == "city").to_numpy()
+    if "city_adcode" in enterprises.columns:  # 东莞/中山 are their own district unit
+        own = enterprises["city_adcode"].astype(str).isin(CITIES_WITHOUT_DISTRICTS).to_numpy()
+        city_only = city_only & ~own
+    return city_only
+
+
 def _unassigned(enterprises: pd.DataFrame, no_xy: np.ndarray, outside: np.ndarray,
-                x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
-    keep = no_xy | outside
+                coarse: np.ndarray, x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    keep = no_xy | outside | coarse
     wanted = ["id", "name_zh", "name_en", "city", "district", "city_adcode"]
     cols = [c for c in wanted if c in enterprises.columns]
     out = pd.DataFrame(enterprises.loc[keep, cols])
     out["lon"] = x[keep]
     out["lat"] = y[keep]
-    out["reason"] = np.where(no_xy[keep], "no_coordinates", "outside")
+    out["reason"] = np.select([no_xy[keep], coarse[keep]], ["no_coordinates", "city_precision"],
+                              "outside")
     return out
 
 
@@ -725,6 +736,8 @@ def compute(
     n = len(base.units)
     base_idx = assign(f.x, f.y, base.geoms, base.adcodes, COAST_TOLERANCE_DEG)
     no_xy = ~(np.isfinite(f.x) & np.isfinite(f.y))
+    coarse = _too_coarse(enterprises, level)
+    base_idx = np.where(coarse, -1, base_idx)
     used = base_idx >= 0
     a = base.unit_of[base_idx[used]]
     cols = _structure(a, f, used, n)
@@ -746,7 +759,8 @@ def compute(
         "rows": len(enterprises),
         "rows_used": int(used.sum()),
         "rows_without_coordinates": int(no_xy.sum()),
-        "rows_outside": int((~used & ~no_xy).sum()),
+        "rows_outside": int((~used & ~no_xy & ~coarse).sum()),
+        "rows_city_precision": int(coarse.sum()),
         "sample_rows": int(f.sample[used].sum()),
         "revenue_known_rows": int(np.isfinite(f.revenue[used]).sum()),
         "radius_km": float(radius_km),
@@ -754,7 +768,8 @@ def compute(
                                                       .sum()),
     }
     return MetricsResult(table=table, coverage=coverage,
-                         unassigned=_unassigned(enterprises, no_xy, ~used & ~no_xy, f.x, f.y),
+                         unassigned=_unassigned(enterprises, no_xy, ~used & ~no_xy & ~coarse,
+                                                coarse, f.x, f.y),
                          groups=groups)
 
 

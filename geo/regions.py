@@ -31,6 +31,9 @@ EQUAL_AREA_CRS: Final = (
 )
 #: Metric projection for distances in Guangdong (UTM zone 49N).
 METRIC_CRS: Final = "EPSG:32649"
+#: 东沙群岛 (Pratas atoll, 北卫滩 and 南卫滩 banks), inside 汕尾 in the source data:
+#: excluded from land area, drawn as an inset, never stretching the extent.
+DONGSHA_BOX: Final = (115.8, 20.3, 117.2, 21.3)
 #: Extent of the mainland and near islands (the bounds of every city without 东沙群岛);
 #: 东沙 (116.7°E 20.7°N) happens to fall inside this box, so it never stretches the view.
 DEFAULT_BOUNDS: Final = (109.6, 20.2, 117.35, 25.55)
@@ -132,3 +135,18 @@ def boundary_metadata(path: Path | str = REGIONS_PATH) -> str:
     """Return the provenance text stored in a boundary file's ``description``."""
     with open(path, encoding="utf-8") as fh:
         return str(json.load(fh).get("description", ""))
+
+
+def city_at(regions: gpd.GeoDataFrame, lon: float, lat: float, datum: str = "wgs84") -> str | None:
+    """Return the adcode of the city containing (lon, lat), or ``None`` outside them all.
+
+    ``datum`` is the datum of the given point (a click on an AMap basemap is GCJ-02).
+
+    >>> city_at(load_regions(), 114.06, 22.55)
+    '440300'
+    """
+    from geo.datum import convert
+
+    x, y = convert(lon, lat, datum, "wgs84")
+    hit = regions.index[shapely.intersects_xy(regions.geometry.values, float(x), float(y))]
+    return str(regions.loc[hit[0], "adcode"]) if len(hit) else None

