@@ -97,7 +97,9 @@ CITY_BY_ADCODE: Final[dict[str, City]] = {c.adcode: c for c in CITIES}
 
 #: The corridor's spine, Guangzhou – Dongguan – Shenzhen, in order.
 CORRIDOR: Final = ("440100", "441900", "440300")
-CORRIDOR_LABEL: Final = Term("corridor", "广深科技创新走廊", "Guangzhou–Shenzhen innovation corridor")
+CORRIDOR_LABEL: Final = Term(
+    "corridor", "广深科技创新走廊", "Guangzhou–Shenzhen innovation corridor"
+)
 
 SEGMENTS: Final[dict[str, Term]] = {
     t.code: t

@@ -88,7 +88,9 @@ def build(out_dir: Path, tolerance: float) -> None:
     provider = _provider()
     cities, districts = _read_units(provider)
     if len(cities) != 21 or len(districts) != 122:
-        raise SystemExit(f"expected 21 cities and 122 districts, got {len(cities)}/{len(districts)}")
+        raise SystemExit(
+            f"expected 21 cities and 122 districts, got {len(cities)}/{len(districts)}"
+        )
 
     cg = gpd.GeoSeries([_load(provider, p) for _, _, p in cities], crs="EPSG:4326")
     area = _areas_km2(cg)
@@ -103,9 +105,9 @@ def build(out_dir: Path, tolerance: float) -> None:
         if c.name_zh != name:
             raise SystemExit(f"{adcode}: name {name!r} differs from layout {c.name_zh!r}")
         props.append(
-            dict(adcode=adcode, name_zh=c.name_zh, name_en=c.name_en, zone=c.zone,
-                 area_km2=float(area[i]), land_area_km2=float(land[i]),
-                 corridor=c.corridor, carrier=c.carrier)
+            {"adcode": adcode, "name_zh": c.name_zh, "name_en": c.name_en, "zone": c.zone,
+                 "area_km2": float(area[i]), "land_area_km2": float(land[i]),
+                 "corridor": c.corridor, "carrier": c.carrier}
         )
     _write(out_dir / "regions.geojson", props, simple, provider.version, tolerance)
 
@@ -117,8 +119,8 @@ def build(out_dir: Path, tolerance: float) -> None:
         city = adcode[:4] + "00"
         if city not in CITY_BY_ADCODE:
             raise SystemExit(f"district {adcode} {name}: no city {city}")
-        dprops.append(dict(adcode=adcode, name_zh=name, city_adcode=city,
-                           area_km2=float(darea[i])))
+        dprops.append({"adcode": adcode, "name_zh": name, "city_adcode": city,
+                           "area_km2": float(darea[i])})
     _write(out_dir / "districts.geojson", dprops, dsimple, provider.version, tolerance)
     assert {c.adcode for c in CITIES} == set(codes)
 

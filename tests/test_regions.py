@@ -125,7 +125,7 @@ def test_missing_file_is_a_clear_error(tmp_path):
 def test_malformed_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "bad.geojson"
     bad.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
-    with pytest.raises(BoundaryError, match="bad.geojson"):
+    with pytest.raises(BoundaryError, match=r"bad\.geojson"):
         load_regions(bad)
 
 
