@@ -1,10 +1,35 @@
-"""Guangdong Laser & AM Cluster Atlas — Streamlit entry point."""
+"""Guangdong Laser & AM Cluster Atlas — Streamlit entry point (navigation only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
-from geo.regions import load_regions
+from geo.metrics import METRICS
+from ui import state
+from ui.i18n import t
 
-st.set_page_config(page_title="广东激光与增材制造产业集群图谱", layout="wide")
-st.title("广东激光与增材制造产业集群图谱")
-regions = load_regions()
-st.dataframe(regions.drop(columns="geometry"))
+PAGES = Path(__file__).parent / "pages"
+#: (file, title key, icon, url path) — the order of the navigation
+NAV = (
+    ("overview.py", "page_overview", ":material/map:", "overview"),
+    ("cities.py", "page_cities", ":material/location_city:", "cities"),
+    ("enterprises.py", "page_enterprises", ":material/factory:", "enterprises"),
+    ("sites.py", "page_sites", ":material/science:", "sites"),
+    ("targets.py", "page_targets", ":material/flag:", "targets"),
+    ("data.py", "page_data", ":material/database:", "data"),
+)
+
+st.set_page_config(page_title=t("app_title", "zh"), page_icon="🔆", layout="wide")
+state.init(set(METRICS))
+lang = state.lang()
+pages = [
+    st.Page(PAGES / file, title=t(key, lang), icon=icon, url_path=path, default=i == 0)
+    for i, (file, key, icon, path) in enumerate(NAV)
+]
+nav = st.navigation(pages, position="hidden" if state.view("present") else "sidebar")
+try:
+    nav.run()
+finally:
+    state.sync_url()

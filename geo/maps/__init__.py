@@ -1,0 +1,68 @@
+"""Map builders: pure functions returning folium objects, offline by default.
+
+Pages only call these. ``base_map`` is the stable map (boundaries, labels, furniture); the
+layer builders return FeatureGroups to add to it directly or through
+``st_folium(feature_group_to_add=…)``.
+
+Examples
+--------
+>>> from geo.regions import load_regions
+>>> regions = load_regions()
+>>> m = base_map(regions, title="广东激光与增材制造产业集群")
+>>> layout_layer(regions).add_to(m)  # doctest: +ELLIPSIS
+<folium.map.FeatureGroup object at ...>
+>>> remote_urls(render_html(m))
+[]
+"""
+
+from geo.maps.base import MAX_ZOOM, MIN_ZOOM, base_map, layer_control
+from geo.maps.basemaps import BASEMAPS, basemap_datum, normalize_basemap, tile_layers
+from geo.maps.layers import (
+    LABEL_OFFSETS,
+    SCHEMES,
+    boundary_layer,
+    choropleth_layer,
+    city_labels,
+    class_labels,
+    classify,
+    layout_layer,
+    normalize_scheme,
+)
+from geo.maps.points import encode_enterprises, enterprise_layer, site_layer
+from geo.offline import (
+    DEFAULT_BASE_URL,
+    inline_html,
+    localize,
+    remote_urls,
+    render_html,
+    static_base_url,
+)
+
+__all__ = [
+    "BASEMAPS",
+    "DEFAULT_BASE_URL",
+    "LABEL_OFFSETS",
+    "MAX_ZOOM",
+    "MIN_ZOOM",
+    "SCHEMES",
+    "base_map",
+    "basemap_datum",
+    "boundary_layer",
+    "choropleth_layer",
+    "city_labels",
+    "class_labels",
+    "classify",
+    "encode_enterprises",
+    "enterprise_layer",
+    "inline_html",
+    "layer_control",
+    "layout_layer",
+    "localize",
+    "normalize_basemap",
+    "normalize_scheme",
+    "remote_urls",
+    "render_html",
+    "site_layer",
+    "static_base_url",
+    "tile_layers",
+]

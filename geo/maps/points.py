@@ -1,0 +1,294 @@
+"""Point layers: enterprises (canvas dots / grid clusters / heat) and parks & platforms.
+
+Enterprises are never one Python object per firm: the table becomes one compact JSON
+payload (see :mod:`geo.maps._encode`) drawn by a single canvas layer in ``atlas.js``, which
+clusters on a pixel grid at low zoom and builds popups with ``textContent``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import folium
+import numpy as np
+import pandas as pd
+
+from geo.layout import CITIES, SEGMENTS, SITE_KINDS, SITE_STATUSES, TIER_UNKNOWN, TIERS, tier_codes
+from geo.maps._common import check_table, display_xy, feature_group, finish
+from geo.maps._encode import NAME_SUFFIXES, sort_and_code_points, split_name_suffixes, string_codes
+from geo.maps._js import HEAT_JS, js_layer, legend_control
+from geo.maps._style import (
+    SEGMENT_COLORS,
+    SEGMENT_ORDER,
+    SITE_COLORS,
+    TIER_COLORS,
+    TIER_ORDER,
+    TIER_RADII,
+    check_lang,
+    legend_html,
+    swatch,
+    t,
+)
+from geo.offline import DEFAULT_BASE_URL
+
+MODES: Final = ("auto", "cluster", "dots", "heat")
+COLOR_BY: Final = ("tier", "segment")
+#: In "auto" mode, fewer firms than this in view are drawn as dots at any zoom.
+MIN_CLUSTER: Final = 400
+#: In "auto" mode, clusters are drawn below this zoom (province and city views).
+CLUSTER_BELOW_ZOOM: Final = 11
+
+_CITY_INDEX: Final = {c.adcode: i for i, c in enumerate(CITIES)}
+
+
+def _texts(lang: str) -> dict[str, object]:
+    zh = lang == "zh"
+    return {
+        "segment": t("segment", lang), "tier": t("tier", lang), "revenue": t("revenue", lang),
+        "unknown": t("unknown", lang), "cluster": t("firms", lang),
+        "segments": [SEGMENTS[s].label(lang) if s else t("unknown_segment", lang)
+                     for s in SEGMENT_ORDER],
+        "tiers": [TIERS[c][0].label(lang) if c in TIERS else TIER_UNKNOWN.label(lang)
+                  for c in TIER_ORDER],
+        # revenue arrives in 万元 (10k CNY)
+        "bigAt": 10_000 if zh else 100_000, "bigDiv": 10_000 if zh else 100_000,
+        "bigUnit": " 亿元" if zh else " bn CNY",
+        "smallDiv": 1 if zh else 100, "smallDec": 0 if zh else 1,
+        "smallUnit": " 万元" if zh else " m CNY",
+        "year": " 年" if zh else "", "source": "来源：" if zh else "source: ",
+        "open": "（" if zh else " (", "close": "）" if zh else ")", "sep": "，" if zh else ", ",
+    }
+
+
+def _column(frame: pd.DataFrame, name: str, default: object) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series(default, index=frame.index, dtype=object)
+
+
+def _coords(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    if "lon" in frame.columns and "lat" in frame.columns:
+        lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype=float)
+        lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype=float)
+    elif hasattr(frame, "geometry"):
+        geom = frame.geometry
+        lon = geom.x.to_numpy(dtype=float)
+        lat = geom.y.to_numpy(dtype=float)
+    else:
+        raise ValueError("enterprises need lon/lat columns or point geometry")
+    return lon, lat
+
+
+def _names(frame: pd.DataFrame, lang: str) -> pd.Series:
+    zh = _column(frame, "name_zh", "").fillna("").astype(str)
+    en = _column(frame, "name_en", "").fillna("").astype(str)
+    first, second = (en, zh) if lang == "en" else (zh, en)
+    return first.where(first.str.len() > 0, second)
+
+
+def _codes(values: pd.Series, order: tuple[str, ...], missing: int) -> np.ndarray:
+    lookup = {code: i for i, code in enumerate(order)}
+    return values.fillna("").astype(str).map(lookup).fillna(missing).to_numpy(dtype=np.int64)
+
+
+def _city_codes(frame: pd.DataFrame, lang: str) -> tuple[list[int], list[str]]:
+    """City index per firm: the 21 cities by adcode, else the city as written, else -1."""
+    city = _column(frame, "city_adcode", "").fillna("").astype(str)
+    codes = city.map(_CITY_INDEX).fillna(-1).to_numpy(dtype=np.int64)
+    table = [c.name_zh if lang == "zh" else c.name_en for c in CITIES]
+    raw = _column(frame, "city", "").fillna("").astype(str).str.strip()
+    loose = (codes < 0) & (raw != "").to_numpy()
+    if loose.any():
+        extra, names = pd.factorize(raw[loose])
+        codes[loose] = extra + len(table)
+        table += [str(n) for n in names]
+    return codes.tolist(), table
+
+
+def encode_enterprises(enterprises: pd.DataFrame, lang: str = "zh", *,
+                       basemap: str = "none") -> dict[str, object]:
+    """Encode the canonical enterprise table as the compact payload ``atlas.js`` draws.
+
+    Rows without finite coordinates are left out. See :mod:`geo.maps._encode`.
+    """
+    check_lang(lang)
+    check_table(enterprises, [], "enterprises")
+    lon, lat = _coords(enterprises)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    frame = enterprises.loc[ok]
+    x, y = display_xy(lon[ok], lat[ok], basemap)
+    order, data = sort_and_code_points(x, y)
+    frame = frame.iloc[order]
+
+    revenue = pd.to_numeric(_column(frame, "revenue_10k_cny", np.nan), errors="coerce")
+    tiers = frame["tier"] if "tier" in frame.columns else tier_codes(revenue)
+    data["t"] = _codes(tiers, TIER_ORDER, len(TIER_ORDER) - 1).tolist()
+    data["s"] = _codes(_column(frame, "segment", ""), SEGMENT_ORDER,
+                       len(SEGMENT_ORDER) - 1).tolist()
+    data["c"], data["cs"] = _city_codes(frame, lang)
+    data["d"], data["ds"] = string_codes(_column(frame, "district", ""))
+    data["r"] = np.where(revenue.notna(), np.rint(revenue.fillna(0)), -1).astype(
+        np.int64).tolist()
+    year = pd.to_numeric(_column(frame, "revenue_year", np.nan), errors="coerce")
+    data["yr"] = year.fillna(0).astype(np.int64).tolist()
+    data["src"], data["ss"] = string_codes(_column(frame, "source", ""))
+    data["nm"], data["nmx"] = split_name_suffixes(_names(frame, lang))
+    data["nms"] = list(NAME_SUFFIXES)
+    return data
+
+
+def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> str:
+    key = str(value).strip().lower()
+    if key not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; expected one of {list(allowed)}")
+    return key
+
+
+def enterprise_layer(
+    enterprises: pd.DataFrame,
+    lang: str = "zh",
+    *,
+    mode: str = "auto",
+    color_by: str = "tier",
+    basemap: str = "none",
+    legend: bool = True,
+    name: str | None = None,
+    static_url: str | None = DEFAULT_BASE_URL,
+) -> folium.FeatureGroup:
+    """Enterprises as one canvas layer: clusters at province view, dots when zoomed or few.
+
+    Parameters
+    ----------
+    enterprises : DataFrame or GeoDataFrame
+        Canonical enterprise table (``geo.registry``): ``lon``/``lat`` (WGS-84) or point
+        geometry; optional ``name_zh``, ``name_en``, ``city_adcode``, ``district``,
+        ``segment``, ``tier``, ``revenue_10k_cny``, ``revenue_year``, ``source``.
+    mode : {"auto", "cluster", "dots", "heat"}
+        ``auto`` clusters below zoom 11 when more than 400 firms are in view; ``cluster``
+        clusters below the maximum zoom; ``dots`` never clusters; ``heat`` is a heat map.
+    color_by : {"tier", "segment"}
+        Dot colour; dot size always shows the revenue tier.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Popups show name, city · district, segment, tier, revenue (year, source); every text
+        is set with ``textContent`` in the browser.
+    """
+    check_lang(lang)
+    mode = _check_choice(mode, MODES, "mode")
+    color_by = _check_choice(color_by, COLOR_BY, "color_by")
+    data = encode_enterprises(enterprises, lang, basemap=basemap)
+    n = len(data["y"])
+    group = feature_group(name or (t("heat", lang) if mode == "heat"
+                                   else t("enterprises", lang)))
+    if mode == "heat":
+        heat = {k: data[k] for k in ("x", "y", "q")}
+        js_layer("heat", heat, {"radius": 12, "blur": 15, "minOpacity": 0.05, "maxZoom": 11},
+                 name="atlas_heat", js=[HEAT_JS]).add_to(group)
+    else:
+        options = {
+            "mode": mode, "clusterBelow": CLUSTER_BELOW_ZOOM, "minCluster": MIN_CLUSTER,
+            "colorBy": "s" if color_by == "segment" else "t",
+            "colors": list(SEGMENT_COLORS if color_by == "segment" else TIER_COLORS),
+            "radii": list(TIER_RADII), "text": _texts(lang),
+        }
+        js_layer("points", data, options, name="atlas_points").add_to(group)
+    if legend:
+        _enterprise_legend(data, lang, mode, color_by, n).add_to(group)
+    return finish(group, static_url)
+
+
+def _enterprise_legend(data: dict, lang: str, mode: str, color_by: str,
+                       n: int) -> folium.Element:
+    title = t("firms", lang).format(n=f"{n:,}")
+    if mode == "heat":
+        return legend_control(legend_html(title, [(swatch("", kind="heat"),
+                                                    t("heat", lang))]),
+                              name="atlas_enterprise_legend")
+    texts = _texts(lang)
+    counts_t = np.bincount(np.asarray(data["t"], dtype=np.int64), minlength=len(TIER_ORDER))
+    rows = []
+    if color_by == "tier":
+        for i, label in enumerate(texts["tiers"]):
+            if counts_t[i]:
+                r = TIER_RADII[i]
+                rows.append((swatch(TIER_COLORS[i], kind="dot", extra=f"--r:{2 * r:.0f}px"),
+                             f"{label}（{counts_t[i]:,}）" if lang == "zh"
+                             else f"{label} ({counts_t[i]:,})"))
+        note = None
+    else:
+        counts_s = np.bincount(np.asarray(data["s"], dtype=np.int64),
+                               minlength=len(SEGMENT_ORDER))
+        for i, label in enumerate(texts["segments"]):
+            if counts_s[i]:
+                rows.append((swatch(SEGMENT_COLORS[i], kind="dot", extra="--r:10px"),
+                             f"{label}（{counts_s[i]:,}）" if lang == "zh"
+                             else f"{label} ({counts_s[i]:,})"))
+        note = t("size_note", lang)
+    return legend_control(legend_html(title, rows, note=note), name="atlas_enterprise_legend")
+
+
+def site_layer(
+    sites: pd.DataFrame,
+    lang: str = "zh",
+    *,
+    basemap: str = "none",
+    legend: bool = True,
+    name: str | None = None,
+    static_url: str | None = DEFAULT_BASE_URL,
+) -> folium.FeatureGroup:
+    """Parks, platforms and big science facilities: a shape per kind, status by fill.
+
+    Square = industrial park, triangle = innovation platform, star = big science facility;
+    operating = filled, under construction = half-transparent, planned = hollow and dashed.
+
+    Parameters
+    ----------
+    sites : DataFrame or GeoDataFrame
+        ``geo.registry.load_sites()`` columns: ``kind``, ``status``, ``lon``/``lat`` (or
+        point geometry), optional ``name_zh``, ``name_en``, ``city_adcode``, ``district``,
+        ``source``, ``note``.
+    """
+    check_lang(lang)
+    check_table(sites, ["kind", "status"], "sites")
+    lon, lat = _coords(sites)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    frame = sites.loc[ok]
+    kinds, statuses = list(SITE_KINDS), list(SITE_STATUSES)
+    bad = sorted(set(frame["kind"].astype(str)) - set(kinds))
+    if bad:
+        raise ValueError(f"sites have unknown kinds {bad}; expected {kinds}")
+    bad = sorted(set(frame["status"].astype(str)) - set(statuses))
+    if bad:
+        raise ValueError(f"sites have unknown statuses {bad}; expected {statuses}")
+    x, y = display_xy(lon[ok], lat[ok], basemap)
+    city = _column(frame, "city_adcode", "").fillna("").astype(str)
+    city_names = {c.adcode: (c.name_zh if lang == "zh" else c.name_en) for c in CITIES}
+    district = _column(frame, "district", "").fillna("").astype(str)
+    place = [" · ".join(p for p in (city_names.get(c, ""), d) if p)
+             for c, d in zip(city, district, strict=True)]
+    data = {
+        "lat": np.round(y, 5).tolist(), "lon": np.round(x, 5).tolist(),
+        "k": [kinds.index(k) for k in frame["kind"].astype(str)],
+        "st": [statuses.index(s) for s in frame["status"].astype(str)],
+        "nm": _names(frame, lang).tolist(), "place": place,
+        "note": _column(frame, "note", "").fillna("").astype(str).tolist(),
+        "src": _column(frame, "source", "").fillna("").astype(str).tolist(),
+        "kinds": kinds, "statuses": statuses,
+        "colors": [SITE_COLORS[k] for k in kinds],
+        "text": {"kind": t("kind", lang), "status": t("status", lang),
+                 "note": t("note", lang), "source": t("source", lang).rstrip("：: "),
+                 "kinds": [SITE_KINDS[k].label(lang) for k in kinds],
+                 "statuses": [SITE_STATUSES[s].label(lang) for s in statuses]},
+    }
+    group = feature_group(name or t("sites", lang))
+    js_layer("sites", data, name="atlas_sites").add_to(group)
+    if legend:
+        rows = [(swatch(SITE_COLORS[k], kind=f"site-{k}"), SITE_KINDS[k].label(lang))
+                for k in kinds]
+        rows += [(swatch("#555555", kind=f"status-{s}"), SITE_STATUSES[s].label(lang))
+                 for s in statuses]
+        legend_control(legend_html(t("sites", lang), rows, columns=2),
+                       name="atlas_site_legend").add_to(group)
+    return finish(group, static_url)

@@ -1,0 +1,10 @@
+"""数据 Data: upload a registry, see its validation report, use it; provenance of bundled data."""
+
+from ui import mapview, shell, upload
+
+ctx = shell.page("page_data")
+upload.panel(ctx)
+mapview.show(ctx, mapview.MapSpec(enterprises=ctx.frame), key="data",
+             table=upload.provenance_table(ctx))
+upload.provenance(ctx)
+shell.footer(ctx)

@@ -1,0 +1,145 @@
+"""Cached access to the library's data for the pages (the only place that caches).
+
+Immutable shared frames (boundaries, bundled registry, sites, published versions) are held
+once per server with ``st.cache_resource`` — not copied per session, so 30 sessions cost
+little memory. Callers must treat them as read-only. Small derived tables (metrics) use
+``st.cache_data``. Cached functions read nothing but their arguments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo import filters as flt
+from geo import metrics, regions, registry
+
+BUNDLED = "bundled"
+
+
+@st.cache_resource(show_spinner=False)
+def load_regions() -> gpd.GeoDataFrame:
+    """The 21 cities (shared, read-only)."""
+    return regions.load_regions()
+
+
+@st.cache_resource(show_spinner=False)
+def load_districts() -> gpd.GeoDataFrame:
+    """The 122 county-level units (shared, read-only)."""
+    return regions.load_districts()
+
+
+@st.cache_resource(show_spinner=False)
+def load_bundled(path: str) -> gpd.GeoDataFrame:
+    """The bundled enterprise registry at ``path`` (shared, read-only)."""
+    return registry.load_enterprises(path)
+
+
+def bundled_path() -> str:
+    """The bundled registry; ``ATLAS_ENTERPRISES`` points the app at another file
+    (benchmarks and deployments with a larger registry)."""
+    return os.environ.get("ATLAS_ENTERPRISES", str(registry.ENTERPRISES_PATH))
+
+
+@st.cache_resource(show_spinner=False)
+def load_sites() -> gpd.GeoDataFrame:
+    """Parks, platforms and facilities (shared, read-only)."""
+    return registry.load_sites()
+
+
+def parse_upload(
+    data: bytes, datum: str, name: str, progress: Callable[[float], None] | None = None
+) -> registry.RegistryResult:
+    """Validate an uploaded registry once per session and (content, datum).
+
+    Kept in the session, not a server cache: an upload is the session's own data.
+    """
+    key = upload_key(data, datum)
+    parsed = st.session_state.get("_parsed")
+    if parsed is not None and parsed[0] == key:
+        return parsed[1]
+    result = registry.load_registry(data, name=name, datum=datum, progress=progress)
+    st.session_state["_parsed"] = (key, result)
+    return result
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The enterprise registry a page works on, with a key that names its content."""
+
+    key: str
+    label: str
+    frame: gpd.GeoDataFrame
+
+
+def upload_key(data: bytes, datum: str) -> str:
+    """Content key of an upload: the same file and datum give the same key."""
+    return "upload:" + hashlib.sha256(data + datum.encode()).hexdigest()[:16]
+
+
+def current_dataset(lang: str) -> Dataset:
+    """The registry chosen in this session: an upload, a published version or the bundle."""
+    from ui.i18n import t
+
+    choice = str(st.session_state.get("dataset", BUNDLED))
+    upload = st.session_state.get("upload")
+    if choice.startswith("upload:") and upload and upload["key"] == choice:
+        return Dataset(choice, f"{t('uploaded', lang)}: {upload['name']}", upload["frame"])
+    if choice.startswith("v"):
+        published = _published(choice)
+        if published is not None:
+            return published
+    return Dataset(BUNDLED, t("bundled", lang), load_bundled(bundled_path()))
+
+
+def _published(choice: str) -> Dataset | None:
+    from ui.publish import load_version
+
+    return load_version(choice)
+
+
+def filtered(dataset: Dataset, filters: flt.Filters) -> gpd.GeoDataFrame:
+    """Apply the filters (vectorised masks; cheap enough to run on every rerun)."""
+    return flt.apply(dataset.frame, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def compute_metrics(
+    _frame: gpd.GeoDataFrame,
+    dataset_key: str,
+    filter_params: tuple[tuple[str, str], ...],
+    level: str = "city",
+    radius_km: float = 10.0,
+) -> metrics.MetricsResult:
+    """Metrics of the filtered frame; ``dataset_key`` + ``filter_params`` name its content."""
+    return metrics.compute(
+        _frame, load_regions(), districts=load_districts(), sites=load_sites(),
+        level=level, radius_km=radius_km,
+    )
+
+
+def metrics_for(
+    dataset: Dataset, filters: flt.Filters, level: str = "city", radius_km: float = 10.0
+) -> metrics.MetricsResult:
+    """Cached metrics for the dataset under the filters."""
+    frame = filtered(dataset, filters)
+    params = tuple(sorted(filters.to_params().items()))
+    return compute_metrics(frame, dataset.key, params, level, radius_km)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def plan_progress(_frame: gpd.GeoDataFrame, dataset_key: str, filter_params: tuple) -> pd.DataFrame:
+    """The plan's 2025 targets against the (filtered) data."""
+    return metrics.plan_progress(_frame)
+
+
+def data_date(frame: pd.DataFrame) -> str:
+    """The data's year: the latest revenue year present, or the boundary data's year."""
+    years = pd.to_numeric(frame.get("revenue_year"), errors="coerce").dropna()
+    return str(int(years.max())) if len(years) else "–"

@@ -1,0 +1,293 @@
+"""The map panel every page shares: controls, the folium map in ``st_folium``, downloads.
+
+The base map (boundaries, labels, furniture, legends) only changes with the language,
+basemap and metric; filtered layers (enterprises, sites, the radius circle) go through
+``st_folium(feature_group_to_add=…)`` so a filter change redraws them without resetting
+the view. Clicking a city selects it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from folium.elements import JSCSSMixin
+from streamlit_folium import st_folium
+
+from geo import export, figures, maps, offline
+from geo.metrics import METRICS, MetricSpec
+from geo.regions import city_at
+from ui import data, state
+from ui.i18n import t
+from ui.shell import PageContext
+
+MAP_HEIGHT = 620
+PRESENT_HEIGHT = 860
+SCHEME_LABELS = {
+    "quantiles": ("分位数", "Quantiles"), "natural_breaks": ("自然断点", "Natural breaks"),
+    "equal_interval": ("等间距", "Equal interval"), "user_defined": ("自定义", "User-defined"),
+}
+BASEMAP_LABELS = {
+    "none": ("无底图（离线）", "None (offline)"), "osm": ("OpenStreetMap", "OpenStreetMap"),
+    "carto_positron": ("CartoDB Positron", "CartoDB Positron"),
+    "amap": ("高德地图", "AMap / Gaode"), "tianditu": ("天地图（需密钥）", "Tianditu (key)"),
+}
+MODE_LABELS = {"auto": ("自动", "Auto"), "cluster": ("聚合", "Clusters"),
+               "dots": ("散点", "Dots"), "heat": ("热力图", "Heat map")}
+COLOR_LABELS = {"tier": ("按规模着色", "Colour by size"),
+                "segment": ("按环节着色", "Colour by segment")}
+
+
+@dataclass(frozen=True)
+class Choropleth:
+    """Areas (with the metric's column) to colour."""
+
+    areas: gpd.GeoDataFrame
+    spec: MetricSpec
+    level: str = "city"
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """What a page puts on its map."""
+
+    layout: bool = False
+    choropleth: Choropleth | None = None
+    enterprises: pd.DataFrame | None = None
+    sites: pd.DataFrame | None = None
+    focus: tuple[float, float] | None = None
+    circle: tuple[float, float, float] | None = None
+    click_target: str = "f_cities"
+    extra: tuple = field(default=())
+
+
+def _pick(labels: dict[str, tuple[str, str]], lang: str) -> Callable[[str], str]:
+    return lambda code: labels[code][0 if lang == "zh" else 1]
+
+
+def metric_controls(ctx: PageContext) -> tuple[str, ...]:
+    """Metric, scheme, classes, breaks and district drill-down (Cities page)."""
+    lang = ctx.lang
+    if ctx.present:
+        return tuple(st.session_state.get("drill", []))
+    specs = {code: spec.title(lang) for code, spec in METRICS.items()}
+    c1, c2, c3, c4 = st.columns([3, 2, 1, 3])
+    c1.selectbox(t("metric", lang), list(specs), key="metric", format_func=specs.__getitem__)
+    c2.selectbox(t("scheme", lang), list(SCHEME_LABELS), key="scheme",
+                 format_func=_pick(SCHEME_LABELS, lang))
+    c3.number_input(t("classes", lang), min_value=2, max_value=9, step=1, key="k")
+    if st.session_state["scheme"] == "user_defined":
+        c4.text_input(t("breaks", lang), key="breaks", placeholder="10, 50, 100")
+    names = {a: (n if lang == "zh" else e) for a, n, e in zip(
+        data.load_regions().adcode, data.load_regions().name_zh, data.load_regions().name_en,
+        strict=True)}
+    drill = st.multiselect(t("drill", lang), list(names), key="drill",
+                           format_func=names.__getitem__)
+    return tuple(drill)
+
+
+def _breaks() -> list[float] | None:
+    if st.session_state.get("scheme") != "user_defined":
+        return None
+    raw = str(st.session_state.get("breaks", ""))
+    try:
+        values = sorted({float(x) for x in raw.replace("，", ",").split(",") if x.strip()})
+    except ValueError:
+        st.warning(f"breaks: {raw!r} — use numbers separated by commas, e.g. 10, 50, 100")
+        return None
+    return values or None
+
+
+def _map_controls(ctx: PageContext, spec: MapSpec) -> tuple[str, str, str | None]:
+    """Basemap, point mode and colouring, in a collapsed expander."""
+    lang = ctx.lang
+    if ctx.present:
+        return (str(state.view("basemap")), st.session_state.get("point_mode", "auto"),
+                st.session_state.get("tianditu_key") or None)
+    with st.expander(t("basemap", lang), expanded=False):
+        c1, c2, c3 = st.columns(3)
+        c1.selectbox(t("basemap", lang), list(BASEMAP_LABELS), key="basemap",
+                     format_func=_pick(BASEMAP_LABELS, lang))
+        key = None
+        if st.session_state.get("basemap") == "tianditu":
+            key = c1.text_input(t("tianditu_key", lang), key="tianditu_key", type="password")
+        if spec.enterprises is not None:
+            c2.radio("●", list(MODE_LABELS), key="point_mode", horizontal=True,
+                     format_func=_pick(MODE_LABELS, lang), label_visibility="collapsed")
+            c3.radio("◐", list(COLOR_LABELS), key="point_color", horizontal=True,
+                     format_func=_pick(COLOR_LABELS, lang), label_visibility="collapsed")
+    return (str(state.view("basemap")), st.session_state.get("point_mode", "auto"),
+            key or None)
+
+
+def _title(ctx: PageContext, spec: MapSpec) -> tuple[str, str]:
+    base = t("app_title", ctx.lang)
+    if spec.choropleth is not None:
+        return f"{base}：{spec.choropleth.spec.label(ctx.lang)}" if ctx.lang == "zh" \
+            else f"{base}: {spec.choropleth.spec.label(ctx.lang)}", ctx.filters.describe(ctx.lang)
+    return base, ctx.filters.describe(ctx.lang)
+
+
+def build(ctx: PageContext, spec: MapSpec, basemap: str, mode: str,
+          tianditu_key: str | None) -> tuple[folium.Map, list[folium.FeatureGroup]]:
+    """The base map and the filtered overlays for ``spec``."""
+    lang = ctx.lang
+    static = offline.static_base_url(st.get_option("server.baseUrlPath"))
+    regions = data.load_regions()
+    title, subtitle = _title(ctx, spec)
+    choro = spec.choropleth
+    m = maps.base_map(regions, lang=lang, basemap=basemap, tianditu_key=tianditu_key,
+                      title=title, subtitle=subtitle, data_date=data.data_date(ctx.dataset.frame),
+                      labels=choro is None or choro.level != "city", layer_control=False,
+                      static_url=static)
+    if spec.layout:
+        maps.layout_layer(regions, lang, basemap=basemap, static_url=static).add_to(m)
+    if choro is not None:
+        c = choro.spec
+        maps.choropleth_layer(
+            choro.areas, c.column, scheme=str(state.view("scheme")), k=int(state.view("k")),
+            breaks=_breaks(), lang=lang, legend_title=c.label(lang), unit=c.unit(lang),
+            decimals=c.decimals, basemap=basemap, static_url=static).add_to(m)
+        if choro.level == "city":
+            values = choro.areas.set_index("adcode")[c.column]
+            maps.city_labels(regions, lang, values=values, fmt=f"{{:,.{c.decimals}f}}",
+                             basemap=basemap, static_url=static).add_to(m)
+    overlays: list[folium.FeatureGroup] = []
+    if spec.enterprises is not None and len(spec.enterprises):
+        overlays.append(maps.enterprise_layer(
+            spec.enterprises, lang, mode=mode, color_by=st.session_state.get("point_color", "tier"),
+            basemap=basemap, static_url=static))
+    if spec.sites is not None and len(spec.sites):
+        overlays.append(maps.site_layer(spec.sites, lang, basemap=basemap, static_url=static))
+    if spec.circle is not None:
+        lon, lat, radius_km = spec.circle
+        group = folium.FeatureGroup(name=t("radius_km", lang))
+        folium.Circle([lat, lon], radius=radius_km * 1000, color="#0b5ea8", weight=2,
+                      fill=False, dash_array="6 4").add_to(group)
+        overlays.append(offline.localize(group, static))
+    _carry_assets(m, overlays)
+    return m, overlays
+
+
+class _Assets(JSCSSMixin, folium.MacroElement):
+    """Loads the overlays' scripts and styles with the base map (st_folium only collects
+    the base map's own)."""
+
+    def __init__(self, js: list[tuple[str, str]], css: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "AtlasAssets"
+        self.default_js = js
+        self.default_css = css
+
+
+def _walk(element: folium.Element):
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+def _carry_assets(m: folium.Map, overlays: list[folium.FeatureGroup]) -> None:
+    js: dict[str, str] = {}
+    css: dict[str, str] = {}
+    for group in overlays:
+        for element in _walk(group):
+            js.update(dict(getattr(element, "default_js", [])))
+            css.update(dict(getattr(element, "default_css", [])))
+    if js or css:
+        m.add_child(_Assets(list(js.items()), list(css.items())), name="atlas_assets")
+
+
+def _on_click(key: str, target: str) -> None:
+    """Toggle the clicked city in ``target`` (runs before the rerun, so widgets may change)."""
+    value = st.session_state.get(key) or {}
+    clicked = value.get("last_clicked") if isinstance(value, dict) else None
+    if not clicked:
+        return
+    adcode = city_at(data.load_regions(), clicked["lng"], clicked["lat"],
+                     datum=maps.basemap_datum(str(state.view("basemap"))))
+    if adcode is None:
+        return
+    current = list(st.session_state.get(target, []))
+    st.session_state[target] = ([a for a in current if a != adcode] if adcode in current
+                                else [*current, adcode])
+
+
+def show(ctx: PageContext, spec: MapSpec, *, key: str, table: pd.DataFrame | None = None) -> None:
+    """Draw the map panel: controls, map, download row."""
+    basemap, mode, tianditu_key = _map_controls(ctx, spec)
+    try:
+        m, overlays = build(ctx, spec, basemap, mode, tianditu_key)
+    except ValueError as exc:  # e.g. Tianditu without a key, bad user-defined breaks
+        st.warning(str(exc))
+        m, overlays = build(ctx, spec, "none", mode, None)
+    zoom = 11 if spec.focus is not None else None
+    center = (spec.focus[1], spec.focus[0]) if spec.focus is not None else None
+    st_folium(
+        m, key=f"map_{key}", height=PRESENT_HEIGHT if ctx.present else MAP_HEIGHT,
+        use_container_width=True, returned_objects=["last_clicked"],
+        feature_group_to_add=overlays or None, layer_control=maps.layer_control(ctx.lang),
+        zoom=zoom, center=center,
+        on_change=lambda: _on_click(f"map_{key}", spec.click_target),
+    )
+    if not ctx.present:
+        downloads(ctx, spec, key=key, table=table)
+
+
+def downloads(ctx: PageContext, spec: MapSpec, *, key: str,
+              table: pd.DataFrame | None) -> None:
+    """Figure (PNG/SVG/PDF), offline interactive HTML, and the table (CSV/XLSX)."""
+    lang = ctx.lang
+    stem = f"gd-laser-{key}"
+    cols = st.columns([2, 1, 2, 1, 1])
+    fmt = cols[0].radio(t("figure_format", lang), ["png", "svg", "pdf"], horizontal=True,
+                        key=f"fig_fmt_{key}")
+    cols[1].download_button(
+        t("download_figure", lang), lambda: _figure(ctx, spec, fmt), export.download_name(
+            stem, fmt, None), mime={"png": "image/png", "svg": "image/svg+xml",
+                                    "pdf": "application/pdf"}[fmt],
+        on_click="ignore", key=f"dl_fig_{key}")
+    cols[2].download_button(
+        t("download_html", lang), lambda: _interactive_html(ctx, spec),
+        export.download_name(stem, "html", None), "text/html", on_click="ignore",
+        key=f"dl_html_{key}")
+    if table is not None:
+        cols[3].download_button(t("download_csv", lang), lambda: export.to_csv_bytes(table),
+                                export.download_name(stem, "csv", None), "text/csv",
+                                on_click="ignore", key=f"dl_csv_{key}")
+        cols[4].download_button(t("download_xlsx", lang), lambda: export.to_xlsx_bytes(table),
+                                export.download_name(stem, "xlsx", None),
+                                on_click="ignore", key=f"dl_xlsx_{key}")
+
+
+def _interactive_html(ctx: PageContext, spec: MapSpec) -> bytes:
+    """The same map with its overlays as one self-contained offline HTML file."""
+    basemap = str(state.view("basemap"))
+    m, overlays = build(ctx, spec, basemap, st.session_state.get("point_mode", "auto"),
+                        st.session_state.get("tianditu_key") or None)
+    for group in overlays:
+        group.add_to(m)
+    maps.layer_control(ctx.lang).add_to(m)
+    return offline.inline_html(m).encode("utf-8")
+
+
+def _figure(ctx: PageContext, spec: MapSpec, fmt: str) -> bytes:
+    """The briefing figure of the current view (same filters, metric, scheme, language)."""
+    regions = data.load_regions()
+    title, subtitle = _title(ctx, spec)
+    kwargs: dict = {}
+    areas = regions
+    if spec.choropleth is not None:
+        c = spec.choropleth
+        areas = c.areas
+        kwargs = {"values": c.areas.set_index("adcode")[c.spec.column],
+                      "metric_label": c.spec.label(ctx.lang), "unit": c.spec.unit(ctx.lang),
+                      "scheme": str(state.view("scheme")), "k": int(state.view("k")),
+                      "breaks": _breaks(), "decimals": c.spec.decimals}
+    return figures.render_figure(
+        areas, regions=regions, enterprises=spec.enterprises, sites=spec.sites,
+        title=title, subtitle=subtitle, lang=ctx.lang, fmt=fmt,
+        data_date=data.data_date(ctx.dataset.frame), **kwargs)

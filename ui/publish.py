@@ -1,0 +1,100 @@
+"""Published registry versions in the UI: the version picker and the editor's publish form.
+
+The store is opened once per server; a version's frame never changes, so it is cached with
+no expiry; the version list has a short TTL so every replica sees a new version soon.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import auth, registry, store
+from ui.i18n import t
+
+VERSIONS_TTL_S = 15
+
+
+@st.cache_resource(show_spinner=False)
+def open_store(url: str) -> store.Store | None:
+    """The shared store at ``url`` (``None`` if it cannot be opened: the app still runs)."""
+    try:
+        return store.open_store(url)
+    except (store.StoreError, ValueError, OSError):
+        return None
+
+
+def _store() -> store.Store | None:
+    return open_store(store.default_store_url())
+
+
+@st.cache_data(show_spinner=False, ttl=VERSIONS_TTL_S)
+def versions(url: str) -> list[store.Version]:
+    """Versions newest first (version 0 = bundled data last)."""
+    s = open_store(url)
+    return s.versions() if s is not None else []
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _load(url: str, version_id: int):
+    s = open_store(url)
+    return None if s is None else s.load(version_id)
+
+
+def default_choice() -> str:
+    """The shared default version as a dataset key (``bundled`` for version 0)."""
+    for v in versions(store.default_store_url()):
+        if v.is_default and not v.is_bundled:
+            return f"v{v.id}"
+    return "bundled"
+
+
+def load_version(choice: str):
+    """The Dataset for a ``v<N>`` choice, or ``None`` if there is no such version."""
+    from ui.data import Dataset
+
+    try:
+        vid = int(choice[1:])
+    except ValueError:
+        return None
+    url = store.default_store_url()
+    match = [v for v in versions(url) if v.id == vid]
+    if not match or match[0].is_bundled:
+        return None
+    frame = _load(url, vid)
+    return None if frame is None else Dataset(choice, match[0].label(), frame)
+
+
+def version_options(lang: str) -> dict[str, str]:
+    """Dataset keys and labels for the sidebar picker."""
+    options = {"bundled": f"v0 · {t('bundled', lang)}"}
+    for v in versions(store.default_store_url()):
+        if not v.is_bundled:
+            options[f"v{v.id}"] = v.label() + (" ★" if v.is_default else "")
+    upload = st.session_state.get("upload")
+    if upload:
+        options[upload["key"]] = f"{t('uploaded', lang)}: {upload['name']}"
+    return options
+
+
+def publish_form(result: registry.RegistryResult, content: bytes, file_name: str,
+                 datum: str, lang: str) -> None:
+    """Publish controls, shown only when an editor token is configured."""
+    if not auth.editor_token_configured():
+        return
+    s = _store()
+    if s is None:
+        st.warning("store unavailable" if lang == "en" else "数据存储不可用")
+        return
+    with st.form("publish"):
+        st.markdown(f"**{t('publish', lang)}**")
+        author = st.text_input("author" if lang == "en" else "发布人", max_chars=80)
+        token = st.text_input(t("editor_token", lang), type="password")
+        if st.form_submit_button(t("publish", lang)):
+            try:
+                version = s.publish(result, original=content, file_name=file_name,
+                                    author=author or "editor", token=token, datum=datum)
+            except (auth.PublishRefused, store.UploadTooLarge, store.StoreError) as exc:
+                st.error(str(exc))
+                return
+            versions.clear()
+            st.success(version.label())

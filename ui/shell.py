@@ -1,0 +1,142 @@
+"""Shared page furniture: sidebar filters, language switch, sample badge, header, footer.
+
+Every page has the same shape::
+
+    ctx = shell.page("page_cities")       # header, sidebar, dataset, filters, badge
+    ...                                  # the page's own content, calling geo via ui.data
+    shell.footer(ctx)
+
+so nothing here is pasted per page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import streamlit as st
+
+from geo.filters import Filters
+from geo.layout import CITIES, SECTORS, SEGMENTS, TIER_UNKNOWN, TIERS, ZONES
+from geo.metrics import METRICS
+from ui import data, publish, state
+from ui.i18n import t
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page needs after the furniture is drawn."""
+
+    lang: str
+    filters: Filters
+    dataset: data.Dataset
+    frame: gpd.GeoDataFrame  # the filtered enterprises
+    present: bool
+
+    @property
+    def params(self) -> tuple[tuple[str, str], ...]:
+        """The filters as a hashable cache key."""
+        return tuple(sorted(self.filters.to_params().items()))
+
+
+def _labels(vocab: dict, lang: str) -> dict[str, str]:
+    return {code: term.label(lang) for code, term in vocab.items()}
+
+
+def sidebar(lang: str) -> None:
+    """Draw the language switch and the filters shared by every page."""
+    sb = st.sidebar
+    sb.radio(t("language", lang), ["zh", "en"], key="lang", horizontal=True,
+             format_func=lambda c: "中文" if c == "zh" else "English")
+    lang = state.lang()
+    sb.subheader(t("filters", lang))
+    city_names = {c.adcode: (c.name_zh if lang == "zh" else c.name_en) for c in CITIES}
+    sb.multiselect(t("cities", lang), list(city_names), key="f_cities",
+                   format_func=city_names.__getitem__, placeholder=t("all", lang))
+    zones = {"": t("all", lang), **_labels(ZONES, lang)}
+    sb.selectbox(t("zone", lang), list(zones), key="f_zone", format_func=zones.__getitem__)
+    segs = _labels(SEGMENTS, lang)
+    sb.multiselect(t("segment", lang), list(segs), key="f_segments",
+                   format_func=segs.__getitem__, placeholder=t("all", lang))
+    secs = _labels(SECTORS, lang)
+    sb.multiselect(t("sector", lang), list(secs), key="f_sectors",
+                   format_func=secs.__getitem__, placeholder=t("all", lang))
+    tiers = {**{k: v[0].label(lang) for k, v in TIERS.items()},
+             TIER_UNKNOWN.code: TIER_UNKNOWN.label(lang)}
+    sb.multiselect(t("tier", lang), list(tiers), key="f_tiers",
+                   format_func=tiers.__getitem__, placeholder=t("all", lang))
+    sb.checkbox(t("listed_only", lang), key="f_listed")
+    samples = {"all": t("sample_all", lang), "real": t("sample_real", lang),
+               "sample": t("sample_only", lang)}
+    sb.radio(t("sample_filter", lang), list(samples), key="f_sample",
+             format_func=samples.__getitem__)
+    sb.text_input(t("search", lang), key="f_query")
+    sb.divider()
+    options = publish.version_options(lang)
+    if st.session_state.get("dataset") not in options:
+        st.session_state["dataset"] = publish.default_choice()
+    sb.selectbox(t("data_source", lang), list(options), key="dataset",
+                 format_func=options.__getitem__)
+    sb.toggle(t("presentation", lang), key="present")
+
+
+def presentation_css() -> None:
+    """Hide the sidebar and controls, enlarge the map and fonts for clean screenshots."""
+    st.markdown(
+        """<style>
+        [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+        header[data-testid="stHeader"], [data-testid="stToolbar"],
+        .atlas-controls { display: none !important; }
+        .block-container { padding-top: 1rem; max-width: 100% !important; }
+        h1 { font-size: 2.6rem !important; }
+        p, li, [data-testid="stMetricValue"] { font-size: 1.15rem; }
+        </style>""",
+        unsafe_allow_html=True,
+    )
+
+
+def sample_badge(frame: gpd.GeoDataFrame, lang: str) -> None:
+    """A visible badge whenever sample rows are in view."""
+    n = int(frame["sample"].astype(bool).sum()) if len(frame) else 0
+    if n:
+        st.warning(t("sample_badge", lang, n=f"{n:,}"), icon="🧪")
+
+
+def page(title_key: str) -> PageContext:
+    """Draw a page's shared furniture and return what the page needs."""
+    state.init(set(METRICS))  # idempotent; also covers a page run on its own (AppTest)
+    sidebar(state.lang())
+    lang = state.lang()
+    present = bool(state.view("present"))
+    if present:
+        presentation_css()
+        if st.button(t("presentation_exit", lang), key="exit_present"):
+            st.session_state["present"] = False
+            st.rerun()
+    for problem in st.session_state.pop("_url_problems", []):
+        st.toast(problem)
+    st.title(t(title_key, lang))
+    dataset = data.current_dataset(lang)
+    filters = state.filters()
+    frame = data.filtered(dataset, filters)
+    if not present:
+        st.caption(f"{t('data_source', lang)}：{dataset.label} · {filters.describe(lang)}")
+    sample_badge(frame, lang)
+    return PageContext(lang, filters, dataset, frame, present)
+
+
+def empty_notice(ctx: PageContext) -> bool:
+    """Say so when no firm matches; return True if the page should stop."""
+    if len(ctx.frame) == 0:
+        st.info(t("no_match", ctx.lang))
+        return True
+    return False
+
+
+def footer(ctx: PageContext) -> None:
+    """Sources and data date, at the bottom of every page."""
+    st.divider()
+    st.caption(
+        f"{t('footer', ctx.lang)}  {t('data_date', ctx.lang)}：{data.data_date(ctx.dataset.frame)}"
+    )
+    state.sync_url()

@@ -1,0 +1,341 @@
+"""Tables, charts and small widget groups shared by the pages (display only; numbers
+come from geo)."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo import proximity
+from geo.layout import (
+    CITY_BY_ADCODE,
+    SECTORS,
+    SEGMENTS,
+    SITE_KINDS,
+    SITE_STATUSES,
+    TIERS,
+    ZONES,
+)
+from geo.metrics import METRICS, MetricSpec, growth_path
+from ui import data
+from ui.i18n import fmt_number, fmt_revenue_100m, fmt_share, t
+from ui.shell import PageContext
+
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "id": ("编号", "ID"), "name_zh": ("企业名称", "Name (zh)"), "name_en": ("英文名称", "Name"),
+    "city": ("所在城市（原文）", "City (as written)"), "district": ("区县", "District"),
+    "city_adcode": ("地市", "Prefecture"), "segment": ("产业链环节", "Chain segment"),
+    "sector": ("领域", "Sector"), "tier": ("规模", "Size tier"),
+    "revenue_10k_cny": ("营业收入（万元）", "Revenue (¥10k)"), "revenue_year": ("年份", "Year"),
+    "listed": ("上市代码", "Ticker"), "lon": ("经度", "Lon"), "lat": ("纬度", "Lat"),
+    "coord_precision": ("定位精度", "Location precision"), "source": ("出处", "Source"),
+    "sample": ("示例数据", "Sample"), "distance_km": ("距离（公里）", "Distance (km)"),
+}
+
+
+def localized(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Display copy with headers in ``lang`` (downloads keep canonical names)."""
+    i = 0 if lang == "zh" else 1
+    return df.rename(columns={c: v[i] for c, v in COLUMN_LABELS.items()})
+
+
+def _name_col(lang: str) -> str:
+    return "name_zh" if lang == "zh" else "name_en"
+
+
+def _zone_label(code: str, lang: str) -> str:
+    return ZONES[code].label(lang) if code in ZONES else code
+
+
+# -- headline and shares -------------------------------------------------------------
+def headline(ctx: PageContext, progress: pd.DataFrame) -> None:
+    """Headline figures with the plan's 2025 targets next to them."""
+    p = progress.set_index("code")
+    lang = ctx.lang
+    tgt = t("target", lang)
+    cols = st.columns(5)
+    cols[0].metric(t("firms", lang), fmt_number(len(ctx.frame), lang))
+    cols[1].metric(t("revenue", lang), fmt_revenue_100m(p.loc["revenue", "current"], lang),
+                   help=f"{tgt} 2025: > {fmt_revenue_100m(p.loc['revenue', 'target'], lang)}")
+    cols[2].metric(t("firms_1bn", lang), fmt_number(p.loc["firms_1bn", "current"], lang),
+                   help=f"{tgt} 2025: ≥ {p.loc['firms_1bn', 'target']:.0f}")
+    cols[3].metric(t("firms_100m", lang), fmt_number(p.loc["firms_100m", "current"], lang),
+                   help=f"{tgt} 2025: ≥ {p.loc['firms_100m', 'target']:.0f}")
+    listed = int((ctx.frame["listed"].fillna("").astype(str) != "").sum())
+    cols[4].metric(t("listed", lang), fmt_number(listed, lang))
+    st.caption(
+        " · ".join(
+            f"{row[lang]}：{tgt} {_fmt_target(row, lang)}" for _, row in progress.iterrows()
+        )
+    )
+
+
+def _fmt_target(row: pd.Series, lang: str) -> str:
+    if row["code"] == "growth":
+        return f"≥ {row['target'] * 100:.0f}%/年" if lang == "zh" else f"≥ {row['target']:.0%}/yr"
+    unit = row["unit_zh"] if lang == "zh" else row["unit_en"]
+    return f"{row['target']:,.0f} {unit}"
+
+
+def group_shares(ctx: PageContext, groups: pd.DataFrame) -> None:
+    """Core / belt / north shares of firms and revenue."""
+    lang = ctx.lang
+    st.subheader(t("shares", lang))
+    view = pd.DataFrame({
+        "": groups[_name_col(lang)],
+        t("firms", lang): groups["enterprises"],
+        t("share_firms", lang): groups["enterprise_share"].map(fmt_share),
+        t("share_revenue", lang): groups["revenue_share"].map(fmt_share),
+    })
+    st.dataframe(view, hide_index=True, width="stretch")
+
+
+def coverage_note(ctx: PageContext, coverage: dict) -> None:
+    """Say which rows a table rests on."""
+    st.caption(t("coverage", ctx.lang, rows=coverage["rows"], used=coverage["rows_used"],
+                 nocoord=coverage["rows_without_coordinates"], outside=coverage["rows_outside"],
+                 sample=coverage["sample_rows"]))
+
+
+# -- metric tables ---------------------------------------------------------------------
+def areas_with_metrics(table: pd.DataFrame, level: str, cities: tuple[str, ...]
+                       ) -> gpd.GeoDataFrame:
+    """Join a metrics table to its area geometries (districts of ``cities`` when drilling)."""
+    if level == "district":
+        geoms = pd.concat([
+            data.load_districts()[["adcode", "geometry"]],
+            data.load_regions().loc[lambda r: r.adcode.isin(("441900", "442000")),
+                                    ["adcode", "geometry"]],
+        ])
+        table = table[table["city_adcode"].isin(cities)] if cities else table
+    else:
+        geoms = data.load_regions()[["adcode", "geometry"]]
+    merged = geoms.merge(table, on="adcode", how="inner")
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
+
+
+def metric_table(table: pd.DataFrame, spec: MetricSpec, lang: str) -> pd.DataFrame:
+    """The downloadable table behind a choropleth: identity, the metric, the basics."""
+    cols = ["adcode", "name_zh", "name_en", "zone", spec.column, "enterprises",
+            "revenue_100m_cny", "revenue_missing", "land_area_km2", "density_per_1000km2"]
+    out = table[[c for c in dict.fromkeys(cols) if c in table.columns]].copy()
+    return out.rename(columns={spec.column: f"{spec.column} ({spec.unit(lang)})"}
+                      if spec.unit(lang) else {})
+
+
+def ranking(ctx: PageContext, table: pd.DataFrame, spec: MetricSpec) -> None:
+    """Ranking table and bar chart of the 21 cities by the chosen metric."""
+    lang = ctx.lang
+    st.subheader(t("ranking", lang))
+    ranked = table.sort_values(spec.column, ascending=False, na_position="last")
+    view = pd.DataFrame({
+        t("cities", lang): ranked[_name_col(lang)],
+        t("zone", lang): ranked["zone"].map(lambda z: _zone_label(z, lang)),
+        spec.title(lang): ranked[spec.column].round(spec.decimals),
+        t("firms", lang): ranked["enterprises"],
+    })
+    left, right = st.columns([2, 3])
+    left.dataframe(view, hide_index=True, width="stretch", height=420)
+    chart = alt.Chart(view.dropna()).mark_bar().encode(
+        x=alt.X(f"{spec.title(lang)}:Q"),
+        y=alt.Y(f"{t('cities', lang)}:N", sort="-x"),
+        color=alt.Color(f"{t('zone', lang)}:N"),
+    ).properties(height=420)
+    right.altair_chart(chart, width="stretch")
+
+
+def comparison(ctx: PageContext, table: pd.DataFrame) -> None:
+    """Side-by-side comparison of up to 5 cities: metrics, segment profile, completeness."""
+    lang = ctx.lang
+    st.subheader(t("compare", lang))
+    names = dict(zip(table["adcode"], table[_name_col(lang)], strict=True))
+    picked = st.multiselect(t("compare", lang), list(names), key="compare",
+                            format_func=names.__getitem__, max_selections=5,
+                            label_visibility="collapsed")
+    if not picked:
+        return
+    rows = table.set_index("adcode").loc[picked]
+    specs = [m for m in METRICS.values() if not m.code.startswith(("lq_", "seg_"))]
+    view = pd.DataFrame(
+        {names[a]: [_fmt_value(rows.loc[a, m.column], m) for m in specs] for a in picked},
+        index=[m.title(lang) for m in specs],
+    )
+    st.dataframe(view, width="stretch")
+    seg_cols = [f"seg_{c}" for c in SEGMENTS]
+    profile = rows[seg_cols].rename(
+        columns={f"seg_{c}": s.label(lang) for c, s in SEGMENTS.items()},
+        index=names).reset_index(names="city").melt("city", var_name="segment", value_name="n")
+    st.markdown(f"**{t('segment_profile', lang)}**")
+    st.altair_chart(
+        alt.Chart(profile).mark_bar().encode(
+            x=alt.X("n:Q", stack="normalize", title=t("share_firms", lang)),
+            y=alt.Y("city:N", title=None), color=alt.Color("segment:N", title=None),
+            tooltip=["city", "segment", "n"]),
+        width="stretch")
+    st.markdown(f"**{t('chain_complete', lang)}**")
+    for a in picked:
+        missing = [SEGMENTS[c].label(lang) for c in str(rows.loc[a, "segments_missing"]).split(",")
+                   if c in SEGMENTS]
+        words = "、".join(missing) if lang == "zh" else ", ".join(missing)
+        st.write(f"{names[a]}：{int(rows.loc[a, 'segments_present'])}/6 · "
+                 f"{t('missing_segments', lang)}：{words}" if missing
+                 else f"{names[a]}：6/6 · {t('none_missing', lang)}")
+
+
+def _fmt_value(value: float, spec: MetricSpec) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:,.{spec.decimals}f}"
+
+
+# -- enterprises -------------------------------------------------------------------------
+def enterprise_export(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The filtered enterprises as a plain table (no geometry), for display and download."""
+    cols = ["id", "name_zh", "name_en", "city", "district", "city_adcode", "segment", "sector",
+            "tier", "revenue_10k_cny", "revenue_year", "listed", "lon", "lat",
+            "coord_precision", "source", "sample"]
+    return pd.DataFrame(frame[[c for c in cols if c in frame.columns]])
+
+
+def enterprise_table(ctx: PageContext) -> tuple[float, float] | None:
+    """The filtered firms; selecting a row returns its location to focus the map on."""
+    lang = ctx.lang
+    table = enterprise_export(ctx.frame, lang)
+    tiers = {k: v[0].label(lang) for k, v in TIERS.items()}
+    view = table.assign(
+        city_adcode=table["city_adcode"].map(
+            lambda a: CITY_BY_ADCODE[a].name_zh if lang == "zh" and a in CITY_BY_ADCODE
+            else (CITY_BY_ADCODE[a].name_en if a in CITY_BY_ADCODE else "")),
+        segment=table["segment"].map(lambda c: SEGMENTS[c].label(lang) if c in SEGMENTS else ""),
+        tier=table["tier"].map(lambda c: tiers.get(c, "–")),
+    )
+    sector = {c: term.label(lang) for c, term in SECTORS.items()}
+    view = localized(view.assign(sector=view["sector"].map(lambda c: sector.get(c, ""))), lang)
+    source = COLUMN_LABELS["source"][0 if lang == "zh" else 1]
+    event = st.dataframe(view, hide_index=True, width="stretch", height=280, key="firm_table",
+                         on_select="rerun", selection_mode="single-row",
+                         column_config={source: st.column_config.LinkColumn(source)})
+    rows = event.selection.rows if event is not None else []
+    if not rows:
+        return None
+    picked = table.iloc[rows[0]]
+    st.caption(f"{t('focus', lang)}：{picked['name_zh']}")
+    return float(picked["lon"]), float(picked["lat"])
+
+
+# -- sites ---------------------------------------------------------------------------------
+def site_table(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Sites as a plain table for display and download."""
+    cols = ["id", "name_zh", "name_en", "kind", "status", "city_adcode", "district", "lon",
+            "lat", "coord_precision", "source", "note"]
+    return pd.DataFrame(sites[[c for c in cols if c in sites.columns]])
+
+
+def site_picker(ctx: PageContext, sites: pd.DataFrame) -> str:
+    """Pick a site (or none) to list the firms around it."""
+    lang = ctx.lang
+    names = {"": "—", **{str(i): f"{n} · {SITE_KINDS[k].label(lang)} · "
+                         f"{SITE_STATUSES[s].label(lang)}"
+                         for i, n, k, s in zip(sites["id"], sites[_name_col(lang)].where(
+                             sites[_name_col(lang)].astype(bool), sites["name_zh"]),
+                             sites["kind"], sites["status"], strict=True)}}
+    if ctx.present:
+        return str(st.session_state.get("site", ""))
+    return str(st.selectbox(t("site", lang), list(names), key="site",
+                            format_func=names.__getitem__))
+
+
+def _site_row(sites: pd.DataFrame, site_id: str) -> pd.Series | None:
+    hit = sites[sites["id"].astype(str) == site_id]
+    return None if hit.empty else hit.iloc[0]
+
+
+def site_circle(sites: pd.DataFrame, site_id: str, radius_km: float
+                ) -> tuple[float, float, float] | None:
+    """The radius circle to draw around the picked site."""
+    row = _site_row(sites, site_id) if site_id else None
+    return None if row is None else (float(row["lon"]), float(row["lat"]), float(radius_km))
+
+
+def firms_near_site(ctx: PageContext, sites: pd.DataFrame, site_id: str, radius_km: float
+                    ) -> pd.DataFrame:
+    """The filtered firms within the radius of the picked site, listed nearest first."""
+    row = _site_row(sites, site_id) if site_id else None
+    if row is None:
+        return ctx.frame.iloc[:0]
+    near = proximity.within_radius(ctx.frame, float(row["lon"]), float(row["lat"]), radius_km)
+    if not ctx.present:
+        st.markdown(f"**{t('firms_near', ctx.lang)}：{len(near):,}**")
+        st.dataframe(localized(enterprise_export(near, ctx.lang).assign(
+            distance_km=near["distance_km"].round(2)), ctx.lang), hide_index=True,
+            width="stretch", height=240)
+    return near
+
+
+def coverage_gaps(ctx: PageContext, table: pd.DataFrame, radius_km: float) -> None:
+    """Cities that have firms but no platform within the radius of any of them."""
+    lang = ctx.lang
+    st.subheader(f"{t('coverage_gap', lang)}（{radius_km:g} km）")
+    gaps = table[(table["enterprises"] > 0) & ~(table["share_near_platform"] > 0)]
+    view = pd.DataFrame({
+        t("cities", lang): gaps[_name_col(lang)],
+        t("zone", lang): gaps["zone"].map(lambda z: _zone_label(z, lang)),
+        t("firms", lang): gaps["enterprises"],
+        METRICS["median_km_to_platform"].title(lang): gaps["median_km_to_platform"].round(1),
+    })
+    st.dataframe(view, hide_index=True, width="stretch")
+
+
+# -- targets -------------------------------------------------------------------------------
+def targets(ctx: PageContext, progress: pd.DataFrame) -> None:
+    """Each plan target with current value, gap, growth needed, and the 20 %/yr path."""
+    lang = ctx.lang
+    st.subheader(t("targets_title", lang))
+    unit = "unit_zh" if lang == "zh" else "unit_en"
+    view = pd.DataFrame({
+        t("target", lang): progress[lang],
+        t("current", lang): progress["current"].round(3),
+        "2025": progress["target"],
+        t("gap", lang): progress["gap"].round(3),
+        "unit": progress[unit],
+        t("growth_needed", lang): progress["growth_needed_per_year"].map(fmt_share),
+        t("on_track", lang): progress["on_track_at_20pct"],
+    })
+    st.dataframe(view, hide_index=True, width="stretch")
+    st.caption(str(progress["source"].iloc[0]))
+    rev = progress.set_index("code").loc["revenue"]
+    year = rev["data_year"]
+    path = growth_path(1000.0, 2019).assign(series=t("path_chart", lang).split(" vs ")[0])
+    points = pd.DataFrame({"year": [2019] + ([int(year)] if pd.notna(year) else []),
+                           "value": [1000.0] + ([float(rev["current"])] if pd.notna(year) else []),
+                           "series": ["2019 (plan)", "data"][: 1 + int(pd.notna(year))]})
+    st.markdown(f"**{t('path_chart', lang)}**")
+    base = alt.Chart(path).mark_line(point=True).encode(
+        x=alt.X("year:O"), y=alt.Y("value:Q", title=t("unit_100m", lang)),
+        color=alt.Color("series:N", title=None))
+    dots = alt.Chart(points).mark_point(size=160, filled=True, shape="diamond").encode(
+        x="year:O", y="value:Q", color=alt.Color("series:N", title=None),
+        tooltip=["year", "value"])
+    goal = alt.Chart(pd.DataFrame({"value": [2500.0]})).mark_rule(strokeDash=[6, 4]).encode(
+        y="value:Q")
+    st.altair_chart(base + dots + goal, width="stretch")
+
+
+def city_contribution(ctx: PageContext, table: pd.DataFrame) -> None:
+    """Per-city contribution to the provincial revenue."""
+    lang = ctx.lang
+    st.subheader(t("city_contribution", lang))
+    view = table[[_name_col(lang), "zone", "revenue_100m_cny", "revenue_share"]].copy()
+    view["zone"] = view["zone"].map(lambda z: _zone_label(z, lang))
+    view.columns = [t("cities", lang), t("zone", lang), t("unit_100m", lang),
+                    t("share_revenue", lang)]
+    st.altair_chart(
+        alt.Chart(view).mark_bar().encode(
+            x=alt.X(f"{t('unit_100m', lang)}:Q"),
+            y=alt.Y(f"{t('cities', lang)}:N", sort="-x"),
+            color=alt.Color(f"{t('zone', lang)}:N")),
+        width="stretch")

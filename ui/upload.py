@@ -1,0 +1,113 @@
+"""The Data page's widgets: upload and validate a registry, template, provenance."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo import export, registry, store
+from geo.datum import DATUMS
+from geo.regions import boundary_metadata
+from ui import data, publish
+from ui.i18n import t
+from ui.shell import PageContext
+
+DATUM_LABELS = {"wgs84": "WGS-84 (GPS)", "gcj02": "GCJ-02 (高德/腾讯 AMap/Tencent)",
+                "bd09": "BD-09 (百度 Baidu)"}
+
+
+def panel(ctx: PageContext) -> None:
+    """Upload, validation report, use-for-session and template download."""
+    if ctx.present:
+        return
+    lang = ctx.lang
+    left, right = st.columns([3, 2])
+    with left:
+        file = st.file_uploader(t("upload", lang), type=["csv", "xlsx", "txt"], key="upload_file")
+        datum = st.selectbox(t("datum", lang), DATUMS, key="upload_datum",
+                             format_func=DATUM_LABELS.__getitem__)
+    with right:
+        st.markdown(f"**{t('template', lang)}**")
+        tpl = registry.template_frame(lang)
+        st.download_button("CSV", export.to_csv_bytes(tpl), "registry-template.csv",
+                           "text/csv", on_click="ignore", key="tpl_csv")
+        st.download_button("XLSX", export.to_xlsx_bytes(tpl), "registry-template.xlsx",
+                           on_click="ignore", key="tpl_xlsx")
+        if st.session_state.get("dataset", data.BUNDLED) != data.BUNDLED:
+            st.button(t("use_bundled", lang), key="use_bundled", on_click=_use,
+                      args=(data.BUNDLED, None))
+    if file is None:
+        return
+    content = file.getvalue()
+    try:
+        store.check_upload_size(len(content))
+    except store.UploadTooLarge as exc:
+        st.error(str(exc))
+        return
+    bar = st.progress(0.0, text=t("validating", lang))
+    try:
+        result = data.parse_upload(content, datum, file.name,
+                                   progress=lambda f: bar.progress(min(max(f, 0.0), 1.0)))
+    except registry.RegistryError as exc:
+        bar.empty()
+        st.error(str(exc))
+        return
+    bar.empty()
+    report(result, lang)
+    publish.publish_form(result, content, file.name, datum, lang)
+    key = data.upload_key(content, datum)
+    if result.valid_rows:
+        st.button(t("use_upload", lang), type="primary", key="use_upload", on_click=_use,
+                  args=(key, {"key": key, "frame": result.frame, "name": file.name}))
+
+
+def _use(dataset: str, upload: dict | None) -> None:
+    """Switch the session's dataset (a callback: runs before the widgets are drawn)."""
+    if upload is not None:
+        st.session_state["upload"] = upload
+    st.session_state["dataset"] = dataset
+
+
+def report(result: registry.RegistryResult, lang: str) -> None:
+    """The row-by-row validation report."""
+    st.subheader(t("validation", lang))
+    st.markdown(t("valid_rows", lang, valid=result.valid_rows, rows=result.rows))
+    if result.ignored_columns:
+        st.caption(("未识别的列（未导入）：" if lang == "zh" else "Columns not recognised "
+                    "(not imported): ") + ", ".join(result.ignored_columns))
+    if result.problems:
+        problems = pd.DataFrame([p.to_dict() for p in result.problems]).rename(columns={
+            "row": t("row", lang), "column": t("column", lang), "message": t("message", lang)})
+        st.markdown(f"**{t('problems', lang)}：{len(result.problems):,}**")
+        st.dataframe(problems, hide_index=True, width="stretch", height=300)
+    else:
+        st.success("✓")
+
+
+def provenance_table(ctx: PageContext) -> pd.DataFrame:
+    """Where each bundled (non-sample) figure comes from."""
+    frame = ctx.dataset.frame
+    real = frame[~frame["sample"].astype(bool)]
+    cols = ["id", "name_zh", "city", "district", "revenue_10k_cny", "revenue_year", "listed",
+            "coord_precision", "source"]
+    return pd.DataFrame(real[[c for c in cols if c in real.columns]])
+
+
+def provenance(ctx: PageContext) -> None:
+    """Sources of the bundled boundaries, firms and sites."""
+    lang = ctx.lang
+    st.subheader(t("provenance", lang))
+    st.markdown(f"- {boundary_metadata()}")
+    n_sample = int(ctx.dataset.frame["sample"].astype(bool).sum())
+    n_real = len(ctx.dataset.frame) - n_sample
+    st.markdown(
+        f"- 企业：{n_real:,} 家有出处的真实企业；"
+        f"{n_sample:,} 家示例企业（scripts/make_sample.py 生成）"
+        if lang == "zh" else
+        f"- Firms: {n_real:,} real firms with a source; {n_sample:,} sample firms "
+        "(scripts/make_sample.py)"
+    )
+    st.dataframe(provenance_table(ctx), hide_index=True, width="stretch",
+                 column_config={"source": st.column_config.LinkColumn("source")})
+    st.dataframe(data.load_sites().drop(columns="geometry"), hide_index=True, width="stretch",
+                 column_config={"source": st.column_config.LinkColumn("source")})
