@@ -102,8 +102,24 @@ def sample_badge(frame: gpd.GeoDataFrame, lang: str) -> None:
         st.warning(t("sample_badge", lang, n=f"{n:,}"), icon="🧪")
 
 
+def _leave_legacy_pages_mode() -> None:
+    """Rerun through app.py when Streamlit ran this page as a legacy ``pages/`` page.
+
+    A project with a ``pages/`` folder starts in Streamlit's v1 multipage mode until the
+    entry script calls ``st.navigation``; a first visit straight to ``/cities`` would run
+    the page alone (no navigation, no page config). Page hashes depend only on the URL
+    path, so the rerun lands on the same page, now under app.py's navigation.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page(title_key: str) -> PageContext:
     """Draw a page's shared furniture and return what the page needs."""
+    _leave_legacy_pages_mode()
     state.init(set(METRICS))  # idempotent; also covers a page run on its own (AppTest)
     sidebar(state.lang())
     lang = state.lang()

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from geo.datum import convert, convert_geometry
 from geo.layout import CITY_BY_ADCODE
 from geo.maps.basemaps import basemap_datum
-from geo.offline import DEFAULT_BASE_URL, localize
+from geo.offline import localize
 
 
 def check_frame(frame: object, columns: Iterable[str], what: str) -> gpd.GeoDataFrame:
@@ -91,9 +91,9 @@ def label_anchors(frame: gpd.GeoDataFrame) -> tuple[NDArray[np.float64], NDArray
     return np.asarray(lon), np.asarray(lat)
 
 
-def feature_group(name: str, *, show: bool = True, control: bool = True,
-                  static_url: str | None = DEFAULT_BASE_URL) -> folium.FeatureGroup:
-    """Return an empty overlay FeatureGroup."""
+def feature_group(name: str, *, show: bool = True, control: bool = True
+                  ) -> folium.FeatureGroup:
+    """Return an empty overlay FeatureGroup (listed in the layer switcher as ``name``)."""
     return folium.FeatureGroup(name=name, show=show, control=control, overlay=True)
 
 
