@@ -83,6 +83,7 @@ def init(metrics: set[str]) -> None:
         view, view_problems = _parse_view(params, metrics)
         for key, value in {**view, **_filters_to_state(filters)}.items():
             ss[key] = value
+        ss.setdefault("radius_km", 10)
         ss["_url_problems"] = problems + view_problems
         ss["_booted"] = True
         return
