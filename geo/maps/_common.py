@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import folium
@@ -77,18 +78,23 @@ def area_names(frame: pd.DataFrame, lang: str, *, short: bool = False) -> list[s
 
 
 def label_anchors(frame: gpd.GeoDataFrame) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Label anchor per area: the pole of inaccessibility of its largest part (WGS-84)."""
+    """Label anchor per area: the pole of inaccessibility of its largest part (WGS-84).
+
+    Memoised by geometry content (WKB), like the polygon encodings.
+    """
+    points = [_anchor(w) for w in shapely.to_wkb(np.asarray(frame.geometry.values, dtype=object))]
+    return np.asarray([p[0] for p in points]), np.asarray([p[1] for p in points])
+
+
+@functools.lru_cache(maxsize=2048)
+def _anchor(wkb: bytes) -> tuple[float, float]:
     from shapely.ops import polylabel
 
-    lon, lat = [], []
-    for geom in frame.geometry.values:
-        parts = shapely.get_parts(geom)
-        big = max(parts, key=lambda p: p.area)
-        tol = max(1e-4, (big.bounds[2] - big.bounds[0]) / 200)
-        pt = polylabel(big, tolerance=tol)
-        lon.append(pt.x)
-        lat.append(pt.y)
-    return np.asarray(lon), np.asarray(lat)
+    parts = shapely.get_parts(shapely.from_wkb(wkb))
+    big = max(parts, key=lambda p: p.area)
+    tol = max(1e-4, (big.bounds[2] - big.bounds[0]) / 200)
+    pt = polylabel(big, tolerance=tol)
+    return float(pt.x), float(pt.y)
 
 
 def feature_group(name: str, *, show: bool = True, control: bool = True

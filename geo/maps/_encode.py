@@ -12,6 +12,7 @@ indices into string tables; firm names with their common legal-form suffix
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 import numpy as np
@@ -68,10 +69,21 @@ def encode_geometry(geom: shapely.Geometry, k: int = POLYGON_SCALE) -> list[list
     return out
 
 
+@functools.lru_cache(maxsize=2048)
+def _encode_wkb(wkb: bytes, k: int) -> list[list[list[int]]]:
+    return encode_geometry(shapely.from_wkb(wkb), k)
+
+
 def encode_geometries(geoms: NDArray[np.object_] | pd.Series,
                       k: int = POLYGON_SCALE) -> list[list[list[list[int]]]]:
-    """Encode a sequence of (Multi)Polygons; see :func:`encode_geometry`."""
-    return [encode_geometry(g, k) for g in np.asarray(geoms, dtype=object)]
+    """Encode a sequence of (Multi)Polygons; see :func:`encode_geometry`.
+
+    Memoised by geometry content (WKB): the same boundaries are drawn on every rerun of
+    every session, and encoding them is most of a map's build time. Callers must not
+    mutate the returned lists.
+    """
+    wkbs = shapely.to_wkb(np.asarray(geoms, dtype=object))
+    return [_encode_wkb(w, k) for w in wkbs]
 
 
 def sort_and_code_points(lon: NDArray[np.float64], lat: NDArray[np.float64],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Final
 
@@ -10,6 +11,7 @@ import geopandas as gpd
 import mapclassify
 import numpy as np
 import pandas as pd
+import shapely
 from branca.utilities import color_brewer
 
 from geo.layout import CITY_BY_ADCODE, CORRIDOR, CORRIDOR_LABEL, LAYOUT_GROUPS, ZONES, layout_group
@@ -75,13 +77,29 @@ def normalize_scheme(scheme: str) -> str:
 def _areas(geoms: np.ndarray, styles: list[dict], style_index: list[int],
            tips: list[str] | None, keys: list[str], *, hatch: bool = False,
            name: str = "atlas_areas") -> folium.Element:
-    data = {"k": 10_000, "g": encode_geometries(geoms), "styles": styles, "si": style_index,
-            "keys": keys}
+    data: dict = {"k": 10_000, "g": _GEOMS_SLOT, "styles": styles, "si": style_index,
+                  "keys": keys}
     if tips is not None:
         data["tips"] = tips
     if hatch:
         data["hatch"] = True
-    return js_layer("areas", data, name=name)
+    layer = js_layer("areas", data, name=name)
+    layer.code = layer.code.replace(f'"{_GEOMS_SLOT}"', _geoms_json(geoms), 1)
+    return layer
+
+
+#: Placeholder swapped for the memoised geometry JSON (the bulk of an area layer).
+_GEOMS_SLOT: Final = "__atlas_geometries__"
+
+
+def _geoms_json(geoms: np.ndarray) -> str:
+    return _geoms_json_cached(tuple(shapely.to_wkb(np.asarray(geoms, dtype=object))))
+
+
+@functools.lru_cache(maxsize=256)
+def _geoms_json_cached(wkbs: tuple[bytes, ...]) -> str:
+    """Encoded geometries as script-safe JSON, memoised by content (numbers only)."""
+    return script_json(encode_geometries(shapely.from_wkb(list(wkbs))))
 
 
 def boundary_layer(regions: gpd.GeoDataFrame, lang: str = "zh", *, basemap: str = "none",
@@ -150,7 +168,7 @@ def layout_layer(regions: gpd.GeoDataFrame, lang: str = "zh", *, basemap: str = 
     _areas(geoms, styles, [zones.index(z) for z in regions["zone"]], tips, adcodes,
            name="atlas_zones").add_to(group)
 
-    zf = zones_frame(regions)
+    zf = _zones(regions)
     outline = {"color": "#4a4a4a", "weight": 2.0, "fill": False, "interactive": False}
     _areas(display_geoms(zf, basemap), [outline], [0] * len(zf), None,
            zf["zone"].tolist(), name="atlas_zone_outlines").add_to(group)
@@ -167,6 +185,21 @@ def layout_layer(regions: gpd.GeoDataFrame, lang: str = "zh", *, basemap: str = 
     if legend:
         _layout_legend(lang).add_to(group)
     return finish(group, static_url)
+
+
+def _zones(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Zone outlines dissolved from the cities, memoised by the cities' content."""
+    key = (tuple(regions["zone"].astype(str)),
+           tuple(shapely.to_wkb(np.asarray(regions.geometry.values, dtype=object))))
+    return _dissolved(key)
+
+
+@functools.lru_cache(maxsize=16)
+def _dissolved(key: tuple[tuple[str, ...], tuple[bytes, ...]]) -> gpd.GeoDataFrame:
+    zones, wkbs = key
+    frame = gpd.GeoDataFrame({"zone": list(zones), "land_area_km2": 0.0, "area_km2": 0.0},
+                             geometry=list(shapely.from_wkb(list(wkbs))), crs="EPSG:4326")
+    return zones_frame(frame)
 
 
 def _corridor(regions: gpd.GeoDataFrame, lang: str, basemap: str) -> folium.Element:
