@@ -140,6 +140,9 @@ def plan_progress(_frame: gpd.GeoDataFrame, dataset_key: str, filter_params: tup
 
 
 def data_date(frame: pd.DataFrame) -> str:
-    """The data's year: the latest revenue year present, or the boundary data's year."""
+    """The years the revenue figures describe (e.g. ``2019–2024``), ``–`` if none."""
     years = pd.to_numeric(frame.get("revenue_year"), errors="coerce").dropna()
-    return str(int(years.max())) if len(years) else "–"
+    if not len(years):
+        return "–"
+    lo, hi = int(years.min()), int(years.max())
+    return str(hi) if lo == hi else f"{lo}–{hi}"

@@ -75,8 +75,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "download_figure": ("下载图件", "Download figure"),
     "download_html": ("下载交互地图（离线 HTML）", "Download interactive map (offline HTML)"),
-    "download_csv": ("下载表格 CSV", "Download table CSV"),
-    "download_xlsx": ("下载表格 Excel", "Download table XLSX"),
+    "download_csv": ("表格 CSV", "Table CSV"),
+    "download_xlsx": ("表格 Excel", "Table XLSX"),
     "figure_format": ("图件格式", "Figure format"),
     "ranking": ("城市排名", "City ranking"),
     "drill": ("下钻到区县（选择地市）", "Drill down to districts (pick prefectures)"),
@@ -117,6 +117,9 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "editor_token": ("编辑口令", "Editor token"),
     "versions": ("已发布版本", "Published versions"),
     "focus": ("定位到企业", "Focus on firm"),
+    "table_cap": ("表中显示营收最高的 {shown} 家（共 {total} 家）；下载表格可得全部。",
+                  "Showing the {shown} largest firms by revenue of {total}; the table download "
+                  "has them all."),
     "unit_firms": ("家", "firms"),
     "unit_100m": ("亿元", "¥100 m"),
 }

@@ -242,7 +242,7 @@ def downloads(ctx: PageContext, spec: MapSpec, *, key: str,
     """Figure (PNG/SVG/PDF), offline interactive HTML, and the table (CSV/XLSX)."""
     lang = ctx.lang
     stem = f"gd-laser-{key}"
-    cols = st.columns([2, 1, 2, 1, 1])
+    cols = st.columns([2, 1.3, 2.4, 1.1, 1.1])
     fmt = cols[0].radio(t("figure_format", lang), ["png", "svg", "pdf"], horizontal=True,
                         key=f"fig_fmt_{key}")
     cols[1].download_button(

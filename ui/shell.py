@@ -99,7 +99,7 @@ def sample_badge(frame: gpd.GeoDataFrame, lang: str) -> None:
     """A visible badge whenever sample rows are in view."""
     n = int(frame["sample"].astype(bool).sum()) if len(frame) else 0
     if n:
-        st.warning(t("sample_badge", lang, n=f"{n:,}"), icon="🧪")
+        st.warning(t("sample_badge", lang, n=f"{n:,}"), icon=":material/science:")
 
 
 def _leave_legacy_pages_mode() -> None:

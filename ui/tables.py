@@ -201,10 +201,18 @@ def enterprise_export(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(frame[[c for c in cols if c in frame.columns]])
 
 
+#: Rows shown in the browser table (the download has them all): a 100,000-row table would
+#: cost the browser seconds and nobody scrolls it.
+TABLE_ROWS = 5_000
+
+
 def enterprise_table(ctx: PageContext) -> tuple[float, float] | None:
     """The filtered firms; selecting a row returns its location to focus the map on."""
     lang = ctx.lang
     table = enterprise_export(ctx.frame, lang)
+    if len(table) > TABLE_ROWS:
+        st.caption(t("table_cap", lang, shown=f"{TABLE_ROWS:,}", total=f"{len(table):,}"))
+        table = table.sort_values("revenue_10k_cny", ascending=False).head(TABLE_ROWS)
     tiers = {k: v[0].label(lang) for k, v in TIERS.items()}
     view = table.assign(
         city_adcode=table["city_adcode"].map(

@@ -11,6 +11,7 @@ from geo.regions import boundary_metadata
 from ui import data, publish
 from ui.i18n import t
 from ui.shell import PageContext
+from ui.tables import localized
 
 DATUM_LABELS = {"wgs84": "WGS-84 (GPS)", "gcj02": "GCJ-02 (高德/腾讯 AMap/Tencent)",
                 "bd09": "BD-09 (百度 Baidu)"}
@@ -107,7 +108,8 @@ def provenance(ctx: PageContext) -> None:
         f"- Firms: {n_real:,} real firms with a source; {n_sample:,} sample firms "
         "(scripts/make_sample.py)"
     )
-    st.dataframe(provenance_table(ctx), hide_index=True, width="stretch",
-                 column_config={"source": st.column_config.LinkColumn("source")})
+    source = localized(pd.DataFrame(columns=["source"]), lang).columns[0]
+    st.dataframe(localized(provenance_table(ctx), lang), hide_index=True, width="stretch",
+                 column_config={source: st.column_config.LinkColumn(source)})
     st.dataframe(data.load_sites().drop(columns="geometry"), hide_index=True, width="stretch",
                  column_config={"source": st.column_config.LinkColumn("source")})
