@@ -18,7 +18,7 @@ import streamlit as st
 from folium.elements import JSCSSMixin
 from streamlit_folium import st_folium
 
-from geo import export, figures, maps, offline
+from geo import export, maps, offline
 from geo.metrics import METRICS, MetricSpec
 from geo.regions import city_at
 from ui import data, state
@@ -276,6 +276,8 @@ def _interactive_html(ctx: PageContext, spec: MapSpec) -> bytes:
 
 def _figure(ctx: PageContext, spec: MapSpec, fmt: str) -> bytes:
     """The briefing figure of the current view (same filters, metric, scheme, language)."""
+    from geo import figures  # matplotlib: imported on the first download, not on page load
+
     regions = data.load_regions()
     title, subtitle = _title(ctx, spec)
     kwargs: dict = {}
