@@ -195,3 +195,12 @@ def test_publish_form_only_with_editor_token(store_env, monkeypatch):
     fresh = _app("enterprises")
     assert str(fresh.session_state["dataset"]) == "v1"
     assert len(fresh.dataframe[0].value) == 2
+    # an editor can switch everyone back to the bundled data (version 0)
+    data_page = _app("data")
+    form = next(s for s in data_page.selectbox if s.label == "已发布版本")
+    form.set_value(0)
+    next(w for w in data_page.text_input if w.label == "编辑口令").input("s3cret")
+    next(b for b in data_page.button if b.label == "设为全员默认版本").click()
+    data_page.run()
+    assert not data_page.exception and data_page.success
+    assert str(_app("overview").session_state["dataset"]) == "bundled"

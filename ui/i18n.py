@@ -116,6 +116,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "publish": ("发布为新版本", "Publish as a new version"),
     "editor_token": ("编辑口令", "Editor token"),
     "versions": ("已发布版本", "Published versions"),
+    "set_default": ("设为全员默认版本", "Make it everyone's default version"),
     "focus": ("定位到企业", "Focus on firm"),
     "table_cap": ("表中显示营收最高的 {shown} 家（共 {total} 家）；下载表格可得全部。",
                   "Showing the {shown} largest firms by revenue of {total}; the table download "

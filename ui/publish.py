@@ -98,3 +98,26 @@ def publish_form(result: registry.RegistryResult, content: bytes, file_name: str
                 return
             versions.clear()
             st.success(version.label())
+
+
+def default_form(lang: str) -> None:
+    """Switch the shared default version (editors only; every colleague opens with it)."""
+    if not auth.editor_token_configured():
+        return
+    s = _store()
+    url = store.default_store_url()
+    options = {v.id: v.label() + (" ★" if v.is_default else "") for v in versions(url)}
+    if s is None or len(options) < 2:
+        return
+    with st.form("set_default"):
+        st.markdown(f"**{t('set_default', lang)}**")
+        vid = st.selectbox(t("versions", lang), list(options), format_func=options.__getitem__)
+        token = st.text_input(t("editor_token", lang), type="password")
+        if st.form_submit_button(t("set_default", lang)):
+            try:
+                s.set_default(int(vid), token)
+            except (auth.PublishRefused, store.StoreError, ValueError) as exc:
+                st.error(str(exc))
+                return
+            versions.clear()
+            st.success(options[vid])

@@ -34,6 +34,7 @@ def panel(ctx: PageContext) -> None:
                            "text/csv", on_click="ignore", key="tpl_csv")
         st.download_button("XLSX", export.to_xlsx_bytes(tpl), "registry-template.xlsx",
                            on_click="ignore", key="tpl_xlsx")
+        publish.default_form(lang)
         if st.session_state.get("dataset", data.BUNDLED) != data.BUNDLED:
             st.button(t("use_bundled", lang), key="use_bundled", on_click=_use,
                       args=(data.BUNDLED, None))
