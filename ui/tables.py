@@ -59,7 +59,9 @@ def headline(ctx: PageContext, progress: pd.DataFrame) -> None:
     tgt = t("target", lang)
     cols = st.columns(5)
     cols[0].metric(t("firms", lang), fmt_number(len(ctx.frame), lang))
-    cols[1].metric(t("revenue", lang), fmt_revenue_100m(p.loc["revenue", "current"], lang),
+    cols[1].metric(f"{t('revenue', lang)}（{t('unit_100m', lang)}）" if lang == "zh"
+                   else f"{t('revenue', lang)} ({t('unit_100m', lang)})",
+                   fmt_number(p.loc["revenue", "current"], lang, 1),
                    help=f"{tgt} 2025: > {fmt_revenue_100m(p.loc['revenue', 'target'], lang)}")
     cols[2].metric(t("firms_1bn", lang), fmt_number(p.loc["firms_1bn", "current"], lang),
                    help=f"{tgt} 2025: ≥ {p.loc['firms_1bn', 'target']:.0f}")
@@ -206,13 +208,32 @@ def enterprise_export(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 TABLE_ROWS = 5_000
 
 
-def enterprise_table(ctx: PageContext) -> tuple[float, float] | None:
-    """The filtered firms; selecting a row returns its location to focus the map on."""
-    lang = ctx.lang
-    table = enterprise_export(ctx.frame, lang)
+def _shown_firms(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    table = enterprise_export(frame, lang)
     if len(table) > TABLE_ROWS:
-        st.caption(t("table_cap", lang, shown=f"{TABLE_ROWS:,}", total=f"{len(table):,}"))
         table = table.sort_values("revenue_10k_cny", ascending=False).head(TABLE_ROWS)
+    return table
+
+
+def picked_firm(ctx: PageContext) -> tuple[float, float] | None:
+    """The location of the firm selected in the table (read before the map is drawn, so
+    the map can sit above the table)."""
+    selection = st.session_state.get("firm_table")
+    rows = selection["selection"]["rows"] if selection else []
+    table = _shown_firms(ctx.frame, ctx.lang)
+    if not rows or rows[0] >= len(table):
+        return None
+    picked = table.iloc[rows[0]]
+    st.caption(f"{t('focus', ctx.lang)}：{picked['name_zh']}")
+    return float(picked["lon"]), float(picked["lat"])
+
+
+def enterprise_table(ctx: PageContext) -> None:
+    """The filtered firms (the largest 5,000 in the browser); selecting a row focuses the map."""
+    lang = ctx.lang
+    table = _shown_firms(ctx.frame, lang)
+    if len(ctx.frame) > TABLE_ROWS:
+        st.caption(t("table_cap", lang, shown=f"{TABLE_ROWS:,}", total=f"{len(ctx.frame):,}"))
     tiers = {k: v[0].label(lang) for k, v in TIERS.items()}
     view = table.assign(
         city_adcode=table["city_adcode"].map(
@@ -224,15 +245,9 @@ def enterprise_table(ctx: PageContext) -> tuple[float, float] | None:
     sector = {c: term.label(lang) for c, term in SECTORS.items()}
     view = localized(view.assign(sector=view["sector"].map(lambda c: sector.get(c, ""))), lang)
     source = COLUMN_LABELS["source"][0 if lang == "zh" else 1]
-    event = st.dataframe(view, hide_index=True, width="stretch", height=280, key="firm_table",
-                         on_select="rerun", selection_mode="single-row",
-                         column_config={source: st.column_config.LinkColumn(source)})
-    rows = event.selection.rows if event is not None else []
-    if not rows:
-        return None
-    picked = table.iloc[rows[0]]
-    st.caption(f"{t('focus', lang)}：{picked['name_zh']}")
-    return float(picked["lon"]), float(picked["lat"])
+    st.dataframe(view, hide_index=True, width="stretch", height=320, key="firm_table",
+                 on_select="rerun", selection_mode="single-row",
+                 column_config={source: st.column_config.LinkColumn(source)})
 
 
 # -- sites ---------------------------------------------------------------------------------
@@ -299,35 +314,50 @@ def coverage_gaps(ctx: PageContext, table: pd.DataFrame, radius_km: float) -> No
 
 
 # -- targets -------------------------------------------------------------------------------
+def _target_value(code: str, value: float, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if code == "growth":
+        return fmt_share(value)
+    return f"{value:,.1f} {unit}" if code == "revenue" else f"{value:,.0f} {unit}"
+
+
 def targets(ctx: PageContext, progress: pd.DataFrame) -> None:
     """Each plan target with current value, gap, growth needed, and the 20 %/yr path."""
     lang = ctx.lang
     st.subheader(t("targets_title", lang))
-    unit = "unit_zh" if lang == "zh" else "unit_en"
+    unit = progress["unit_zh" if lang == "zh" else "unit_en"].where(progress["code"] != "growth")
+    rows = list(zip(progress["code"], unit, strict=True))
+    on_track = progress["on_track_at_20pct"].map(
+        lambda v: "–" if pd.isna(v) else (("是" if v else "否") if lang == "zh"
+                                          else ("yes" if v else "no")))
     view = pd.DataFrame({
         t("target", lang): progress[lang],
-        t("current", lang): progress["current"].round(3),
-        "2025": progress["target"],
-        t("gap", lang): progress["gap"].round(3),
-        "unit": progress[unit],
+        t("current", lang): [_target_value(c, v, u) for (c, u), v in
+                             zip(rows, progress["current"], strict=True)],
+        "2025": [_target_value(c, v, u) for (c, u), v in
+                 zip(rows, progress["target"], strict=True)],
+        t("gap", lang): [_target_value(c, v, u) for (c, u), v in
+                         zip(rows, progress["gap"], strict=True)],
         t("growth_needed", lang): progress["growth_needed_per_year"].map(fmt_share),
-        t("on_track", lang): progress["on_track_at_20pct"],
+        t("on_track", lang): on_track,
     })
     st.dataframe(view, hide_index=True, width="stretch")
     st.caption(str(progress["source"].iloc[0]))
     rev = progress.set_index("code").loc["revenue"]
     year = rev["data_year"]
-    path = growth_path(1000.0, 2019).assign(series=t("path_chart", lang).split(" vs ")[0])
-    points = pd.DataFrame({"year": [2019] + ([int(year)] if pd.notna(year) else []),
-                           "value": [1000.0] + ([float(rev["current"])] if pd.notna(year) else []),
-                           "series": ["2019 (plan)", "data"][: 1 + int(pd.notna(year))]})
+    year_label, value_label, series = t("year", lang), t("unit_100m", lang), t("series", lang)
+    path = growth_path(1000.0, 2019).assign(series=t("path_20", lang))
+    points = pd.DataFrame({"year": [2019], "value": [1000.0], "series": [t("baseline", lang)]})
+    if pd.notna(year):
+        points.loc[1] = [int(year), float(rev["current"]), t("data_point", lang)]
     st.markdown(f"**{t('path_chart', lang)}**")
-    base = alt.Chart(path).mark_line(point=True).encode(
-        x=alt.X("year:O"), y=alt.Y("value:Q", title=t("unit_100m", lang)),
-        color=alt.Color("series:N", title=None))
+    enc = {"x": alt.X("year:O", title=year_label), "y": alt.Y("value:Q", title=value_label),
+           "color": alt.Color("series:N", title=series)}
+    base = alt.Chart(path).mark_line(point=True).encode(**enc)
     dots = alt.Chart(points).mark_point(size=160, filled=True, shape="diamond").encode(
-        x="year:O", y="value:Q", color=alt.Color("series:N", title=None),
-        tooltip=["year", "value"])
+        **enc, tooltip=[alt.Tooltip("year:O", title=year_label),
+                        alt.Tooltip("value:Q", title=value_label, format=",.1f")])
     goal = alt.Chart(pd.DataFrame({"value": [2500.0]})).mark_rule(strokeDash=[6, 4]).encode(
         y="value:Q")
     st.altair_chart(base + dots + goal, width="stretch")
@@ -339,8 +369,9 @@ def city_contribution(ctx: PageContext, table: pd.DataFrame) -> None:
     st.subheader(t("city_contribution", lang))
     view = table[[_name_col(lang), "zone", "revenue_100m_cny", "revenue_share"]].copy()
     view["zone"] = view["zone"].map(lambda z: _zone_label(z, lang))
+    view["revenue_share"] = (view["revenue_share"] * 100).round(1)
     view.columns = [t("cities", lang), t("zone", lang), t("unit_100m", lang),
-                    t("share_revenue", lang)]
+                    t("share_revenue_pct", lang)]
     st.altair_chart(
         alt.Chart(view).mark_bar().encode(
             x=alt.X(f"{t('unit_100m', lang)}:Q"),

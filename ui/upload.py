@@ -99,7 +99,8 @@ def provenance(ctx: PageContext) -> None:
     """Sources of the bundled boundaries, firms and sites."""
     lang = ctx.lang
     st.subheader(t("provenance", lang))
-    st.markdown(f"- {boundary_metadata()}")
+    st.markdown(f"- {t('boundary_source', lang)}")
+    st.caption(boundary_metadata())
     n_sample = int(ctx.dataset.frame["sample"].astype(bool).sum())
     n_real = len(ctx.dataset.frame) - n_sample
     st.markdown(
@@ -110,7 +111,8 @@ def provenance(ctx: PageContext) -> None:
         "(scripts/make_sample.py)"
     )
     source = localized(pd.DataFrame(columns=["source"]), lang).columns[0]
-    st.dataframe(localized(provenance_table(ctx), lang), hide_index=True, width="stretch",
+    shown = provenance_table(ctx).astype(object).where(lambda d: d.notna(), "–")
+    st.dataframe(localized(shown, lang), hide_index=True, width="stretch",
                  column_config={source: st.column_config.LinkColumn(source)})
     st.dataframe(data.load_sites().drop(columns="geometry"), hide_index=True, width="stretch",
                  column_config={"source": st.column_config.LinkColumn("source")})

@@ -38,7 +38,14 @@ class AtlasMap(folium.Map):
     folium's ``LayerControl`` must come after every layer it lists, but pages add overlays
     to the base map after it was built; moving the control to the end at render time keeps
     ``base_map(...)`` + ``layer.add_to(m)`` working in any order.
+
+    It loads Leaflet alone: folium's other defaults (jQuery, Bootstrap, Font Awesome,
+    awesome-markers, ~600 KB) serve ``folium.Icon`` markers, which the atlas never draws,
+    and every page load fetched them into the map iframe.
     """
+
+    default_js = [folium.Map.default_js[0]]
+    default_css = [folium.Map.default_css[0]]
 
     def render(self, **kwargs: object) -> None:
         for key, child in list(self._children.items()):
