@@ -158,9 +158,12 @@ def build(ctx: PageContext, spec: MapSpec, basemap: str, mode: str,
                              basemap=basemap, static_url=static).add_to(m)
     overlays: list[folium.FeatureGroup] = []
     if spec.enterprises is not None and len(spec.enterprises):
+        frame = spec.enterprises
+        rows = int(pd.util.hash_pandas_object(frame.index, index=False).sum())
+        encoded = _encoded_firms(frame, ctx.dataset.key, ctx.params, rows, lang, basemap)
         overlays.append(maps.enterprise_layer(
-            spec.enterprises, lang, mode=mode, color_by=st.session_state.get("point_color", "tier"),
-            basemap=basemap, static_url=static))
+            frame, lang, mode=mode, color_by=st.session_state.get("point_color", "tier"),
+            basemap=basemap, static_url=static, encoded=encoded))
     if spec.sites is not None and len(spec.sites):
         overlays.append(maps.site_layer(spec.sites, lang, basemap=basemap, static_url=static))
     if spec.circle is not None:
@@ -171,6 +174,14 @@ def build(ctx: PageContext, spec: MapSpec, basemap: str, mode: str,
         overlays.append(offline.localize(group, static))
     _carry_assets(m, overlays)
     return m, overlays
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _encoded_firms(_frame: pd.DataFrame, dataset_key: str, filter_params: tuple, rows: int,
+                   lang: str, basemap: str) -> dict:
+    """The firms' map payload, once per (dataset, filters, rows shown, language, basemap):
+    every session viewing the same selection shares it (read-only)."""
+    return maps.encode_enterprises(_frame, lang, basemap=basemap)
 
 
 class _Assets(JSCSSMixin, folium.MacroElement):

@@ -8,7 +8,7 @@ FeatureGroups (``geo.maps.layers`` / ``geo.maps.points``) that a page passes to
 
 from __future__ import annotations
 
-from typing import Final
+from typing import ClassVar, Final
 
 import folium
 import geopandas as gpd
@@ -44,8 +44,8 @@ class AtlasMap(folium.Map):
     and every page load fetched them into the map iframe.
     """
 
-    default_js = [folium.Map.default_js[0]]
-    default_css = [folium.Map.default_css[0]]
+    default_js: ClassVar[list[tuple[str, str]]] = [folium.Map.default_js[0]]
+    default_css: ClassVar[list[tuple[str, str]]] = [folium.Map.default_css[0]]
 
     def render(self, **kwargs: object) -> None:
         for key, child in list(self._children.items()):

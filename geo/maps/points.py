@@ -7,6 +7,7 @@ clusters on a pixel grid at low zoom and builds popups with ``textContent``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 import folium
@@ -154,6 +155,7 @@ def enterprise_layer(
     legend: bool = True,
     name: str | None = None,
     static_url: str | None = DEFAULT_BASE_URL,
+    encoded: Mapping[str, object] | None = None,
 ) -> folium.FeatureGroup:
     """Enterprises as one canvas layer: clusters at province view, dots when zoomed or few.
 
@@ -168,6 +170,9 @@ def enterprise_layer(
         clusters below the maximum zoom; ``dots`` never clusters; ``heat`` is a heat map.
     color_by : {"tier", "segment"}
         Dot colour; dot size always shows the revenue tier.
+    encoded : mapping, optional
+        ``encode_enterprises(enterprises, lang, basemap=basemap)`` computed earlier (a UI
+        may cache it per dataset and filter); used as is, not modified.
 
     Returns
     -------
@@ -178,7 +183,8 @@ def enterprise_layer(
     check_lang(lang)
     mode = _check_choice(mode, MODES, "mode")
     color_by = _check_choice(color_by, COLOR_BY, "color_by")
-    data = encode_enterprises(enterprises, lang, basemap=basemap)
+    data = encoded if encoded is not None else encode_enterprises(enterprises, lang,
+                                                                  basemap=basemap)
     n = len(data["y"])
     group = feature_group(name or (t("heat", lang) if mode == "heat"
                                    else t("enterprises", lang)))
