@@ -132,6 +132,13 @@
       var size = map.getSize(), details = box.querySelector("details");
       if (details && (size.x < this.options.foldBelow[0] || size.y < this.options.foldBelow[1])) {
         details.open = false;
+      } else if (details) {
+        // several legends stacked in one corner must not cover half the province: once
+        // the corner is taller than half the map, later legends start folded
+        var corner = map._controlCorners[this.options.position];
+        setTimeout(function () {
+          if (corner && corner.offsetHeight > size.y * 0.5) { details.open = false; }
+        }, 0);
       }
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
