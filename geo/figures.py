@@ -1464,7 +1464,7 @@ def _render_from_args(args: argparse.Namespace) -> bytes:
     table = result.table
     if spec.column not in table.columns:
         raise _UsageError(f"metric {spec.code!r} is not available at level {args.level!r}")
-    values = table.set_index(table["adcode"].astype(str))[spec.column]
+    values = spec.shown(table.set_index(table["adcode"].astype(str))[spec.column])
     areas = regions if districts is None else district_areas(districts, regions)
     lang = args.lang
     subtitle = args.subtitle if args.subtitle is not None else CLI_SUBTITLE[lang][args.level]

@@ -100,6 +100,9 @@ class MetricSpec:
         Unit in Chinese and English (``""`` for a dimensionless index).
     decimals : int
         Decimals to show.
+    scale : float
+        Factor from the table's values to the shown ones: 100 for shares, which the table
+        keeps as 0–1 and people read as percentages (``unit`` is then ``%``).
     """
 
     code: str
@@ -109,6 +112,15 @@ class MetricSpec:
     unit_zh: str
     unit_en: str
     decimals: int
+    scale: float = 1.0
+
+    def shown(self, values: pd.Series) -> pd.Series:
+        """The values as shown to people (shares as percentages).
+
+        >>> METRICS["revenue_share"].shown(pd.Series([0.25])).tolist()
+        [25.0]
+        """
+        return values * self.scale
 
     def label(self, lang: Lang = "zh") -> str:
         """Return the label in ``lang`` ("zh" or "en")."""
@@ -124,7 +136,7 @@ class MetricSpec:
         return f"{self.label(lang)} ({unit})" if unit else self.label(lang)
 
 
-_SHARE_ZH, _SHARE_EN = "比例(0–1)", "share (0–1)"
+_SHARE_ZH, _SHARE_EN = "%", "%"
 
 
 def _metric_list() -> list[MetricSpec]:
@@ -135,11 +147,11 @@ def _metric_list() -> list[MetricSpec]:
         MetricSpec("revenue_100m_cny", "revenue_100m_cny", "主营收入", "Revenue",
                    "亿元", "¥100 m", 1),
         MetricSpec("revenue_share", "revenue_share", "主营收入占全省比重",
-                   "Share of provincial revenue", _SHARE_ZH, _SHARE_EN, 3),
+                   "Share of provincial revenue", _SHARE_ZH, _SHARE_EN,1, 100.0),
         MetricSpec("revenue_per_km2", "revenue_100m_cny_per_km2", "地均主营收入",
                    "Revenue per km²", "亿元/平方公里", "¥100 m per km²", 3),
         MetricSpec("enterprise_share", "enterprise_share", "企业数占全省比重",
-                   "Share of provincial enterprises", _SHARE_ZH, _SHARE_EN, 3),
+                   "Share of provincial enterprises", _SHARE_ZH, _SHARE_EN,1, 100.0),
         MetricSpec("listed", "listed", "上市企业数", "Listed enterprises", "家", "firms", 0),
         MetricSpec("tier_t1bn", "tier_t1bn", "营收≥10亿元企业", "Firms with revenue ≥ ¥1 bn",
                    "家", "firms", 0),
@@ -150,14 +162,14 @@ def _metric_list() -> list[MetricSpec]:
         MetricSpec("segments_present", "segments_present", "产业链环节覆盖数",
                    "Chain segments present", "个(共6)", "of 6", 0),
         MetricSpec("top_firm_share", "top_firm_share", "最大企业营收占比",
-                   "Largest firm's revenue share", _SHARE_ZH, _SHARE_EN, 3),
+                   "Largest firm's revenue share", _SHARE_ZH, _SHARE_EN,1, 100.0),
         MetricSpec("hhi", "hhi", "营收赫芬达尔指数", "Herfindahl index of revenue",
                    "0–1", "0–1", 3),
         MetricSpec("sites", "sites", "园区与平台数", "Parks & platforms", "个", "sites", 0),
         MetricSpec("platforms", "platforms", "创新平台与大科学装置数",
                    "Innovation platforms & facilities", "个", "sites", 0),
         MetricSpec("share_near_platform", "share_near_platform", "临近创新平台企业占比",
-                   "Share of firms near a platform", _SHARE_ZH, _SHARE_EN, 3),
+                   "Share of firms near a platform", _SHARE_ZH, _SHARE_EN,1, 100.0),
         MetricSpec("median_km_to_platform", "median_km_to_platform", "至最近创新平台距离中位数",
                    "Median distance to nearest platform", "公里", "km", 1),
     ]

@@ -600,3 +600,13 @@ def test_city_precision_rows_are_not_put_in_a_district(regions):
     assert district.unassigned["reason"].tolist() == ["city_precision"]
     city = M.compute(firms, regions, level="city")
     assert city.table.set_index("adcode").loc["440300", "enterprises"] == 2
+
+
+def test_shares_are_shown_as_percentages():
+    # the table keeps shares as 0–1 (sums, LQ arithmetic); maps, legends and downloads show %
+    for code in ("revenue_share", "enterprise_share", "top_firm_share", "share_near_platform"):
+        spec = M.get_metric(code)
+        assert spec.unit("zh") == spec.unit("en") == "%"
+        assert spec.shown(pd.Series([0.125])).tolist() == [12.5]
+    density = M.get_metric("density_per_1000km2")
+    assert density.shown(pd.Series([3.0])).tolist() == [3.0]

@@ -148,12 +148,13 @@ def build(ctx: PageContext, spec: MapSpec, basemap: str, mode: str,
         maps.layout_layer(regions, lang, basemap=basemap, static_url=static).add_to(m)
     if choro is not None:
         c = choro.spec
+        areas = choro.areas.assign(**{c.column: c.shown(choro.areas[c.column])})
         maps.choropleth_layer(
-            choro.areas, c.column, scheme=str(state.view("scheme")), k=int(state.view("k")),
+            areas, c.column, scheme=str(state.view("scheme")), k=int(state.view("k")),
             breaks=_breaks(), lang=lang, legend_title=c.label(lang), unit=c.unit(lang),
             decimals=c.decimals, basemap=basemap, static_url=static).add_to(m)
         if choro.level == "city":
-            values = choro.areas.set_index("adcode")[c.column]
+            values = areas.set_index("adcode")[c.column]
             maps.city_labels(regions, lang, values=values, fmt=f"{{:,.{c.decimals}f}}",
                              basemap=basemap, static_url=static).add_to(m)
     overlays: list[folium.FeatureGroup] = []
@@ -296,7 +297,7 @@ def _figure(ctx: PageContext, spec: MapSpec, fmt: str) -> bytes:
     if spec.choropleth is not None:
         c = spec.choropleth
         areas = c.areas
-        kwargs = {"values": c.areas.set_index("adcode")[c.spec.column],
+        kwargs = {"values": c.spec.shown(c.areas.set_index("adcode")[c.spec.column]),
                       "metric_label": c.spec.label(ctx.lang), "unit": c.spec.unit(ctx.lang),
                       "scheme": str(state.view("scheme")), "k": int(state.view("k")),
                       "breaks": _breaks(), "decimals": c.spec.decimals}

@@ -125,6 +125,7 @@ def metric_table(table: pd.DataFrame, spec: MetricSpec, lang: str) -> pd.DataFra
     cols = ["adcode", "name_zh", "name_en", "zone", spec.column, "enterprises",
             "revenue_100m_cny", "revenue_missing", "land_area_km2", "density_per_1000km2"]
     out = table[[c for c in dict.fromkeys(cols) if c in table.columns]].copy()
+    out[spec.column] = spec.shown(out[spec.column])
     return out.rename(columns={spec.column: f"{spec.column} ({spec.unit(lang)})"}
                       if spec.unit(lang) else {})
 
@@ -137,7 +138,7 @@ def ranking(ctx: PageContext, table: pd.DataFrame, spec: MetricSpec) -> None:
     view = pd.DataFrame({
         t("cities", lang): ranked[_name_col(lang)],
         t("zone", lang): ranked["zone"].map(lambda z: _zone_label(z, lang)),
-        spec.title(lang): ranked[spec.column].round(spec.decimals),
+        spec.title(lang): spec.shown(ranked[spec.column]).round(spec.decimals),
         t("firms", lang): ranked["enterprises"],
     })
     left, right = st.columns([2, 3])
@@ -163,7 +164,8 @@ def comparison(ctx: PageContext, table: pd.DataFrame) -> None:
     rows = table.set_index("adcode").loc[picked]
     specs = [m for m in METRICS.values() if not m.code.startswith(("lq_", "seg_"))]
     view = pd.DataFrame(
-        {names[a]: [_fmt_value(rows.loc[a, m.column], m) for m in specs] for a in picked},
+        {names[a]: [_fmt_value(rows.loc[a, m.column] * m.scale, m) for m in specs]
+         for a in picked},
         index=[m.title(lang) for m in specs],
     )
     st.dataframe(view, width="stretch")
