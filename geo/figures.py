@@ -70,7 +70,7 @@ from geo.layout import (
     TIERS,
     tier_codes,
 )
-from geo.regions import DEFAULT_BOUNDS, DONGSHA_BOX, EQUAL_AREA_CRS
+from geo.regions import DEFAULT_BOUNDS, DONGSHA_BOX, EQUAL_AREA_CRS, district_areas
 
 # ---------------------------------------------------------------------------------------
 # Vocabulary and style
@@ -1499,18 +1499,6 @@ def _firm_source_note(firms: pd.DataFrame, path: str | None, lang: str) -> str:
         note += (f"，其中示例数据 {n_sample:,} 家" if lang == "zh"
                  else f", of which {n_sample:,} sample rows")
     return note
-
-
-def district_areas(districts: gpd.GeoDataFrame, regions: gpd.GeoDataFrame
-                    ) -> gpd.GeoDataFrame:
-    """Return the county-level areas for a district figure: the districts plus 东莞 and 中山
-    as their own units (they have no county level), as :func:`geo.metrics.compute` does."""
-    have = set(districts["city_adcode"].astype(str))
-    whole = regions[~regions["adcode"].isin(have)][["adcode", "name_zh", "geometry"]]
-    whole = whole.assign(city_adcode=whole["adcode"])
-    merged = pd.concat([districts[["adcode", "name_zh", "city_adcode", "geometry"]], whole],
-                       ignore_index=True)
-    return gpd.GeoDataFrame(merged, geometry="geometry", crs=districts.crs)
 
 
 def cli(argv: list[str] | None = None) -> int:

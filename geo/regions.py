@@ -150,3 +150,15 @@ def city_at(regions: gpd.GeoDataFrame, lon: float, lat: float, datum: str = "wgs
     x, y = convert(lon, lat, datum, "wgs84")
     hit = regions.index[shapely.intersects_xy(regions.geometry.values, float(x), float(y))]
     return str(regions.loc[hit[0], "adcode"]) if len(hit) else None
+
+
+def district_areas(districts: gpd.GeoDataFrame, regions: gpd.GeoDataFrame
+                    ) -> gpd.GeoDataFrame:
+    """The county-level units: the districts plus 东莞 and 中山 as their own units (they
+    have no county level), as :func:`geo.metrics.compute` counts them (124 rows)."""
+    have = set(districts["city_adcode"].astype(str))
+    whole = regions[~regions["adcode"].isin(have)][["adcode", "name_zh", "geometry"]]
+    whole = whole.assign(city_adcode=whole["adcode"])
+    merged = pd.concat([districts[["adcode", "name_zh", "city_adcode", "geometry"]], whole],
+                       ignore_index=True)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=districts.crs)

@@ -36,6 +36,12 @@ def load_districts() -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def load_district_units() -> gpd.GeoDataFrame:
+    """Districts plus 东莞 and 中山 as their own units (shared, read-only)."""
+    return regions.district_areas(load_districts(), load_regions())
+
+
+@st.cache_resource(show_spinner=False)
 def load_bundled(path: str) -> gpd.GeoDataFrame:
     """The bundled enterprise registry at ``path`` (shared, read-only)."""
     return registry.load_enterprises(path)

@@ -9,13 +9,12 @@ the view. Clicking a city selects it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from folium.elements import JSCSSMixin
 from streamlit_folium import st_folium
 
 from geo import export, maps, offline
@@ -62,7 +61,6 @@ class MapSpec:
     focus: tuple[float, float] | None = None
     circle: tuple[float, float, float] | None = None
     click_target: str = "f_cities"
-    extra: tuple = field(default=())
 
 
 def _pick(labels: dict[str, tuple[str, str]], lang: str) -> Callable[[str], str]:
@@ -82,9 +80,9 @@ def metric_controls(ctx: PageContext) -> tuple[str, ...]:
     c3.number_input(t("classes", lang), min_value=2, max_value=9, step=1, key="k")
     if st.session_state["scheme"] == "user_defined":
         c4.text_input(t("breaks", lang), key="breaks", placeholder="10, 50, 100")
-    names = {a: (n if lang == "zh" else e) for a, n, e in zip(
-        data.load_regions().adcode, data.load_regions().name_zh, data.load_regions().name_en,
-        strict=True)}
+    regions = data.load_regions()
+    names = dict(zip(regions.adcode, regions["name_zh" if lang == "zh" else "name_en"],
+                     strict=True))
     drill = st.multiselect(t("drill", lang), list(names), key="drill",
                            format_func=names.__getitem__)
     return tuple(drill)
@@ -173,7 +171,6 @@ def build(ctx: PageContext, spec: MapSpec, basemap: str, mode: str,
         folium.Circle([lat, lon], radius=radius_km * 1000, color="#0b5ea8", weight=2,
                       fill=False, dash_array="6 4").add_to(group)
         overlays.append(offline.localize(group, static))
-    _carry_assets(m, overlays)
     return m, overlays
 
 
@@ -183,34 +180,6 @@ def _encoded_firms(_frame: pd.DataFrame, dataset_key: str, filter_params: tuple,
     """The firms' map payload, once per (dataset, filters, rows shown, language, basemap):
     every session viewing the same selection shares it (read-only)."""
     return maps.encode_enterprises(_frame, lang, basemap=basemap)
-
-
-class _Assets(JSCSSMixin, folium.MacroElement):
-    """Loads the overlays' scripts and styles with the base map (st_folium only collects
-    the base map's own)."""
-
-    def __init__(self, js: list[tuple[str, str]], css: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self._name = "AtlasAssets"
-        self.default_js = js
-        self.default_css = css
-
-
-def _walk(element: folium.Element):
-    yield element
-    for child in element._children.values():
-        yield from _walk(child)
-
-
-def _carry_assets(m: folium.Map, overlays: list[folium.FeatureGroup]) -> None:
-    js: dict[str, str] = {}
-    css: dict[str, str] = {}
-    for group in overlays:
-        for element in _walk(group):
-            js.update(dict(getattr(element, "default_js", [])))
-            css.update(dict(getattr(element, "default_css", [])))
-    if js or css:
-        m.add_child(_Assets(list(js.items()), list(css.items())), name="atlas_assets")
 
 
 def _on_click(key: str, target: str) -> None:

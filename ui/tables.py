@@ -108,11 +108,7 @@ def areas_with_metrics(table: pd.DataFrame, level: str, cities: tuple[str, ...]
                        ) -> gpd.GeoDataFrame:
     """Join a metrics table to its area geometries (districts of ``cities`` when drilling)."""
     if level == "district":
-        geoms = pd.concat([
-            data.load_districts()[["adcode", "geometry"]],
-            data.load_regions().loc[lambda r: r.adcode.isin(("441900", "442000")),
-                                    ["adcode", "geometry"]],
-        ])
+        geoms = data.load_district_units()[["adcode", "geometry"]]
         table = table[table["city_adcode"].isin(cities)] if cities else table
     else:
         geoms = data.load_regions()[["adcode", "geometry"]]
