@@ -19,8 +19,10 @@ test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
+# the library and page benchmarks (minutes); bench_browser.py and load_sessions.py start
+# servers and take longer: run them by hand (see README, Performance)
 bench: $(STAMP)
-	$(PY) benchmarks/run_all.py
+	for b in registry metrics maps figures pages; do $(PY) benchmarks/bench_$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

@@ -11,6 +11,11 @@ in every session:
    at the same moment (a barrier: the worst case; ``--stagger S`` spreads them over S s),
    timing each from the request until the script run it caused has finished.
 
+Sessions that make the same change see the same map, which the app renders once and shares
+(``ui.mapview``'s render cache). ``--distinct`` (ws client) gives every session its own
+segment filter in the start URL, so every load and every change draws a map no other
+session has: the cost without that sharing.
+
 Two clients:
 
 ``--client ws`` (default): browser-less sessions speaking Streamlit's websocket protocol
@@ -70,6 +75,7 @@ import psutil
 from playwright.async_api import BrowserContext, Locator, Page, async_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -416,13 +422,31 @@ def _widget_change(widgets: dict[str, tuple[str, list[str]]], action: str, step:
     raise RuntimeError(f"no {action} widget to change on the page")
 
 
+def distinct_query(query: str, index: int) -> str:
+    """``query`` plus a segment filter of its own for session ``index`` (``--distinct``):
+    1, 2 or 3 of the six chain segments, so up to 41 sessions each see a different
+    selection and no map is shared between sessions."""
+    from itertools import combinations
+
+    from geo.layout import SEGMENTS
+
+    combos = [c for r in (1, 2, 3) for c in combinations(sorted(SEGMENTS), r)]
+    if index >= len(combos):
+        raise ValueError(f"--distinct supports at most {len(combos)} sessions")
+    extra = "seg=" + ",".join(combos[index])
+    return f"{query}&{extra}" if query else extra
+
+
 async def ws_session(
-    port: int, args: argparse.Namespace, barrier: asyncio.Barrier, result: SessionResult
+    port: int, args: argparse.Namespace, barrier: asyncio.Barrier, result: SessionResult,
+    index: int = 0,
 ) -> None:
     """One browser-less session over Streamlit's websocket: load, then timed changes."""
     import websockets
 
     path, _, query = args.path.partition("?")
+    if args.distinct:
+        query = distinct_query(query, index)
     page_name = path.strip("/")
     ws = None
     widgets: dict[str, tuple[str, list[str]]] = {}
@@ -521,7 +545,8 @@ async def run_round(n: int, args: argparse.Namespace, workdir: Path) -> RoundRes
         deadline = args.timeout * (args.changes + 2)
         if args.client == "ws":
             await asyncio.wait_for(asyncio.gather(
-                *(ws_session(server.port, args, barrier, r) for r in results)), deadline)
+                *(ws_session(server.port, args, barrier, r, i) for i, r in enumerate(results))),
+                deadline)
             rss, bcpu = server.rss_mb(), 0.0  # sessions still open
         else:
             rss, bcpu = await _browser_round(server, args, barrier, results, deadline)
@@ -560,6 +585,7 @@ def report(rounds: list[RoundResult], args: argparse.Namespace) -> list[str]:
         f"app {args.app} · path {args.path} · client {args.client} · "
         f"{args.changes} change(s) per session · action {args.action} · "
         f"stagger {args.stagger:g} s · "
+        + ("every session its own segments · " if args.distinct else "")
         + ("" if args.client == "ws" else
            f"static {'blocked' if args.block_static else 'served'} · ")
         + f"{os.cpu_count()} CPUs",
@@ -596,6 +622,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--action", choices=("auto", "selectbox", "checkbox"), default="auto")
     parser.add_argument("--stagger", type=float, default=0.0,
                         help="spread each step's changes over this many seconds")
+    parser.add_argument("--distinct", action="store_true",
+                        help="ws client: give every session its own segment filter, so no two "
+                             "sessions show the same map (no shared cache hits)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per wait")
     parser.add_argument("--block-static", action="store_true",
                         help="abort /app/static/ requests (no map drawing in the tabs)")
@@ -605,6 +634,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"{args.app}: no such app script")
     if not args.path.startswith("/"):
         parser.error("--path must start with /")
+    if args.distinct and args.client != "ws":
+        parser.error("--distinct needs --client ws")
     if any(n < 1 or n > 100 for n in args.sessions) or not 1 <= args.changes <= 20:
         parser.error("sessions must be 1..100 and changes 1..20")
     args.app = args.app.resolve()

@@ -204,3 +204,34 @@ def test_publish_form_only_with_editor_token(store_env, monkeypatch):
     data_page.run()
     assert not data_page.exception and data_page.success
     assert str(_app("overview").session_state["dataset"]) == "bundled"
+
+
+def _map_args(at: AppTest) -> dict:
+    import json
+
+    from geo.offline import normalize_ids
+
+    (component,) = at.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    return {k: normalize_ids(v) if isinstance(v, str) else v for k, v in args.items()}
+
+
+@pytest.mark.parametrize(("page", "widget", "value"), [
+    ("overview", "f_zone", "north"), ("cities", "metric", "revenue_100m_cny"),
+    ("enterprises", "f_zone", "east_wing"), ("sites", "f_zone", "west_wing"),
+])
+def test_shared_map_cache_gives_the_map_of_the_current_view(page, widget, value):
+    """The render cache (ui.mapview) is keyed by all a map is built from: after a change the
+    map is the one a fresh server would build for that view, never the previous one."""
+    import streamlit as st
+
+    at = _app(page, lang="en")
+    before = _map_args(at)
+    at.selectbox(key=widget).set_value(value).run()
+    after = _map_args(at)
+    assert after != before
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    fresh = _app(page, lang="en", **({"zone": value} if widget == "f_zone" else
+                                     {"metric": value}))
+    assert _map_args(fresh) == after

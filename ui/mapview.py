@@ -8,6 +8,8 @@ the view. Clicking a city selects it.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,12 +17,11 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import export, maps, offline
 from geo.metrics import METRICS, MetricSpec
 from geo.regions import city_at
-from ui import data, state
+from ui import data, state, stfolium
 from ui.i18n import t
 from ui.shell import PageContext
 
@@ -100,26 +101,46 @@ def _breaks() -> list[float] | None:
     return values or None
 
 
-def _map_controls(ctx: PageContext, spec: MapSpec) -> tuple[str, str, str | None]:
-    """Basemap, point mode and colouring, in a collapsed expander."""
+@dataclass(frozen=True)
+class MapOptions:
+    """The view settings a map is built with, besides the page's :class:`MapSpec`."""
+
+    basemap: str = "none"
+    mode: str = "auto"
+    color_by: str = "tier"
+    tianditu_key: str | None = None
+    scheme: str = "quantiles"
+    k: int = 5
+    breaks: tuple[float, ...] | None = None
+    static_url: str = offline.DEFAULT_BASE_URL
+
+
+def _map_controls(ctx: PageContext, spec: MapSpec) -> MapOptions:
+    """Basemap, point mode and colouring (in a collapsed expander) and the class settings."""
     lang = ctx.lang
-    if ctx.present:
-        return (str(state.view("basemap")), st.session_state.get("point_mode", "auto"),
-                st.session_state.get("tianditu_key") or None)
-    with st.expander(t("basemap", lang), expanded=False):
-        c1, c2, c3 = st.columns(3)
-        c1.selectbox(t("basemap", lang), list(BASEMAP_LABELS), key="basemap",
-                     format_func=_pick(BASEMAP_LABELS, lang))
-        key = None
-        if st.session_state.get("basemap") == "tianditu":
-            key = c1.text_input(t("tianditu_key", lang), key="tianditu_key", type="password")
-        if spec.enterprises is not None:
-            c2.radio("●", list(MODE_LABELS), key="point_mode", horizontal=True,
-                     format_func=_pick(MODE_LABELS, lang), label_visibility="collapsed")
-            c3.radio("◐", list(COLOR_LABELS), key="point_color", horizontal=True,
-                     format_func=_pick(COLOR_LABELS, lang), label_visibility="collapsed")
-    return (str(state.view("basemap")), st.session_state.get("point_mode", "auto"),
-            key or None)
+    key = None
+    if not ctx.present:
+        with st.expander(t("basemap", lang), expanded=False):
+            c1, c2, c3 = st.columns(3)
+            c1.selectbox(t("basemap", lang), list(BASEMAP_LABELS), key="basemap",
+                         format_func=_pick(BASEMAP_LABELS, lang))
+            if st.session_state.get("basemap") == "tianditu":
+                key = c1.text_input(t("tianditu_key", lang), key="tianditu_key",
+                                    type="password")
+            if spec.enterprises is not None:
+                c2.radio("●", list(MODE_LABELS), key="point_mode", horizontal=True,
+                         format_func=_pick(MODE_LABELS, lang), label_visibility="collapsed")
+                c3.radio("◐", list(COLOR_LABELS), key="point_color", horizontal=True,
+                         format_func=_pick(COLOR_LABELS, lang), label_visibility="collapsed")
+    else:
+        key = st.session_state.get("tianditu_key")
+    breaks = _breaks() if spec.choropleth is not None else None
+    return MapOptions(
+        basemap=str(state.view("basemap")), mode=st.session_state.get("point_mode", "auto"),
+        color_by=st.session_state.get("point_color", "tier"), tianditu_key=key or None,
+        scheme=str(state.view("scheme")), k=int(state.view("k")),
+        breaks=tuple(breaks) if breaks else None,
+        static_url=offline.static_base_url(st.get_option("server.baseUrlPath")))
 
 
 def _title(ctx: PageContext, spec: MapSpec) -> tuple[str, str]:
@@ -130,15 +151,18 @@ def _title(ctx: PageContext, spec: MapSpec) -> tuple[str, str]:
     return base, ctx.filters.describe(ctx.lang)
 
 
-def build(ctx: PageContext, spec: MapSpec, basemap: str, mode: str,
-          tianditu_key: str | None) -> tuple[folium.Map, list[folium.FeatureGroup]]:
-    """The base map and the filtered overlays for ``spec``."""
-    lang = ctx.lang
-    static = offline.static_base_url(st.get_option("server.baseUrlPath"))
+def build(ctx: PageContext, spec: MapSpec, opts: MapOptions
+          ) -> tuple[folium.Map, list[folium.FeatureGroup]]:
+    """The base map and the filtered overlays for ``spec``.
+
+    Reads nothing but its arguments and the bundled boundaries, so :func:`_fingerprint`
+    of the same arguments identifies the result.
+    """
+    lang, basemap, static = ctx.lang, opts.basemap, opts.static_url
     regions = data.load_regions()
     title, subtitle = _title(ctx, spec)
     choro = spec.choropleth
-    m = maps.base_map(regions, lang=lang, basemap=basemap, tianditu_key=tianditu_key,
+    m = maps.base_map(regions, lang=lang, basemap=basemap, tianditu_key=opts.tianditu_key,
                       title=title, subtitle=subtitle, data_date=data.data_date(ctx.dataset.frame),
                       labels=choro is None or choro.level != "city", layer_control=False,
                       static_url=static)
@@ -148,9 +172,10 @@ def build(ctx: PageContext, spec: MapSpec, basemap: str, mode: str,
         c = choro.spec
         areas = choro.areas.assign(**{c.column: c.shown(choro.areas[c.column])})
         maps.choropleth_layer(
-            areas, c.column, scheme=str(state.view("scheme")), k=int(state.view("k")),
-            breaks=_breaks(), lang=lang, legend_title=c.label(lang), unit=c.unit(lang),
-            decimals=c.decimals, basemap=basemap, static_url=static).add_to(m)
+            areas, c.column, scheme=opts.scheme, k=opts.k,
+            breaks=list(opts.breaks) if opts.breaks else None, lang=lang,
+            legend_title=c.label(lang), unit=c.unit(lang), decimals=c.decimals,
+            basemap=basemap, static_url=static).add_to(m)
         if choro.level == "city":
             values = areas.set_index("adcode")[c.column]
             maps.city_labels(regions, lang, values=values, fmt=f"{{:,.{c.decimals}f}}",
@@ -158,11 +183,11 @@ def build(ctx: PageContext, spec: MapSpec, basemap: str, mode: str,
     overlays: list[folium.FeatureGroup] = []
     if spec.enterprises is not None and len(spec.enterprises):
         frame = spec.enterprises
-        rows = int(pd.util.hash_pandas_object(frame.index, index=False).sum())
-        encoded = _encoded_firms(frame, ctx.dataset.key, ctx.params, rows, lang, basemap)
+        encoded = _encoded_firms(frame, ctx.dataset.key, ctx.params, _digest(frame), lang,
+                                 basemap)
         overlays.append(maps.enterprise_layer(
-            frame, lang, mode=mode, color_by=st.session_state.get("point_color", "tier"),
-            basemap=basemap, static_url=static, encoded=encoded))
+            frame, lang, mode=opts.mode, color_by=opts.color_by, basemap=basemap,
+            static_url=static, encoded=encoded))
     if spec.sites is not None and len(spec.sites):
         overlays.append(maps.site_layer(spec.sites, lang, basemap=basemap, static_url=static))
     if spec.circle is not None:
@@ -174,12 +199,46 @@ def build(ctx: PageContext, spec: MapSpec, basemap: str, mode: str,
     return m, overlays
 
 
+def _digest(frame: pd.DataFrame | None, columns: tuple[str, ...] = ()) -> str | None:
+    """A content digest of ``frame``'s index (which rows) or of some of its columns."""
+    if frame is None:
+        return None
+    hashed = pd.util.hash_pandas_object(frame[list(columns)] if columns else frame.index,
+                                        index=False)
+    return hashlib.blake2b(hashed.to_numpy().tobytes(), digest_size=16).hexdigest()
+
+
+def _fingerprint(ctx: PageContext, spec: MapSpec, opts: MapOptions) -> tuple:
+    """Everything :func:`build` reads, as a small hashable value (a cache key).
+
+    The firms are identified by the dataset, the filters and which rows are shown; areas by
+    their codes and metric values.
+    """
+    choro = spec.choropleth
+    areas = None if choro is None else (
+        choro.level, choro.spec.column, _digest(choro.areas, ("adcode", choro.spec.column)))
+    return (ctx.lang, _title(ctx, spec), data.data_date(ctx.dataset.frame), ctx.dataset.key,
+            ctx.params, spec.layout, areas, _digest(spec.enterprises), _digest(spec.sites),
+            spec.circle, dataclasses.astuple(opts))
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _encoded_firms(_frame: pd.DataFrame, dataset_key: str, filter_params: tuple, rows: int,
+def _encoded_firms(_frame: pd.DataFrame, dataset_key: str, filter_params: tuple, rows: str,
                    lang: str, basemap: str) -> dict:
     """The firms' map payload, once per (dataset, filters, rows shown, language, basemap):
     every session viewing the same selection shares it (read-only)."""
     return maps.encode_enterprises(_frame, lang, basemap=basemap)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _rendered(fingerprint: tuple, key: str,
+              _build: Callable[[], tuple[folium.Map, list[folium.FeatureGroup]]],
+              lang: str) -> stfolium.Rendered:
+    """The component arguments of one map, once per server for the same ``fingerprint``:
+    reruns and other sessions showing the same map only send them (read-only)."""
+    m, overlays = _build()
+    return stfolium.render(m, key=key, overlays=overlays,
+                           layer_control=maps.layer_control(lang))
 
 
 def _on_click(key: str, target: str) -> None:
@@ -199,26 +258,26 @@ def _on_click(key: str, target: str) -> None:
 
 def show(ctx: PageContext, spec: MapSpec, *, key: str, table: pd.DataFrame | None = None) -> None:
     """Draw the map panel: controls, map, download row."""
-    basemap, mode, tianditu_key = _map_controls(ctx, spec)
+    opts = _map_controls(ctx, spec)
+    map_key = f"map_{key}"
     try:
-        m, overlays = build(ctx, spec, basemap, mode, tianditu_key)
-    except ValueError as exc:  # e.g. Tianditu without a key, bad user-defined breaks
+        rendered = _rendered(_fingerprint(ctx, spec, opts), map_key,
+                             lambda: build(ctx, spec, opts), ctx.lang)
+    except ValueError as exc:  # e.g. Tianditu without a key
         st.warning(str(exc))
-        m, overlays = build(ctx, spec, "none", mode, None)
+        opts = dataclasses.replace(opts, basemap="none", tianditu_key=None)
+        rendered = _rendered(_fingerprint(ctx, spec, opts), map_key,
+                             lambda: build(ctx, spec, opts), ctx.lang)
     zoom = 11 if spec.focus is not None else None
     center = (spec.focus[1], spec.focus[0]) if spec.focus is not None else None
-    st_folium(
-        m, key=f"map_{key}", height=PRESENT_HEIGHT if ctx.present else MAP_HEIGHT,
-        use_container_width=True, returned_objects=["last_clicked"],
-        feature_group_to_add=overlays or None, layer_control=maps.layer_control(ctx.lang),
-        zoom=zoom, center=center,
-        on_change=lambda: _on_click(f"map_{key}", spec.click_target),
-    )
+    stfolium.send(rendered, key=map_key, height=PRESENT_HEIGHT if ctx.present else MAP_HEIGHT,
+                  zoom=zoom, center=center,
+                  on_change=lambda: _on_click(map_key, spec.click_target))
     if not ctx.present:
-        downloads(ctx, spec, key=key, table=table)
+        downloads(ctx, spec, opts, key=key, table=table)
 
 
-def downloads(ctx: PageContext, spec: MapSpec, *, key: str,
+def downloads(ctx: PageContext, spec: MapSpec, opts: MapOptions, *, key: str,
               table: pd.DataFrame | None) -> None:
     """Figure (PNG/SVG/PDF), offline interactive HTML, and the table (CSV/XLSX)."""
     lang = ctx.lang
@@ -227,12 +286,12 @@ def downloads(ctx: PageContext, spec: MapSpec, *, key: str,
     fmt = cols[0].radio(t("figure_format", lang), ["png", "svg", "pdf"], horizontal=True,
                         key=f"fig_fmt_{key}")
     cols[1].download_button(
-        t("download_figure", lang), lambda: _figure(ctx, spec, fmt), export.download_name(
+        t("download_figure", lang), lambda: _figure(ctx, spec, opts, fmt), export.download_name(
             stem, fmt, None), mime={"png": "image/png", "svg": "image/svg+xml",
                                     "pdf": "application/pdf"}[fmt],
         on_click="ignore", key=f"dl_fig_{key}")
     cols[2].download_button(
-        t("download_html", lang), lambda: _interactive_html(ctx, spec),
+        t("download_html", lang), lambda: _interactive_html(ctx, spec, opts),
         export.download_name(stem, "html", None), "text/html", on_click="ignore",
         key=f"dl_html_{key}")
     if table is not None:
@@ -244,18 +303,16 @@ def downloads(ctx: PageContext, spec: MapSpec, *, key: str,
                                 on_click="ignore", key=f"dl_xlsx_{key}")
 
 
-def _interactive_html(ctx: PageContext, spec: MapSpec) -> bytes:
+def _interactive_html(ctx: PageContext, spec: MapSpec, opts: MapOptions) -> bytes:
     """The same map with its overlays as one self-contained offline HTML file."""
-    basemap = str(state.view("basemap"))
-    m, overlays = build(ctx, spec, basemap, st.session_state.get("point_mode", "auto"),
-                        st.session_state.get("tianditu_key") or None)
+    m, overlays = build(ctx, spec, opts)
     for group in overlays:
         group.add_to(m)
     maps.layer_control(ctx.lang).add_to(m)
     return offline.inline_html(m).encode("utf-8")
 
 
-def _figure(ctx: PageContext, spec: MapSpec, fmt: str) -> bytes:
+def _figure(ctx: PageContext, spec: MapSpec, opts: MapOptions, fmt: str) -> bytes:
     """The briefing figure of the current view (same filters, metric, scheme, language)."""
     from geo import figures  # matplotlib: imported on the first download, not on page load
 
@@ -268,8 +325,9 @@ def _figure(ctx: PageContext, spec: MapSpec, fmt: str) -> bytes:
         areas = c.areas
         kwargs = {"values": c.spec.shown(c.areas.set_index("adcode")[c.spec.column]),
                       "metric_label": c.spec.label(ctx.lang), "unit": c.spec.unit(ctx.lang),
-                      "scheme": str(state.view("scheme")), "k": int(state.view("k")),
-                      "breaks": _breaks(), "decimals": c.spec.decimals}
+                      "scheme": opts.scheme, "k": opts.k,
+                      "breaks": list(opts.breaks) if opts.breaks else None,
+                      "decimals": c.spec.decimals}
     return figures.render_figure(
         areas, regions=regions, enterprises=spec.enterprises, sites=spec.sites,
         title=title, subtitle=subtitle, lang=ctx.lang, fmt=fmt,
