@@ -1,9 +1,11 @@
 """The map panel every page shares: controls, the folium map in ``st_folium``, downloads.
 
-The base map (boundaries, labels, furniture, legends) only changes with the language,
-basemap and metric; filtered layers (enterprises, sites, the radius circle) go through
-``st_folium(feature_group_to_add=…)`` so a filter change redraws them without resetting
-the view. Clicking a city selects it.
+The base map (boundaries, city names, the plan's layout, furniture) only changes with the
+language and the basemap; everything that follows the filters or the metric (title block,
+choropleth and its legend, enterprises, sites, the radius circle) is an overlay sent as
+``feature_group_to_add``, so a change redraws the overlays in the same Leaflet map and keeps
+the user's view. Each map is rendered once per server (:func:`_rendered`, see
+``ui.stfolium``) and shared by reruns and sessions. Clicking a city selects it.
 """
 
 from __future__ import annotations
@@ -162,25 +164,28 @@ def build(ctx: PageContext, spec: MapSpec, opts: MapOptions
     regions = data.load_regions()
     title, subtitle = _title(ctx, spec)
     choro = spec.choropleth
+    # everything that follows the filters or the metric is an overlay: the base map (and
+    # so the component) stays the same across those changes and keeps the user's view
     m = maps.base_map(regions, lang=lang, basemap=basemap, tianditu_key=opts.tianditu_key,
-                      title=title, subtitle=subtitle, data_date=data.data_date(ctx.dataset.frame),
+                      data_date=data.data_date(ctx.dataset.frame),
                       labels=choro is None or choro.level != "city", layer_control=False,
                       static_url=static)
     if spec.layout:
         maps.layout_layer(regions, lang, basemap=basemap, static_url=static).add_to(m)
+    overlays: list[folium.FeatureGroup] = [maps.title_layer(title, subtitle, static_url=static)]
     if choro is not None:
         c = choro.spec
         areas = choro.areas.assign(**{c.column: c.shown(choro.areas[c.column])})
-        maps.choropleth_layer(
+        overlays.append(maps.choropleth_layer(
             areas, c.column, scheme=opts.scheme, k=opts.k,
             breaks=list(opts.breaks) if opts.breaks else None, lang=lang,
             legend_title=c.label(lang), unit=c.unit(lang), decimals=c.decimals,
-            basemap=basemap, static_url=static).add_to(m)
+            basemap=basemap, static_url=static))
         if choro.level == "city":
             values = areas.set_index("adcode")[c.column]
-            maps.city_labels(regions, lang, values=values, fmt=f"{{:,.{c.decimals}f}}",
-                             basemap=basemap, static_url=static).add_to(m)
-    overlays: list[folium.FeatureGroup] = []
+            overlays.append(maps.city_labels(regions, lang, values=values,
+                                             fmt=f"{{:,.{c.decimals}f}}", basemap=basemap,
+                                             static_url=static))
     if spec.enterprises is not None and len(spec.enterprises):
         frame = spec.enterprises
         encoded = _encoded_firms(frame, ctx.dataset.key, ctx.params, _digest(frame), lang,

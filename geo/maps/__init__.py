@@ -15,7 +15,7 @@ Examples
 []
 """
 
-from geo.maps.base import MAX_ZOOM, MIN_ZOOM, base_map, layer_control
+from geo.maps.base import MAX_ZOOM, MIN_ZOOM, base_map, layer_control, title_layer
 from geo.maps.basemaps import BASEMAPS, basemap_datum, normalize_basemap, tile_layers
 from geo.maps.layers import (
     LABEL_OFFSETS,
@@ -65,4 +65,5 @@ __all__ = [
     "site_layer",
     "static_base_url",
     "tile_layers",
+    "title_layer",
 ]

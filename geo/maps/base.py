@@ -15,7 +15,7 @@ import geopandas as gpd
 from folium.plugins import Fullscreen
 
 from geo.maps._common import check_frame, display_xy, finish
-from geo.maps._js import FULLSCREEN_CSS, FULLSCREEN_JS, HEAT_JS, JsCall, js_control
+from geo.maps._js import FULLSCREEN_CSS, FULLSCREEN_JS, HEAT_JS, JsCall, js_control, js_layer
 from geo.maps._style import LAND_FILL, check_lang, esc, t
 from geo.maps.basemaps import normalize_basemap, tile_layers
 from geo.maps.layers import boundary_layer, city_labels
@@ -79,6 +79,21 @@ def title_html(title: str | None, subtitle: str | None) -> str:
     if subtitle:
         parts.append(f'<div class="atlas-title-sub">{esc(subtitle)}</div>')
     return "".join(parts)
+
+
+def title_layer(title: str | None, subtitle: str | None, *,
+                static_url: str | None = DEFAULT_BASE_URL) -> folium.FeatureGroup:
+    """The title block as an overlay (not in the layer switcher).
+
+    A page whose title or subtitle follows the filters passes this to
+    ``st_folium(feature_group_to_add=…)`` instead of giving ``base_map`` the title: the base
+    map then stays the same across filter changes, so the component keeps its Leaflet map
+    and the user's view, and only the overlays are redrawn.
+    """
+    group = folium.FeatureGroup(name="atlas_title", control=False)
+    box = {"position": "topcenter", "className": "atlas-title"}
+    js_layer("legend", title_html(title, subtitle), box, name="atlas_title").add_to(group)
+    return finish(group, static_url)
 
 
 def notes_html(lang: str, source_note: str | None, data_date: str | None) -> str:

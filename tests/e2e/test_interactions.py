@@ -20,9 +20,19 @@ def test_filter_change_redraws_the_map(view, bundled):
     harness.wait_map(view.page, f"(s) => s.points[0] === {bundled.firms}")
     north = bundled.by_zone["north"]
     assert 0 < north < bundled.firms
+    # the user has zoomed in; a filter must not throw that view away
+    frame = harness.map_frame(view.page)
+    frame.evaluate("window.__sameMap = true; map.setView([23.0, 113.5], 9, {animate: false})")
 
     harness.open_selectbox(view.page, "f_zone", ZONES["north"].label("en")).click()
     state = harness.wait_map(view.page, f"(s) => s.points.length === 1 && s.points[0] === {north}")
+    # the overlays were swapped in the same Leaflet map: no reload, same zoom and centre
+    kept = harness.map_frame(view.page).evaluate(
+        "[window.__sameMap === true, map.getZoom(), map.getCenter().lat, map.getCenter().lng]")
+    assert kept[0] and kept[1] == 9, kept
+    assert kept[2:] == pytest.approx([23.0, 113.5], abs=1e-6), kept
+    # the title block follows the filter
+    assert "North" in harness.map_frame(view.page).inner_text(".atlas-title"), state
 
     # the legend counts what is drawn, and the canvas really has dots on it
     assert any(legend.startswith(f"{north:,} firms") for legend in state["legends"]), state
