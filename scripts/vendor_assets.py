@@ -13,6 +13,11 @@ SHA-256 of every file, so a re-run can be checked for a byte-identical result::
 
     python scripts/vendor_assets.py            # (re)build static/vendor from the registry
     python scripts/vendor_assets.py --check    # verify static/vendor against MANIFEST.json
+    python scripts/vendor_assets.py --bundle   # rewrite static/js/atlas-bundle.js only
+
+``static/js/atlas-bundle.js`` is Leaflet, Leaflet.heat, Leaflet.fullscreen and the atlas's
+own ``static/js/atlas.js`` in one file (``geo.offline.BUNDLED``): run ``--bundle`` after
+editing ``atlas.js``; ``tests/test_offline.py`` fails while the bundle is stale.
 
 Two of folium's default CSS links are not vendored because no registry package holds them
 (geo/offline.py drops them on purpose): Bootstrap 3.0.0's ``bootstrap-glyphicons.css`` and
@@ -35,6 +40,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from geo.offline import BUNDLE, STATIC_DIR, bundle_text  # noqa: E402
+
 VENDOR = ROOT / "static" / "vendor"
 MANIFEST = VENDOR / "MANIFEST.json"
 
@@ -229,6 +237,9 @@ def check() -> list[str]:
         return [f"{MANIFEST} missing: run scripts/vendor_assets.py"]
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     problems = []
+    bundle = STATIC_DIR / BUNDLE
+    if not bundle.is_file() or bundle.read_text(encoding="utf-8") != bundle_text():
+        problems.append(f"{bundle} is not current: run scripts/vendor_assets.py --bundle")
     for entry in manifest["packages"]:
         for rel, digest in entry["sha256"].items():
             path = VENDOR / entry["directory"] / rel
@@ -242,13 +253,20 @@ def check() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="verify, do not download")
+    parser.add_argument("--bundle", action="store_true",
+                        help=f"only rewrite static/{BUNDLE} (after editing static/js/atlas.js)")
     args = parser.parse_args(argv)
+    if args.bundle:
+        (STATIC_DIR / BUNDLE).write_text(bundle_text(), encoding="utf-8")
+        print(f"wrote static/{BUNDLE}")
+        return 0
     if args.check:
         problems = check()
         for p in problems:
             print(p, file=sys.stderr)
         return 1 if problems else 0
     manifest = build()
+    (STATIC_DIR / BUNDLE).write_text(bundle_text(), encoding="utf-8")
     total = sum((VENDOR / e["directory"] / f).stat().st_size
                 for e in manifest["packages"] for f in e["files"])
     print(f"vendored {len(manifest['packages'])} packages, {total / 1e6:.2f} MB in {VENDOR}")

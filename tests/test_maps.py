@@ -360,7 +360,7 @@ def test_enterprise_layer_segment_colours_and_heat(regions, enterprises):
     assert "High-end equipment &amp; systems (1)" in legend and "Segment unknown (1)" in legend
     assert '"colorBy":"s"' in html
     heat = render(maps.enterprise_layer(enterprises, mode="heat"), regions=regions)
-    assert "L.atlas.heat(" in heat and "leaflet_heat.min.js" in heat
+    assert "L.atlas.heat(" in heat and "atlas-bundle.js" in heat  # Leaflet.heat is bundled
     assert "L.atlas.points(" not in heat
 
 

@@ -17,11 +17,14 @@ from branca.colormap import ColorMap
 
 from geo import maps
 from geo.offline import (
+    BUNDLE,
+    BUNDLED,
     DROPPED,
     STATIC_DIR,
     VENDORED,
     asset_links,
     asset_urls,
+    bundle_text,
     inline_html,
     localize,
     remote_urls,
@@ -94,7 +97,8 @@ def test_every_map_and_layer_renders_offline(regions, districts, firms, site_tab
     html = render_html(m)
     assert remote_urls(html) == []
     files = local_files(html)
-    assert any(f.name == "leaflet.js" for f in files) and any(f.name == "atlas.js" for f in files)
+    # Leaflet, its plugins and atlas.js arrive as one script (geo.offline.BUNDLE)
+    assert [f.name for f in files if f.suffix == ".js"] == ["atlas-bundle.js"]
     missing = [str(f) for f in files if not f.is_file()]
     assert missing == []
     # nothing else that fetches: every http(s) string left is a tile template or attribution
@@ -114,9 +118,8 @@ def test_overlays_for_st_folium_are_offline(regions, firms):
     overlay = maps.enterprise_layer(firms)
     overlay.add_to(m)  # st_folium adds feature_group_to_add to the map before collecting
     js, css = asset_links(m)
-    assert js[0].endswith("/leaflet.js")  # Leaflet loads first
+    assert js == [f"/app/static/{BUNDLE}"]  # Leaflet, plugins and atlas.js: one round trip
     assert all(u.startswith("/app/static/") for u in js + css)
-    assert any(u.endswith("/js/atlas.js") for u in js)
     assert all((STATIC_DIR / u[len("/app/static/"):]).is_file() for u in js + css)
 
 
@@ -157,7 +160,7 @@ def test_localize_is_idempotent_and_honours_base_url():
     m = localize(folium.Map(tiles=None), static_base_url("/atlas/"))
     localize(m, static_base_url("/atlas/"))
     html = render_html(m)
-    assert '<script src="/atlas/app/static/vendor/leaflet-1.9.3/dist/leaflet.js">' in html
+    assert f'<script src="/atlas/app/static/{BUNDLE}">' in html
     localize(m)  # re-based to the default
     assert "/atlas/app/static" not in render_html(m)
 
@@ -213,3 +216,22 @@ def test_vendored_files_match_manifest(monkeypatch):
     for directory in {p.split("/")[1] for p in VENDORED.values()}:
         licences = list((STATIC_DIR / "vendor" / directory).glob("*LICEN[CS]E*"))
         assert licences, f"no licence file in static/vendor/{directory}"
+
+
+def test_bundle_is_current_and_in_load_order():
+    """static/js/atlas-bundle.js is exactly the BUNDLED files (run
+    ``scripts/vendor_assets.py --bundle`` after editing static/js/atlas.js)."""
+    text = (STATIC_DIR / BUNDLE).read_text(encoding="utf-8")
+    assert text == bundle_text()
+    starts = [text.index(f"/* ---- {rel} ---- */") for rel in BUNDLED]
+    assert starts == sorted(starts) and BUNDLED[0].endswith("/leaflet.js")
+    assert "@preserve" in text and "sourceMappingURL" not in text  # licence kept, no dead map
+
+
+def test_bundle_links_share_one_name_so_a_page_has_one_script(regions, firms):
+    m = maps.base_map(regions, title="t")
+    maps.enterprise_layer(firms, mode="heat").add_to(m)
+    html = render_html(m)
+    assert html.count(f'<script src="/app/static/{BUNDLE}">') == 1
+    assert "leaflet.js" not in html and "/js/atlas.js" not in html
+    assert inline_html(maps.base_map(regions)).count("Leaflet 1.9.3, a JS library") == 1

@@ -56,7 +56,7 @@ def test_render_and_send_give_st_folium_arguments(regions, firms, monkeypatch):
     expected, got = (_comparable(c) for c in calls)
     assert got == expected
     assert "L.atlas.points(" in got["feature_group"]
-    assert got["js_links"][0].endswith("/leaflet.js")
+    assert got["js_links"] == ["/app/static/js/atlas-bundle.js"]
 
 
 def test_rendered_is_immutable_and_hashes_the_map(regions, firms):
