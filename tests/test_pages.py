@@ -77,12 +77,42 @@ def test_filter_changes_headline_figures():
     assert before[first] != after[first]
 
 
+def _open_firm_list(at: AppTest) -> AppTest:
+    at.session_state["firm_list"] = True  # what a click on the folded section does
+    return at.run()
+
+
+def test_firm_list_is_folded_until_opened_and_stays_open():
+    at = _app("enterprises", lang="en")
+    assert not at.dataframe  # folded: the grid is not even sent to the browser
+    label = next(e.label for e in at.expander if e.label.startswith("Firm list"))
+    assert label == "Firm list (2,042 firms)"
+    _open_firm_list(at)
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 2042
+    at.switch_page("pages/overview.py").run()
+    at.switch_page("pages/enterprises.py").run()
+    assert len(at.dataframe) == 1  # still open after a page switch
+
+
+def test_folded_map_options_keep_their_values():
+    at = _app("enterprises", lang="en")
+    assert not [r for r in at.radio if r.key == "point_mode"]  # folded by default
+    at.session_state["map_options"] = True
+    at.run()
+    at.radio(key="point_mode").set_value("heat").run()
+    at.session_state["map_options"] = False
+    at.run()
+    assert not [r for r in at.radio if r.key == "point_mode"]  # folded: not drawn
+    assert at.session_state["point_mode"] == "heat"
+    assert "L.atlas.heat(" in _map_args(at)["feature_group"]
+
+
 @pytest.mark.parametrize(("key", "value"), [
     ("f_cities", ["440500"]), ("f_segments", ["components"]), ("f_sectors", ["additive"]),
     ("f_tiers", ["t1bn"]),
 ])
 def test_each_multiselect_filter_changes_the_enterprise_table(key, value):
-    at = _app("enterprises")
+    at = _open_firm_list(_app("enterprises"))
     n_before = len(at.dataframe[0].value)
     at.multiselect(key=key).set_value(value).run()
     assert not at.exception
@@ -90,7 +120,7 @@ def test_each_multiselect_filter_changes_the_enterprise_table(key, value):
 
 
 def test_sample_and_listed_and_search_filters():
-    at = _app("enterprises")
+    at = _open_firm_list(_app("enterprises"))
     n = len(at.dataframe[0].value)
     at.radio(key="f_sample").set_value("real").run()
     real = at.dataframe[0].value
@@ -168,6 +198,7 @@ def test_upload_is_used_for_the_session(store_env):
     assert not at.exception
     assert str(at.session_state["dataset"]).startswith("upload:")
     at.switch_page("pages/enterprises.py").run()
+    _open_firm_list(at)
     assert len(at.dataframe[0].value) == 2
     # uploaded rows are not sample data: no badge
     assert not any("示例数据" in w.value for w in at.warning)
@@ -192,7 +223,7 @@ def test_publish_form_only_with_editor_token(store_env, monkeypatch):
     _submit_publish(at, "s3cret")
     assert not at.exception and at.success
     # the new version becomes the shared default for a new session
-    fresh = _app("enterprises")
+    fresh = _open_firm_list(_app("enterprises"))
     assert str(fresh.session_state["dataset"]) == "v1"
     assert len(fresh.dataframe[0].value) == 2
     # an editor can switch everyone back to the bundled data (version 0)

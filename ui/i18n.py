@@ -131,6 +131,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "versions": ("已发布版本", "Published versions"),
     "set_default": ("设为全员默认版本", "Make it everyone's default version"),
     "focus": ("定位到企业", "Focus on firm"),
+    "firm_list": ("企业名录（{n} 家）", "Firm list ({n} firms)"),
+    "map_options": ("底图与点样式", "Basemap and point style"),
     "table_cap": ("表中显示营收最高的 {shown} 家（共 {total} 家）；下载表格可得全部。",
                   "Showing the {shown} largest firms by revenue of {total}; the table download "
                   "has them all."),

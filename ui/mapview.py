@@ -118,27 +118,27 @@ class MapOptions:
 
 
 def _map_controls(ctx: PageContext, spec: MapSpec) -> MapOptions:
-    """Basemap, point mode and colouring (in a collapsed expander) and the class settings."""
+    """Basemap, point mode and colouring (in a folded section) and the class settings."""
     lang = ctx.lang
-    key = None
-    if not ctx.present:
-        with st.expander(t("basemap", lang), expanded=False):
+    section = None if ctx.present else st.expander(
+        t("map_options", lang), key="map_options", on_change="rerun")
+    if section is not None and section.open:  # folded: drawn only while open
+        with section:
             c1, c2, c3 = st.columns(3)
             c1.selectbox(t("basemap", lang), list(BASEMAP_LABELS), key="basemap",
                          format_func=_pick(BASEMAP_LABELS, lang))
             if st.session_state.get("basemap") == "tianditu":
-                key = c1.text_input(t("tianditu_key", lang), key="tianditu_key",
-                                    type="password")
+                c1.text_input(t("tianditu_key", lang), key="tianditu_key", type="password")
             if spec.enterprises is not None:
                 c2.radio("●", list(MODE_LABELS), key="point_mode", horizontal=True,
                          format_func=_pick(MODE_LABELS, lang), label_visibility="collapsed")
                 c3.radio("◐", list(COLOR_LABELS), key="point_color", horizontal=True,
                          format_func=_pick(COLOR_LABELS, lang), label_visibility="collapsed")
-    else:
-        key = st.session_state.get("tianditu_key")
+    basemap = str(state.view("basemap"))
+    key = st.session_state.get("tianditu_key") if basemap == "tianditu" else None
     breaks = _breaks() if spec.choropleth is not None else None
     return MapOptions(
-        basemap=str(state.view("basemap")), mode=st.session_state.get("point_mode", "auto"),
+        basemap=basemap, mode=st.session_state.get("point_mode", "auto"),
         color_by=st.session_state.get("point_color", "tier"), tianditu_key=key or None,
         scheme=str(state.view("scheme")), k=int(state.view("k")),
         breaks=tuple(breaks) if breaks else None,

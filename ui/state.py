@@ -31,8 +31,10 @@ VIEW_KEYS: Final[dict[str, tuple[str, Any]]] = {
 FILTER_KEYS: Final = (
     "f_cities", "f_zone", "f_segments", "f_sectors", "f_tiers", "f_listed", "f_sample", "f_query",
 )
-#: keys other modules keep alive across pages (page-local choices worth keeping)
-EXTRA_KEYS: Final = ("compare", "drill", "radius_km", "dataset")
+#: keys other modules keep alive across pages (page-local choices worth keeping, and the
+#: widgets of folded sections, which a run does not draw while they are closed)
+EXTRA_KEYS: Final = ("compare", "drill", "radius_km", "dataset", "point_mode", "point_color",
+                     "tianditu_key", "map_options", "firm_list")
 
 
 def _parse_view(params: dict[str, str], metrics: set[str]) -> tuple[dict[str, Any], list[str]]:

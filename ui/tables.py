@@ -227,7 +227,21 @@ def picked_firm(ctx: PageContext) -> tuple[float, float] | None:
 
 
 def enterprise_table(ctx: PageContext) -> None:
-    """The filtered firms (the largest 5,000 in the browser); selecting a row focuses the map."""
+    """The filtered firms (the largest 5,000 in the browser); selecting a row focuses the map.
+
+    In a folded section that is only drawn while open: the grid (Streamlit's dataframe code
+    and up to 5,000 rows) cost the page's first map ~0.3 s in the browser. The section's
+    state is kept across pages; the downloads always hold every row.
+    """
+    lang = ctx.lang
+    section = st.expander(t("firm_list", lang, n=f"{len(ctx.frame):,}"), key="firm_list",
+                          on_change="rerun")
+    if section.open:
+        with section:
+            _firm_grid(ctx)
+
+
+def _firm_grid(ctx: PageContext) -> None:
     lang = ctx.lang
     table = _shown_firms(ctx.frame, lang)
     if len(ctx.frame) > TABLE_ROWS:
