@@ -93,7 +93,8 @@ def group_shares(ctx: PageContext, groups: pd.DataFrame) -> None:
         t("share_firms", lang): groups["enterprise_share"].map(fmt_share),
         t("share_revenue", lang): groups["revenue_share"].map(fmt_share),
     })
-    st.dataframe(view, hide_index=True, width="stretch")
+    # a few rows: a static table (the interactive grid's code would slow the page's map)
+    st.table(view, hide_index=True, border="horizontal")
 
 
 def coverage_note(ctx: PageContext, coverage: dict) -> None:
