@@ -83,6 +83,11 @@ class Dataset:
     label: str
     frame: gpd.GeoDataFrame
 
+    @property
+    def date(self) -> str:
+        """The years its revenue figures describe (computed once per dataset key)."""
+        return _dataset_date(self.frame, self.key)
+
 
 def upload_key(data: bytes, datum: str) -> str:
     """Content key of an upload: the same file and datum give the same key."""
@@ -143,6 +148,11 @@ def metrics_for(
 def plan_progress(_frame: gpd.GeoDataFrame, dataset_key: str, filter_params: tuple) -> pd.DataFrame:
     """The plan's 2025 targets against the (filtered) data."""
     return metrics.plan_progress(_frame)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _dataset_date(_frame: pd.DataFrame, dataset_key: str) -> str:
+    return data_date(_frame)
 
 
 def data_date(frame: pd.DataFrame) -> str:

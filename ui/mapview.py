@@ -167,7 +167,7 @@ def build(ctx: PageContext, spec: MapSpec, opts: MapOptions
     # everything that follows the filters or the metric is an overlay: the base map (and
     # so the component) stays the same across those changes and keeps the user's view
     m = maps.base_map(regions, lang=lang, basemap=basemap, tianditu_key=opts.tianditu_key,
-                      data_date=data.data_date(ctx.dataset.frame),
+                      data_date=ctx.dataset.date,
                       labels=choro is None or choro.level != "city", layer_control=False,
                       static_url=static)
     if spec.layout:
@@ -222,7 +222,7 @@ def _fingerprint(ctx: PageContext, spec: MapSpec, opts: MapOptions) -> tuple:
     choro = spec.choropleth
     areas = None if choro is None else (
         choro.level, choro.spec.column, _digest(choro.areas, ("adcode", choro.spec.column)))
-    return (ctx.lang, _title(ctx, spec), data.data_date(ctx.dataset.frame), ctx.dataset.key,
+    return (ctx.lang, _title(ctx, spec), ctx.dataset.key,
             ctx.params, spec.layout, areas, _digest(spec.enterprises), _digest(spec.sites),
             spec.circle, dataclasses.astuple(opts))
 
@@ -237,13 +237,12 @@ def _encoded_firms(_frame: pd.DataFrame, dataset_key: str, filter_params: tuple,
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _rendered(fingerprint: tuple, key: str,
-              _build: Callable[[], tuple[folium.Map, list[folium.FeatureGroup]]],
-              lang: str) -> stfolium.Rendered:
+              _build: Callable[[], tuple[folium.Map, list[folium.FeatureGroup],
+                                         folium.LayerControl]]) -> stfolium.Rendered:
     """The component arguments of one map, once per server for the same ``fingerprint``:
     reruns and other sessions showing the same map only send them (read-only)."""
-    m, overlays = _build()
-    return stfolium.render(m, key=key, overlays=overlays,
-                           layer_control=maps.layer_control(lang))
+    m, overlays, control = _build()
+    return stfolium.render(m, key=key, overlays=overlays, layer_control=control)
 
 
 def _on_click(key: str, target: str) -> None:
@@ -265,14 +264,17 @@ def show(ctx: PageContext, spec: MapSpec, *, key: str, table: pd.DataFrame | Non
     """Draw the map panel: controls, map, download row."""
     opts = _map_controls(ctx, spec)
     map_key = f"map_{key}"
+
+    def rendered_for(o: MapOptions) -> stfolium.Rendered:
+        return _rendered(_fingerprint(ctx, spec, o), map_key,
+                         lambda: (*build(ctx, spec, o), maps.layer_control(ctx.lang)))
+
     try:
-        rendered = _rendered(_fingerprint(ctx, spec, opts), map_key,
-                             lambda: build(ctx, spec, opts), ctx.lang)
+        rendered = rendered_for(opts)
     except ValueError as exc:  # e.g. Tianditu without a key
         st.warning(str(exc))
         opts = dataclasses.replace(opts, basemap="none", tianditu_key=None)
-        rendered = _rendered(_fingerprint(ctx, spec, opts), map_key,
-                             lambda: build(ctx, spec, opts), ctx.lang)
+        rendered = rendered_for(opts)
     zoom = 11 if spec.focus is not None else None
     center = (spec.focus[1], spec.focus[0]) if spec.focus is not None else None
     stfolium.send(rendered, key=map_key, height=PRESENT_HEIGHT if ctx.present else MAP_HEIGHT,
@@ -336,4 +338,4 @@ def _figure(ctx: PageContext, spec: MapSpec, opts: MapOptions, fmt: str) -> byte
     return figures.render_figure(
         areas, regions=regions, enterprises=spec.enterprises, sites=spec.sites,
         title=title, subtitle=subtitle, lang=ctx.lang, fmt=fmt,
-        data_date=data.data_date(ctx.dataset.frame), **kwargs)
+        data_date=ctx.dataset.date, **kwargs)

@@ -155,6 +155,6 @@ def footer(ctx: PageContext) -> None:
     """Sources and data date, at the bottom of every page."""
     st.divider()
     st.caption(
-        f"{t('footer', ctx.lang)}  {t('data_date', ctx.lang)}：{data.data_date(ctx.dataset.frame)}"
+        f"{t('footer', ctx.lang)}  {t('data_date', ctx.lang)}：{ctx.dataset.date}"
     )
     state.sync_url()

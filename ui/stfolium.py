@@ -16,14 +16,15 @@ the same arguments as ``st_folium`` for the same map.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import folium
 import streamlit as st
 import streamlit_folium as sf
-from folium.elements import JSCSSMixin
+
+from geo.offline import asset_links
 
 
 @dataclass(frozen=True)
@@ -101,25 +102,12 @@ def render(m: folium.Map, *, key: str, overlays: Sequence[folium.FeatureGroup] =
         groups = "".join(sf._get_feature_group_string(g, map=m, idx=i)
                          for i, g in enumerate(overlays))
     control = sf._get_layer_control_string(layer_control, m) if layer_control else None
-    js: list[str] = []
-    css: list[str] = []
-    for node in _walk(m):
-        css.extend(href for _, href in getattr(node, "default_css", []) or [])
-        js.extend(src for _, src in getattr(node, "default_js", []) or [])
+    js, css = asset_links(m)  # the overlays were added to ``m`` above
     return Rendered(
         script=script, header=header, html=html, map_id=map_id,
         hash_key=sf.generate_js_hash(script, key, return_on_hover), default=default,
         feature_group=groups, layer_control=control,
-        css_links=tuple(dict.fromkeys(css)), js_links=tuple(dict.fromkeys(js)))
-
-
-def _walk(node: Any) -> Iterator[Any]:
-    """The elements whose assets ``st_folium`` collects (it also adds d3 from a CDN for a
-    branca ColorMap; the atlas draws none, and ``geo.offline`` would reject the link)."""
-    if isinstance(node, JSCSSMixin):
-        yield node
-    for child in getattr(node, "_children", {}).values():
-        yield from _walk(child)
+        css_links=tuple(css), js_links=tuple(js))
 
 
 def send(r: Rendered, *, key: str, height: int, width: int | None = None,

@@ -219,8 +219,10 @@ def picked_firm(ctx: PageContext) -> tuple[float, float] | None:
     the map can sit above the table)."""
     selection = st.session_state.get("firm_table")
     rows = selection["selection"]["rows"] if selection else []
+    if not rows:  # nothing picked (or the list is folded): no need to rank the firms
+        return None
     table = _shown_firms(ctx.frame, ctx.lang)
-    if not rows or rows[0] >= len(table):
+    if rows[0] >= len(table):
         return None
     picked = table.iloc[rows[0]]
     st.caption(f"{t('focus', ctx.lang)}：{picked['name_zh']}")
