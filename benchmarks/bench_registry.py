@@ -70,7 +70,7 @@ def make_csv(path: Path, n: int, datum: str, seed: int = 1) -> None:
         "address": "某路1号",
         "lon": lon_s, "lat": lat_s,
         "sector": rng.choice(["激光", "增材制造", "laser"], n),
-        "segment": rng.choice(["关键器件", "高端装备与系统", "应用服务"], n),
+        "segment": rng.choice(["关键零部件", "高端装备与系统", "应用技术与服务"], n),
         "revenue_10k_cny": np.round(rng.lognormal(6, 1.5, n), 1),
         "revenue_year": 2023,
         "employees": rng.integers(1, 500, n),

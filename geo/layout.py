@@ -7,7 +7,7 @@ Sources
 -------
 - Zones (一核一带一区) and their cities: 广东省人民政府《关于构建"一核一带一区"区域发展新格局
   促进全省区域协调发展的意见》(2019), as used by the 2021–2025 laser & additive
-  manufacturing action plan (``../shared/seed/action-plan.txt``).
+  manufacturing action plan (``data/sources/action-plan-2021-2025.txt``).
 - Guangzhou–Shenzhen science & technology innovation corridor (广深科技创新走廊):
   Guangzhou – Dongguan – Shenzhen (《广深科技创新走廊规划》, 2017).
 - Manufacturing carriers: the action plan names Dongguan, Huizhou, Foshan, Zhuhai, Zhongshan
@@ -101,15 +101,18 @@ CORRIDOR_LABEL: Final = Term(
     "corridor", "广深科技创新走廊", "Guangzhou–Shenzhen innovation corridor"
 )
 
+#: The industrial chain in the plan's own words, in its order (二、工作目标(三): "打造产品设计、
+#: 基础材料、专用材料、关键零部件、高端装备与系统、应用技术与服务等全流程产业链"). Codes are stable;
+#: the importer still reads this atlas's older labels (特种材料, 关键器件, 应用服务) as aliases.
 SEGMENTS: Final[dict[str, Term]] = {
     t.code: t
     for t in (
         Term("design", "产品设计", "Product design"),
         Term("basic_materials", "基础材料", "Basic materials"),
-        Term("special_materials", "特种材料", "Special materials"),
-        Term("components", "关键器件", "Key components"),
+        Term("special_materials", "专用材料", "Special-purpose materials"),
+        Term("components", "关键零部件", "Key parts & components"),
         Term("equipment", "高端装备与系统", "High-end equipment & systems"),
-        Term("services", "应用服务", "Application services"),
+        Term("services", "应用技术与服务", "Application technology & services"),
     )
 }
 
@@ -148,10 +151,38 @@ SITE_STATUSES: Final[dict[str, Term]] = {
     )
 }
 
+#: The action plan's title exactly as the first line of its text
+#: (``data/sources/action-plan-2021-2025.txt``). The province *cultivates* (培育) its ten
+#: emerging clusters and *develops* (发展) its ten pillar clusters. Every page, figure, export
+#: and quote uses this one constant.
 PLAN_TITLE: Final = Term(
     "plan",
-    "广东省发展激光与增材制造战略性新兴产业集群行动计划（2021—2025年）",
-    "Guangdong action plan for the laser & additive manufacturing cluster (2021–2025)",
+    "广东省培育激光与增材制造产业集群行动计划(2021—2025年)",
+    "Guangdong Action Plan for Cultivating the Laser and Additive Manufacturing Industry "
+    "Cluster (2021–2025)",
+)
+#: What is known of the plan's dates, with sources. The plan is one of the "1+20" documents:
+#: the 意见 (粤府函〔2020〕82号) and 20 cluster action plans.
+PLAN_DATES: Final = Term(
+    "plan_dates",
+    "《广东省人民政府关于培育发展战略性支柱产业集群和战略性新兴产业集群的意见》"
+    "(粤府函〔2020〕82号)2020年5月18日出台、5月20日在省政府网发布;20个产业集群行动计划"
+    "(含本计划)与之作为“1+20”政策文件于2020年9月对外公布(省政府新闻发布会2020-09-28)。"
+    "计划文本所载“发布时间:2020-05-15”是网页发布日期,不是印发日期,未找到其他来源印证。",
+    "The opinion 粤府函〔2020〕82号 on the strategic clusters was issued on 2020-05-18 and "
+    "posted on the provincial government's site on 2020-05-20; the 20 cluster action plans, "
+    "this one included, were made public with it as the '1+20' documents in September 2020 "
+    "(press conference 2020-09-28). The '发布时间: 2020-05-15' in the plan text is a web "
+    "posting date, not an issuance date; no other source confirms it.",
+)
+#: Sources of :data:`PLAN_DATES`.
+PLAN_DATES_SOURCES: Final = (
+    "https://m.news.shi-fen.com/china/202009/50-840737.html (repost of the 2020-09-28 press "
+    "conference report: 省政府于5月18日出台《意见》… “1+20”政策文件正式对外公布)",
+    "https://economy.southcn.com/node_8f82098ebb/9c1f021275.shtml (南方网 2020-05-21: "
+    "5月20日省政府官网发布《意见》)",
+    "http://doc.cserver.com.cn/doc-82-81-4-11.html (省科技厅 省工信厅 notice citing the 意见 "
+    "as 粤府函〔2020〕82号)",
 )
 
 

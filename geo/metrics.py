@@ -48,6 +48,7 @@ from pyproj import CRS, Transformer
 
 from geo.layout import (
     LAYOUT_GROUPS,
+    PLAN_TITLE,
     SECTORS,
     SEGMENTS,
     TIER_UNKNOWN,
@@ -789,7 +790,7 @@ def compute(
 # Plan progress
 # ---------------------------------------------------------------------------------------
 PLAN_SOURCE: Final = (
-    "《广东省培育激光与增材制造产业集群行动计划(2021—2025年)》二、工作目标(一):"
+    f"《{PLAN_TITLE.zh}》二、工作目标(一):"
     "“培育发展……年主营收超10亿元的龙头骨干企业15家以上,超1亿元以上企业100家……"
     "实现年增长20%以上,年主营收超过2500亿元”;一、(一):“2019年全省激光与增材制造产业"
     "主营收超过1000亿元”"

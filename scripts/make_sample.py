@@ -44,7 +44,7 @@ from geo.registry import (  # noqa: E402
     resolve_district,
 )
 
-SEED = 20200515  # the plan's publication date
+SEED = 20200515  # the "发布时间" in the plan text (a web posting date, see layout.PLAN_DATES)
 TARGET_TOTAL = 10_000_000.0  # 万元 = 1,000 亿元 (plan: 2019 主营收超过1000亿元)
 BAOAN = "440306"
 BAOAN_LASER_SHARE = 0.46

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.layout import CITY_BY_ADCODE, SEGMENTS, SITE_KINDS, SITE_STATUSES
+from geo.layout import CITY_BY_ADCODE, PLAN_TITLE, SEGMENTS, SITE_KINDS, SITE_STATUSES
+from geo.metrics import PLAN_SOURCE
 from geo.registry import (
     CANONICAL_COLUMNS,
     ENTERPRISES_PATH,
@@ -22,7 +23,35 @@ from geo.registry import (
 )
 
 SAMPLE_SOURCE = "sample: scripts/make_sample.py seed="
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_sample.py"
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "make_sample.py"
+PLAN_TEXT = ROOT / "data" / "sources" / "action-plan-2021-2025.txt"
+
+
+# --------------------------------------------------------------------------- plan facts
+def test_plan_title_is_the_first_line_of_the_plan_text():
+    first_line = PLAN_TEXT.read_text(encoding="utf-8").splitlines()[0]
+    assert PLAN_TITLE.zh == first_line
+    assert PLAN_SOURCE.startswith(f"《{first_line}》")
+
+
+def test_no_module_spells_a_different_plan_title():
+    """The audit found 《…发展…战略性新兴产业集群行动计划》 in the footer: one title only."""
+    from ui.i18n import t
+
+    assert f"《{PLAN_TITLE.zh}》" in t("footer", "zh")
+    assert PLAN_TITLE.en in t("footer", "en")
+    texts = [p.read_text(encoding="utf-8") for d in ("geo", "ui", "pages", "scripts")
+             for p in (ROOT / d).rglob("*.py")]
+    assert not [t for t in texts if "战略性新兴产业集群行动计划" in t]
+
+
+def test_segment_labels_are_the_plans_words_in_its_order():
+    text = PLAN_TEXT.read_text(encoding="utf-8")
+    chain = "、".join(term.zh for term in SEGMENTS.values())
+    assert f"打造{chain}等全流程产业链" in text
+    assert list(SEGMENTS) == ["design", "basic_materials", "special_materials", "components",
+                              "equipment", "services"]
 
 
 @pytest.fixture(scope="module")

