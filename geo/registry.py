@@ -46,6 +46,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
+from geo.chain import parse_tags
 from geo.datum import DATUMS, convert, normalize_datum
 from geo.layout import CITIES, SECTORS, SEGMENTS, SITE_KINDS, SITE_STATUSES, tier_codes
 from geo.regions import DATA_DIR, label_points, load_districts, load_regions
@@ -60,13 +61,13 @@ CANONICAL_COLUMNS: Final = (
     "employees", "source", "sample",
 )
 #: Optional columns read when present (and always present, maybe blank, in the frame).
-EXTRA_COLUMNS: Final = ("credit_code", "note")
+EXTRA_COLUMNS: Final = ("credit_code", "note", "products", "applications")
 #: Columns of :attr:`RegistryResult.frame`, in order.
 FRAME_COLUMNS: Final = (
     "id", "name_zh", "name_en", "city", "district", "city_adcode", "district_adcode",
     "address", "lon", "lat", "coord_precision", "sector", "segment", "revenue_10k_cny",
-    "revenue_year", "listed", "employees", "credit_code", "source", "note", "sample", "tier",
-    "geometry",
+    "revenue_year", "listed", "employees", "credit_code", "source", "note", "products",
+    "applications", "sample", "tier", "geometry",
 )
 SITE_COLUMNS: Final = (
     "id", "name_zh", "name_en", "kind", "status", "city_adcode", "district", "lon", "lat",
@@ -83,7 +84,7 @@ CHINESE_HEADERS: Final[dict[str, str]] = {
     "coord_precision": "坐标精度", "sector": "产业领域", "segment": "产业链环节",
     "revenue_10k_cny": "主营业务收入(万元)", "revenue_year": "收入年份", "listed": "股票代码",
     "employees": "从业人员", "credit_code": "统一社会信用代码", "source": "数据来源",
-    "note": "备注", "sample": "示例数据",
+    "note": "备注", "sample": "示例数据", "products": "主要产品", "applications": "应用领域",
 }
 
 # Header aliases, in normalised form (NFKC, lower case, no spaces; see _norm_header).
@@ -110,6 +111,9 @@ _ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "source": ("数据来源", "来源", "信息来源"),
     "note": ("备注", "说明", "notes", "comment"),
     "sample": ("示例数据", "示例", "样例", "是否示例"),
+    # multi-valued chain tags (geo.chain): ";"-separated codes or Chinese labels
+    "products": ("主要产品", "产品", "主营产品", "产品类别", "产品类型", "产业链产品"),
+    "applications": ("应用领域", "应用行业", "下游应用", "下游领域", "应用"),
 }
 
 _SECTOR_VALUES: Final[dict[str, str]] = {
@@ -809,6 +813,15 @@ def _check_vocab(rows: _Rows, column: str, vocab: dict[str, str], allowed: str) 
     return coded.astype(object)
 
 
+def _check_tags(rows: _Rows, column: str) -> pd.Series:
+    """A multi-valued chain tag column (geo.chain): unknown values are reported and left out."""
+    codes, unknown = parse_tags(_text(rows, column), column)
+    for u in unknown:
+        rows.problems.append(Problem(int(rows.rownum[u.position]), rows.label(column),
+                                     u.message(column)))
+    return codes
+
+
 def _check_sample(rows: _Rows) -> NDArray[np.bool_]:
     key = _per_value(_text(rows, "sample"), _norm)
     truthy = key.isin(_TRUE).to_numpy()
@@ -1128,6 +1141,8 @@ def _build(rows: _Rows, datum: str, progress: Callable[[float], None]) -> gpd.Ge
         "address": _raw(rows, "address"), "coord_precision": place.precision,
         "sector": sector, "segment": segment, "listed": _check_listed(rows),
         "credit_code": credit, "source": _text(rows, "source"), "note": _text(rows, "note"),
+        "products": _check_tags(rows, "products"),
+        "applications": _check_tags(rows, "applications"),
     }
     # object columns throughout: no per-column inference into pandas' Arrow strings
     data = {k: pd.Series(np.asarray(v, dtype=object)[keep], dtype=object)
@@ -1294,7 +1309,8 @@ def template_frame(lang: str = "zh") -> pd.DataFrame:
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"unknown lang {lang!r}; expected 'zh' or 'en'")
-    columns = [*CANONICAL_COLUMNS[:-2], "credit_code", "source", "note", "sample"]
+    columns = [*CANONICAL_COLUMNS[:-2], "credit_code", "products", "applications", "source",
+               "note", "sample"]
     headers = [CHINESE_HEADERS[c] if lang == "zh" else c for c in columns]
     return pd.DataFrame({h: pd.Series(dtype=object) for h in headers})
 

@@ -132,15 +132,19 @@ COLUMNS: Final[dict[str, str]] = {
     "credit_code": "str",
     "source": "str",
     "note": "str",
+    "products": "str",
+    "applications": "str",
     "sample": "bool",
     "tier": "str",
 }
 #: columns a published frame may lack (stored as missing values then)
-OPTIONAL_COLUMNS: Final[frozenset[str]] = frozenset({"credit_code", "note"})
+OPTIONAL_COLUMNS: Final[frozenset[str]] = frozenset(
+    {"credit_code", "note", "products", "applications"})
 _SQLITE_TYPES: Final = {"str": "TEXT", "float": "REAL", "int": "INTEGER", "bool": "BOOLEAN"}
 _PG_TYPES: Final = {"str": "text", "float": "double precision", "int": "bigint", "bool": "boolean"}
 _CHUNK: Final[int] = 5000
-_SCHEMA_VERSION: Final[str] = "1"
+#: 2: chain tags (products, applications) added; a version-1 store gains them on open
+_SCHEMA_VERSION: Final[str] = "2"
 
 Progress = Callable[[float], None]
 
@@ -873,6 +877,13 @@ class GeoPackageStore(Store):
                 con.execute(statement)
             for sql, params in _gpkg_rows(_utc_now_text()):
                 con.execute(sql, params)
+            have = {row[1] for row in con.execute("PRAGMA table_info(enterprises)")}
+            for name, kind in COLUMNS.items():  # columns added since the store was created
+                if name not in have:
+                    con.execute(f'ALTER TABLE enterprises ADD COLUMN "{name}" '
+                                f"{_SQLITE_TYPES[kind]}")
+            con.execute("UPDATE atlas_meta SET value = ? WHERE key = 'schema_version'",
+                        (_SCHEMA_VERSION,))
             con.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StoreError(
@@ -1081,6 +1092,12 @@ class PostgresStore(Store):
             "FOR EACH STATEMENT EXECUTE FUNCTION {s}.refuse_change()"
             for table in ("versions", "originals", "enterprises", "defaults")
         ]
+        ddl += [  # columns added since the store was created
+            f'ALTER TABLE {{s}}.enterprises ADD COLUMN IF NOT EXISTS "{name}" {_PG_TYPES[kind]}'
+            for name, kind in COLUMNS.items()
+        ]
+        ddl.append("UPDATE {s}.meta SET value = '" + _SCHEMA_VERSION
+                   + "' WHERE key = 'schema_version'")
         return ddl
 
     def _initialise(self) -> None:

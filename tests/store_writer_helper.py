@@ -52,6 +52,8 @@ def make_frame(n: int, *, seed: int = 0) -> gpd.GeoDataFrame:
             "credit_code": ["91440300MA5XXXXXXX" if i % 6 == 0 else "" for i in range(n)],
             "source": ["unit test"] * n,
             "note": ["含 \"引号\", 逗号\n换行" if i % 9 == 0 else "" for i in range(n)],
+            "products": ["galvo_scanner;laser_head" if i % 4 == 0 else "" for i in range(n)],
+            "applications": ["new_energy" if i % 5 == 0 else "" for i in range(n)],
             "sample": [i % 2 == 0 for i in range(n)],
             "tier": [("t1", "t2", "t3", "t4", "unknown")[i % 5] for i in range(n)],
         }

@@ -663,3 +663,20 @@ def test_cli_reports_an_unreachable_store(
     assert cli_publish([str(registry_file), "--store", "postgresql://u:pw@127.0.0.1:9/x"]) == 1
     assert cli_versions(["--store", "postgresql://u:pw@127.0.0.1:9/x"]) == 1
     assert "pw" not in capsys.readouterr().err
+
+
+def test_a_version_1_geopackage_gains_the_chain_tag_columns(tmp_path: Path,
+                                                            secrets: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.gpkg"
+    _publish(open_store(str(path)), make_frame(3))
+    with sqlite3.connect(path) as con:  # back to the schema before the chain tags
+        con.execute("ALTER TABLE enterprises DROP COLUMN products")
+        con.execute("ALTER TABLE enterprises DROP COLUMN applications")
+        con.execute("UPDATE atlas_meta SET value = '1' WHERE key = 'schema_version'")
+    store = open_store(str(path))
+    old = store.load(1)
+    assert old["products"].isna().all() and len(old) == 3
+    _publish(store, make_frame(4, seed=1))
+    assert store.load(2)["products"].tolist()[0] == "galvo_scanner;laser_head"
