@@ -12,6 +12,9 @@ Conventions
 - Units are in column names: ``revenue_100m_cny`` is 亿元 (= ``revenue_10k_cny`` / 10,000),
   ``land_area_km2`` km², ``density_per_1000km2`` firms per 1,000 km² of land,
   ``revenue_100m_cny_per_km2`` 亿元 per km², ``median_km_to_platform`` km.
+- Land area (the density denominator) is each city's *official* land area
+  (:mod:`geo.areas`, ``data/city_areas.csv``); zones and the province sum their cities;
+  county-level units use their polygon's land area. ``area_basis`` says which.
 - Shares (``revenue_share``, ``enterprise_share``, ``top_firm_share``, ``hhi``,
   ``share_near_platform``) are fractions in 0..1, not percentages.
 - Counts are 0 for an area without firms; a ratio with nothing to rest on is NaN (never inf).
@@ -35,7 +38,7 @@ import json
 import math
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -46,6 +49,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
+from geo import areas
 from geo.layout import (
     LAYOUT_GROUPS,
     PLAN_TITLE,
@@ -349,14 +353,30 @@ def _group_index(zones: Sequence[str]) -> np.ndarray:
     return np.array([order.index(layout_group(z)) for z in zones], dtype=np.int64)
 
 
-def _city_base(regions: gpd.GeoDataFrame, level: str) -> _Base:
+def _denominators(adcodes: np.ndarray, polygon_km2: np.ndarray,
+                  official: Mapping[str, float]) -> dict[str, np.ndarray]:
+    """Official land area where the area has one, else the polygon's, with the basis."""
+    value = np.array([official.get(a, math.nan) for a in adcodes], dtype=float)
+    has = np.isfinite(value) & (value > 0)
+    return {"land_area_km2": np.where(has, value, polygon_km2),
+            "polygon_area_km2": polygon_km2,
+            "area_basis": np.where(has, "official", "polygon").astype(object)}
+
+
+def _summed_basis(bases: pd.Series) -> str:
+    kinds = set(bases)
+    return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
+def _city_base(regions: gpd.GeoDataFrame, level: str, official: Mapping[str, float]) -> _Base:
     _check_areas(regions, "regions", REQUIRED_AREA_COLUMNS)
+    adcodes = regions["adcode"].astype(str).to_numpy()
     cities = pd.DataFrame({
-        "adcode": regions["adcode"].astype(str).to_numpy(),
+        "adcode": adcodes,
         "name_zh": regions["name_zh"].to_numpy(),
         "name_en": regions["name_en"].to_numpy(),
         "zone": regions["zone"].astype(str).to_numpy(),
-        "land_area_km2": regions["land_area_km2"].to_numpy(dtype=float),
+        **_denominators(adcodes, regions["land_area_km2"].to_numpy(dtype=float), official),
     })
     unknown = sorted(set(cities["zone"]) - set(ZONES))
     if unknown:
@@ -377,11 +397,17 @@ def _city_base(regions: gpd.GeoDataFrame, level: str) -> _Base:
             "layout_group": [layout_group(z) for z in zones],
             "land_area_km2": [cities.loc[cities["zone"] == z, "land_area_km2"].sum()
                               for z in zones],
+            "polygon_area_km2": [cities.loc[cities["zone"] == z, "polygon_area_km2"].sum()
+                                 for z in zones],
+            "area_basis": [_summed_basis(cities.loc[cities["zone"] == z, "area_basis"])
+                           for z in zones],
         })
         unit_of = pd.Index(zones).get_indexer(cities["zone"])
         return _Base(geoms, adcodes, unit_of, group_of, land, units)
     units = pd.DataFrame({**{k: [v] for k, v in PROVINCE.items()}, "zone": [""],
-                          "land_area_km2": [cities["land_area_km2"].sum()]})
+                          "land_area_km2": [cities["land_area_km2"].sum()],
+                          "polygon_area_km2": [cities["polygon_area_km2"].sum()],
+                          "area_basis": [_summed_basis(cities["area_basis"])]})
     return _Base(geoms, adcodes, np.zeros(len(cities), dtype=np.int64), group_of, land, units)
 
 
@@ -397,7 +423,8 @@ def _land_area_km2(geoms: np.ndarray, area_km2: np.ndarray) -> np.ndarray:
     return land
 
 
-def _district_base(regions: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> _Base:
+def _district_base(regions: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
+                   official: Mapping[str, float]) -> _Base:
     _check_areas(regions, "regions", REQUIRED_AREA_COLUMNS)
     _check_areas(districts, "districts", ("adcode", "name_zh", "city_adcode", "area_km2"))
     city = regions.assign(adcode=regions["adcode"].astype(str)).set_index("adcode")
@@ -415,8 +442,11 @@ def _district_base(regions: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> _B
         "name_en": [*(f"{n}, {city.at[c, 'name_en']}" for n, c in
                       zip(districts["name_zh"], d_city, strict=True)), *own_rows["name_en"]],
         "city_adcode": [*d_city, *own_rows["adcode"].astype(str)],
-        "land_area_km2": [*d_land, *own_rows["land_area_km2"].astype(float)],
     })
+    units = pd.concat([units, pd.DataFrame(_denominators(
+        units["adcode"].to_numpy(),
+        np.array([*d_land, *own_rows["land_area_km2"].astype(float)]),
+        {a: official[a] for a in own if a in official}))], axis=1)
     units.insert(3, "zone", [str(city.at[c, "zone"]) for c in units["city_adcode"]])
     geoms = np.concatenate([d_geoms, _wgs84_geoms(own_rows)])
     order = np.argsort(units["adcode"].to_numpy(), kind="stable")
@@ -693,6 +723,7 @@ def compute(
     sites: pd.DataFrame | None = None,
     level: str = "city",
     radius_km: float = 10.0,
+    city_areas: Mapping[str, float] | None = None,
 ) -> MetricsResult:
     """Compute the metrics table of every area at ``level``.
 
@@ -716,6 +747,10 @@ def compute(
         ``group_enterprise_share`` and ``group_revenue_share`` (the 一核/一带/一区 view).
     radius_km : float
         Radius for ``share_near_platform`` (distance on :data:`geo.regions.METRIC_CRS`).
+    city_areas : mapping of str to float, optional
+        Official land area (km²) by city adcode, the density denominator (default: the
+        bundled ``data/city_areas.csv``, :func:`geo.areas.official_areas`). A city not in it,
+        and every county-level unit, falls back to its polygon's land area.
 
     Returns
     -------
@@ -724,7 +759,9 @@ def compute(
     Notes
     -----
     Table columns (all levels): ``adcode``, ``name_zh``, ``name_en``, ``zone``
-    [``city_adcode`` at district level, ``layout_group`` at zone level], ``land_area_km2``,
+    [``city_adcode`` at district level, ``layout_group`` at zone level], ``land_area_km2``
+    (the density denominator), ``polygon_area_km2`` (the boundary polygon's land area, a
+    cross-check), ``area_basis`` (``official``, ``polygon`` or ``mixed`` for a sum),
     ``enterprises``, ``enterprise_share``, ``listed``, ``tier_t1bn``, ``tier_t100m``,
     ``tier_t10m``, ``tier_small``, ``tier_unknown``, ``tier_t100m_plus`` (≥ ¥100 m, both upper
     tiers), ``sector_<code>``, ``sector_unknown``, ``seg_<code>``, ``segment_unknown``,
@@ -737,15 +774,16 @@ def compute(
         raise ValueError(f"unknown level {level!r}; expected one of {list(LEVELS)}")
     if not isinstance(radius_km, int | float) or not math.isfinite(radius_km) or radius_km <= 0:
         raise ValueError(f"radius_km must be a positive number, got {radius_km!r}")
+    official = areas.official_areas() if city_areas is None else city_areas
     f = _firms(enterprises)
     if level == "district":
         if districts is None:
             from geo.regions import load_districts
 
             districts = load_districts()
-        base = _district_base(regions, districts)
+        base = _district_base(regions, districts, official)
     else:
-        base = _city_base(regions, level)
+        base = _city_base(regions, level, official)
     n = len(base.units)
     base_idx = assign(f.x, f.y, base.geoms, base.adcodes, COAST_TOLERANCE_DEG)
     no_xy = ~(np.isfinite(f.x) & np.isfinite(f.y))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -18,6 +19,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point, box
 
+from geo import areas as AREAS
 from geo import metrics as M
 from geo.layout import SEGMENTS, tier_codes
 
@@ -378,7 +380,12 @@ def test_district_level_real(regions, districts):
     assert table.at["440106", "city_adcode"] == "440100"
     assert table.at["441900", "enterprises"] == 1
     assert table.at["441900", "city_adcode"] == "441900"
-    assert table.at["441900", "land_area_km2"] == pytest.approx(2460.3)
+    # 东莞 has no districts: its own unit, with the official city area (polygon: 2460.3)
+    assert table.at["441900", "land_area_km2"] == pytest.approx(2460.1)
+    assert table.at["441900", "polygon_area_km2"] == pytest.approx(2460.3, abs=0.05)
+    assert table.at["441900", "area_basis"] == "official"
+    assert (table.drop(index=["441900", "442000"])["area_basis"] == "polygon").all()
+    assert (table["land_area_km2"] > 0).all()
     # 汕尾城区 carries 东沙群岛 (atoll ~176 km² + 北卫滩/南卫滩 ~154 km²) in the source
     # polygons: excluded from land area
     area = districts.set_index("adcode").at["441502", "area_km2"]
@@ -610,3 +617,71 @@ def test_shares_are_shown_as_percentages():
         assert spec.shown(pd.Series([0.125])).tolist() == [12.5]
     density = M.get_metric("density_per_1000km2")
     assert density.shown(pd.Series([3.0])).tolist() == [3.0]
+
+
+# ---------------------------------------------------------------------------------------
+# Density denominators: official land areas (geo.areas, data/city_areas.csv)
+# ---------------------------------------------------------------------------------------
+def test_city_densities_divide_by_the_official_land_area(regions):
+    official = pd.read_csv(AREAS.CITY_AREAS_PATH, dtype={"adcode": str}).set_index("adcode")
+    zhuhai = regions.set_index("adcode").geometry["440400"].representative_point()
+    firms = gpd.GeoDataFrame({"revenue_10k_cny": [1.0] * 3, "segment": ["design"] * 3,
+                              "sector": ["laser"] * 3, "listed": [""] * 3},
+                             geometry=[zhuhai] * 3, crs=CRS)
+    table = M.compute(firms, regions).table.set_index("adcode")
+    assert (table["area_basis"] == "official").all()
+    pd.testing.assert_series_equal(table["land_area_km2"], official["land_area_km2"].loc[
+        table.index], check_names=False)
+    # Zhuhai: 1,736.46 km² official against a 1,956 km² polygon (sea and reclaimed land)
+    row = table.loc["440400"]
+    assert row["land_area_km2"] == pytest.approx(1736.46)
+    assert row["density_per_1000km2"] == pytest.approx(3 * 1000 / 1736.46)
+    assert row["polygon_area_km2"] == pytest.approx(
+        regions.set_index("adcode").at["440400", "land_area_km2"])
+    assert row["polygon_area_km2"] / row["land_area_km2"] > 1.1
+
+
+def test_zone_and_province_areas_are_sums_of_official_city_areas(regions):
+    firms = _firms().iloc[0:0]
+    province = M.compute(firms, regions, level="province").table.iloc[0]
+    total = pd.read_csv(AREAS.CITY_AREAS_PATH)["land_area_km2"].sum()
+    assert province["land_area_km2"] == pytest.approx(total)
+    assert province["area_basis"] == "official"
+    # the 21 official figures add up to the published provincial land area (17.98万 km²)
+    assert province["land_area_km2"] == pytest.approx(AREAS.PROVINCE_OFFICIAL_KM2, rel=1e-3)
+    zones = M.compute(firms, regions, level="zone").table
+    assert zones["land_area_km2"].sum() == pytest.approx(total)
+
+
+def test_areas_without_an_official_figure_fall_back_to_the_polygon():
+    table = M.compute(_firms(), _regions()).table.set_index("adcode")
+    assert (table["area_basis"] == "polygon").all()
+    assert table.at["100", "land_area_km2"] == 100
+    mixed = M.compute(_firms(), _regions(), city_areas={"100": 80.0}, level="zone"
+                      ).table.set_index("adcode")
+    assert mixed.at["core", "land_area_km2"] == 80
+    assert mixed.at["core", "polygon_area_km2"] == 100
+    assert mixed.at["core", "density_per_1000km2"] == pytest.approx(4 / 80 * 1000)
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("440100,广州市,-3,,http://x,", "row 2, column land_area_km2"),
+    ("440100,深圳市,7434,,http://x,", "row 2, column name_zh"),
+    ("449999,某市,7434,,http://x,", "row 2, column adcode"),
+    ("440100,广州市,7434,20x,http://x,", "row 2, column year"),
+    ("440100,广州市,7434,,no url,", "row 2, column source"),
+])
+def test_area_file_errors_name_row_and_column(tmp_path, line, message):
+    rows = Path(AREAS.CITY_AREAS_PATH).read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "areas.csv"
+    bad.write_text("\n".join([rows[0], line, *rows[2:]]) + "\n", encoding="utf-8")
+    with pytest.raises(AREAS.AreaError, match=message):
+        AREAS.load_city_areas(bad)
+
+
+def test_area_file_must_hold_every_city_once(tmp_path):
+    rows = Path(AREAS.CITY_AREAS_PATH).read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "areas.csv"
+    bad.write_text("\n".join([rows[0], *rows[2:], rows[3]]) + "\n", encoding="utf-8")
+    with pytest.raises(AREAS.AreaError, match=r"440100 \(广州市\) is missing.*|appears 2 times"):
+        AREAS.load_city_areas(bad)

@@ -208,3 +208,18 @@ def test_sites_lie_in_their_city(sites, regions):
     geom = regions.set_index("adcode").geometry
     for _, row in sites.iterrows():
         assert geom.loc[row["city_adcode"]].contains(row.geometry), row["name_zh"]
+
+
+# --------------------------------------------------------------------------- land areas
+def test_official_city_areas_are_sourced_and_cross_checked_with_the_polygons(regions):
+    from geo.areas import PROVINCE_OFFICIAL_KM2, area_comparison, load_city_areas
+
+    official = load_city_areas()
+    assert len(official) == 21 and official["source"].str.contains("http").all()
+    table = area_comparison(regions).set_index("adcode")
+    # the audit: coastal polygons carry sea and reclaimed land, inland ones match
+    assert table.at["440400", "difference_pct"] > 10  # 珠海 1,956 vs 1,736.46
+    assert table.at["440300", "difference_pct"] > 5  # 深圳 2,136 vs 1,997.47
+    for inland in ("440200", "441400", "441600", "441800", "441200", "440600"):
+        assert abs(table.at[inland, "difference_pct"]) < 0.1, inland
+    assert table.at["440000", "official_km2"] == pytest.approx(PROVINCE_OFFICIAL_KM2, rel=1e-4)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import export, registry, store
+from geo import areas, export, registry, store
 from geo.datum import DATUMS
 from geo.regions import boundary_metadata
 from ui import data, publish
@@ -116,3 +116,14 @@ def provenance(ctx: PageContext) -> None:
                  column_config={source: st.column_config.LinkColumn(source)})
     st.dataframe(data.load_sites().drop(columns="geometry"), hide_index=True, width="stretch",
                  column_config={"source": st.column_config.LinkColumn("source")})
+    land_areas(lang)
+
+
+def land_areas(lang: str) -> None:
+    """Official land areas (density denominators) next to the boundary polygons' areas."""
+    st.markdown(f"**{t('land_areas', lang)}**")
+    st.caption(t("land_areas_note", lang))
+    table = areas.area_comparison(data.load_regions())
+    st.dataframe(table.round({"official_km2": 2, "polygon_km2": 1, "difference_pct": 2}),
+                 hide_index=True, width="stretch",
+                 column_config={"source": st.column_config.TextColumn("source")})
