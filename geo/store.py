@@ -618,6 +618,15 @@ class Store(ABC):
         """The shared default version id: the last one published or set (0 if none)."""
         return self._default_id()
 
+    def generation(self) -> tuple[int, int]:
+        """``(newest version id, default version id)`` in one cheap query.
+
+        :meth:`versions` depends on nothing else (versions are append-only), so a replica
+        that caches the version list by this pair sees another replica's publish or
+        default switch as soon as it asks again, without reading the whole list.
+        """
+        return self._generation()
+
     def load(self, version_id: int | None = None) -> gpd.GeoDataFrame:
         """The canonical enterprise frame of a version (default: :meth:`get_default`).
 
@@ -677,6 +686,9 @@ class Store(ABC):
 
     @abstractmethod
     def _default_id(self) -> int: ...
+
+    @abstractmethod
+    def _generation(self) -> tuple[int, int]: ...
 
     @abstractmethod
     def _append_default(self, version_id: int, author: str) -> None: ...
@@ -982,6 +994,14 @@ class GeoPackageStore(Store):
         rows = self._query("SELECT version_id FROM atlas_defaults ORDER BY seq DESC LIMIT 1")
         return int(rows[0][0]) if rows else 0
 
+    def _generation(self) -> tuple[int, int]:
+        rows = self._query(
+            "SELECT (SELECT coalesce(max(version_id), 0) FROM atlas_versions), "
+            "(SELECT coalesce((SELECT version_id FROM atlas_defaults "
+            "ORDER BY seq DESC LIMIT 1), 0))"
+        )
+        return int(rows[0][0]), int(rows[0][1])
+
     def _append_default(self, version_id: int, author: str) -> None:
         con = self._connect()
         try:
@@ -1207,6 +1227,14 @@ class PostgresStore(Store):
     def _default_id(self) -> int:
         rows = self._query("SELECT version_id FROM {s}.defaults ORDER BY seq DESC LIMIT 1")
         return int(rows[0][0]) if rows else 0
+
+    def _generation(self) -> tuple[int, int]:
+        rows = self._query(
+            "SELECT (SELECT coalesce(max(version_id), 0) FROM {s}.versions), "
+            "(SELECT coalesce((SELECT version_id FROM {s}.defaults "
+            "ORDER BY seq DESC LIMIT 1), 0))"
+        )
+        return int(rows[0][0]), int(rows[0][1])
 
     def _append_default(self, version_id: int, author: str) -> None:
         try:

@@ -1,7 +1,11 @@
 """Published registry versions in the UI: the version picker and the editor's publish form.
 
 The store is opened once per server; a version's frame never changes, so it is cached with
-no expiry; the version list has a short TTL so every replica sees a new version soon.
+no expiry. Several app processes (replicas behind a proxy, see ``deploy/``) share one store:
+each asks the store for its *generation* (newest version id, default id: one small query)
+at most every :data:`GENERATION_TTL_S` seconds and keeps the version list keyed by it, so a
+version published or made default through any replica is seen by every other one within
+that time, without a restart, and the full list is read again only when it changed.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ import streamlit as st
 from geo import auth, registry, store
 from ui.i18n import t
 
-VERSIONS_TTL_S = 15
+#: how stale a replica's view of the store may be; one store round trip per period per
+#: process (a PostgreSQL connection costs 10-20 ms, too much for every page run)
+GENERATION_TTL_S = 2.0
 
 
 @st.cache_resource(show_spinner=False)
@@ -27,11 +33,31 @@ def _store() -> store.Store | None:
     return open_store(store.default_store_url())
 
 
-@st.cache_data(show_spinner=False, ttl=VERSIONS_TTL_S)
-def versions(url: str) -> list[store.Version]:
-    """Versions newest first (version 0 = bundled data last)."""
+@st.cache_data(show_spinner=False, ttl=GENERATION_TTL_S)
+def generation(url: str) -> tuple[int, int] | None:
+    """The store's ``(newest version, default version)``; ``None`` if it cannot be read."""
     s = open_store(url)
-    return s.versions() if s is not None else []
+    if s is None:
+        return None
+    try:
+        return s.generation()
+    except store.StoreError:
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _versions(url: str, generation: tuple[int, int] | None) -> list[store.Version]:
+    s = open_store(url)
+    return [] if s is None or generation is None else s.versions()
+
+
+def versions(url: str) -> list[store.Version]:
+    """Versions newest first (version 0 = bundled data last), as of the store's generation;
+    none while the store cannot be read (the app runs on the bundled data meanwhile)."""
+    try:
+        return _versions(url, generation(url))
+    except store.StoreError:
+        return []  # not cached: asked again on the next run
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -96,7 +122,7 @@ def publish_form(result: registry.RegistryResult, content: bytes, file_name: str
             except (auth.PublishRefused, store.UploadTooLarge, store.StoreError) as exc:
                 st.error(str(exc))
                 return
-            versions.clear()
+            generation.clear()
             st.success(version.label())
 
 
@@ -119,5 +145,5 @@ def default_form(lang: str) -> None:
             except (auth.PublishRefused, store.StoreError, ValueError) as exc:
                 st.error(str(exc))
                 return
-            versions.clear()
+            generation.clear()
             st.success(options[vid])
