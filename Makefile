@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,13 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(VENV)/bin/streamlit run app.py
+
+# several app processes (one per core) behind nginx on 127.0.0.1:8080, all on one store
+# (ATLAS_STORE); e.g. `make serve SERVE_ARGS="--workers 4 --listen 0.0.0.0:80"`.
+# See README, Deployment.
+SERVE_ARGS ?=
+serve: $(STAMP)
+	$(PY) scripts/serve.py $(SERVE_ARGS)
 
 test: $(STAMP)
 	$(PY) -m ruff check .

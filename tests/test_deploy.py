@@ -1,0 +1,295 @@
+"""Several app processes behind nginx (scripts/serve.py, deploy/): configuration and the
+cross-process view of the registry store.
+
+The end-to-end test starts the real launcher (two Streamlit processes + nginx on free
+loopback ports, ``ATLAS_STORE`` = the test PostgreSQL), opens websocket sessions through
+the proxy pinned to each process by the sticky cookie, publishes a version with
+``python -m geo publish`` and waits for a new session on the *other* process to open with
+it. It needs nginx (``apt-get install nginx``) and ``ATLAS_TEST_PG_URL``
+(``scripts/ci_postgres.sh``); without them it is skipped with a note saying so, except
+under ``CI=true`` (``.ci/run`` installs both), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from geo.store import open_store
+from ui.publish import GENERATION_TTL_S
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("ATLAS_TEST_PG_URL", "").strip()
+HOST = "127.0.0.1"  # loopback only
+TOKEN = "deploy-test-token"
+REGISTRY_CSV = (
+    "id,name_zh,city,lon,lat,revenue_10k_cny,employees,sample\n"
+    "D1,甲激光,广州,113.3,23.1,1200,50,0\n"
+    "D2,乙增材,深圳,114.05,22.55,800,20,0\n"
+).encode()
+
+
+def _load_serve():
+    spec = importlib.util.spec_from_file_location("serve", ROOT / "scripts" / "serve.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["serve"] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+serve = _load_serve()
+
+
+def _need(what: str, how: str) -> None:
+    message = f"the multi-process test needs {what}: {how}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run it. {message}")
+    pytest.skip(message)
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def test_upstreams_and_base_path_are_checked_where_they_enter() -> None:
+    assert serve.parse_upstreams(" 10.0.0.11:8501, app2:8502 ,") == [
+        "10.0.0.11:8501", "app2:8502"]
+    for bad in ("10.0.0.11", "host:http", ":8501", "h:70000", ""):
+        with pytest.raises(ValueError, match=r"host:port|no upstream"):
+            serve.parse_upstreams(bad)
+    assert serve.normalize_base_path("/atlas/") == "/atlas"
+    assert serve.normalize_base_path("") == ""
+    with pytest.raises(ValueError, match="may not contain"):
+        serve.normalize_base_path("at las; }")
+
+
+def test_site_config_has_stickiness_websocket_and_upload_size() -> None:
+    site = serve.render_site(["10.0.0.11:8501", "10.0.0.12:8501"], "80",
+                             base_path="/atlas", max_body_mb=55)
+    assert "server 10.0.0.11:8501 max_fails=3" in site
+    assert "server 10.0.0.12:8501 max_fails=3" in site
+    assert "hash $atlas_sticky consistent;" in site and "ip_hash;" not in site
+    assert "proxy_set_header Upgrade $http_upgrade;" in site
+    assert "client_max_body_size 55m;" in site
+    assert "location /atlas/ {" in site and "return 301 /atlas/;" in site
+    assert "Path=/atlas/;" in site
+    assert "@" not in site.replace("@…@", "")  # every field filled
+    assert "ip_hash;" in serve.render_site(["h:1"], "80", sticky="ip")
+    with pytest.raises(ValueError, match="sticky"):
+        serve.render_site(["h:1"], "80", sticky="round-robin")
+
+
+def test_upload_limit_follows_the_app_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ATLAS_MAX_UPLOAD_MB", raising=False)
+    assert serve.upload_limit_mb() == 50
+    args = serve.parse_args(["--print-site", "--upstreams", "h:1"])
+    assert args.max_body_mb >= 50 + 1  # the file plus its multipart envelope
+    monkeypatch.setenv("ATLAS_MAX_UPLOAD_MB", "200")
+    assert serve.parse_args(["--print-site", "--upstreams", "h:1"]).max_body_mb > 200
+    monkeypatch.setenv("ATLAS_MAX_UPLOAD_MB", "lots")
+    with pytest.raises(ValueError, match="ATLAS_MAX_UPLOAD_MB"):
+        serve.upload_limit_mb()
+
+
+@pytest.mark.parametrize("base_path", ["", "/atlas"])
+def test_nginx_accepts_the_rendered_configuration(tmp_path: Path, base_path: str) -> None:
+    if shutil.which("nginx") is None:
+        _need("nginx", "apt-get install nginx")
+    site = serve.render_site([f"{HOST}:8501", f"{HOST}:8502"], f"{HOST}:8080",
+                             base_path=base_path)
+    serve.write_nginx_config(tmp_path, site)  # runs `nginx -t`; raises if refused
+    assert (tmp_path / "nginx.conf").read_text().count(str(tmp_path)) >= 5
+
+
+def test_generation_changes_with_publish_and_default(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from store_writer_helper import make_frame
+
+    monkeypatch.setenv("EDITOR_TOKEN", TOKEN)
+    monkeypatch.setenv("ATLAS_SECRETS_FILE", str(tmp_path / "absent.toml"))
+    store = open_store(str(tmp_path / "s.gpkg"))
+    assert store.generation() == (0, 0)
+    args = {"original": b"x", "file_name": "r.csv", "author": "t", "token": TOKEN}
+    store.publish(make_frame(5), **args)
+    store.publish(make_frame(5, seed=1), make_default=False, **args)
+    assert store.generation() == (2, 1)
+    store.set_default(0, TOKEN)
+    assert store.generation() == (2, 0)
+    assert [v.id for v in store.versions() if v.is_default] == [0]
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def _free_port_pair() -> int:
+    """A port p with p and p + 1 both free on loopback (the launcher numbers its apps)."""
+    for _ in range(50):
+        with socket.socket() as first:
+            first.bind((HOST, 0))
+            port = first.getsockname()[1]
+            with socket.socket() as second:
+                try:
+                    second.bind((HOST, port + 1))
+                except OSError:
+                    continue
+        return port
+    raise RuntimeError("no two consecutive free ports on loopback")
+
+
+def _upstream_of(proxy: str, cookie: str) -> str:
+    request = urllib.request.Request(f"{proxy}/_stcore/health",
+                                     headers={"Cookie": f"atlas_backend={cookie}"})
+    with urllib.request.urlopen(request, timeout=10) as resp:
+        return resp.headers["X-Atlas-Upstream"]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"scripts/serve.py exited {proc.returncode}:\n{log.read_text()}")
+        if serve.healthy(url):
+            return
+        time.sleep(0.3)
+    pytest.fail(f"{url} not healthy within {timeout:.0f} s:\n{log.read_text()}")
+
+
+@dataclass
+class Deployment:
+    proxy: str  # http://127.0.0.1:PORT
+    cookies: dict[str, str]  # upstream address -> a sticky cookie value that reaches it
+    pg_url: str
+
+
+@pytest.fixture
+def deployment(tmp_path: Path) -> Iterator[Deployment]:
+    if shutil.which("nginx") is None:
+        _need("nginx", "apt-get install nginx")
+    if not PG_URL:
+        _need("PostgreSQL", 'export ATLAS_TEST_PG_URL="$(bash scripts/ci_postgres.sh)"')
+    first, listen = _free_port_pair(), _free_port_pair()
+    env = {**os.environ, "ATLAS_STORE": PG_URL, "EDITOR_TOKEN": TOKEN,
+           "ATLAS_SECRETS_FILE": str(tmp_path / "absent.toml")}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "serve.py"), "--workers", "2",
+             "--first-port", str(first), "--listen", f"{HOST}:{listen}",
+             "--run-dir", str(tmp_path / "run"), "--check-every", "1"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    proxy = f"http://{HOST}:{listen}"
+    try:
+        _wait_healthy(f"{proxy}/_stcore/health", proc, log, timeout=180)
+        wanted = {f"{HOST}:{first}", f"{HOST}:{first + 1}"}
+        cookies: dict[str, str] = {}
+        for _ in range(64):
+            cookie = secrets.token_hex(16)
+            cookies.setdefault(_upstream_of(proxy, cookie), cookie)
+            if set(cookies) >= wanted:
+                break
+        assert set(cookies) == wanted, f"the proxy reached {sorted(cookies)}, not {wanted}"
+        yield Deployment(proxy, cookies, PG_URL)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # the launcher stops nginx and the apps
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+
+
+async def _session_dataset(proxy: str, cookie: str) -> tuple[str, str]:
+    """Open a new session through the proxy with ``cookie``; return (upstream that held
+    the websocket, the selected label of the data-version picker)."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    url = proxy.replace("http://", "ws://") + "/_stcore/stream"
+    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
+                                  additional_headers={"Cookie": f"atlas_backend={cookie}"},
+                                  open_timeout=30) as ws:
+        upstream = ws.response.headers.get("X-Atlas-Upstream", "")
+        request = BackMsg()
+        request.rerun_script.query_string = ""
+        request.rerun_script.page_name = ""
+        await ws.send(request.SerializeToString())
+        chosen, started = "", False
+        while True:
+            msg = ForwardMsg.FromString(await asyncio.wait_for(ws.recv(), 120))
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":
+                started = True
+            elif kind == "delta" and started and msg.delta.WhichOneof("type") == "new_element":
+                element = msg.delta.new_element
+                if element.WhichOneof("type") == "exception":
+                    pytest.fail(f"the page raised: {element.exception.message}")
+                box = element.selectbox if element.WhichOneof("type") == "selectbox" else None
+                if box is not None and any(o.startswith("v0 · ") for o in box.options):
+                    chosen = box.raw_value
+            elif (kind == "script_finished" and started
+                  and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):
+                return upstream, chosen
+
+
+def _publish(tmp_path: Path, pg_url: str) -> int:
+    registry = tmp_path / "名录.csv"
+    registry.write_bytes(REGISTRY_CSV)
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", "publish", str(registry), "--author", "deploy-test"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "ATLAS_STORE": pg_url, "EDITOR_TOKEN": TOKEN,
+             "ATLAS_SECRETS_FILE": str(tmp_path / "absent.toml")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("published version ")
+    return int(done.stdout.split()[2])
+
+
+@pytest.mark.postgres
+def test_a_version_published_through_one_process_opens_on_the_other(
+    deployment: Deployment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (a, cookie_a), (b, cookie_b) = sorted(deployment.cookies.items())
+    # both processes have served a session (their version lists are cached) …
+    for upstream, cookie in ((a, cookie_a), (b, cookie_b)):
+        held_by, before = asyncio.run(_session_dataset(deployment.proxy, cookie))
+        assert held_by == upstream, "the websocket did not stay on the cookie's process"
+        assert before.startswith("v"), f"no data-version picker on {upstream}"
+
+    # … then an editor publishes (the CLI: a third process on the same store)
+    version = _publish(tmp_path, deployment.pg_url)
+    published = time.monotonic()
+    monkeypatch.setenv("EDITOR_TOKEN", TOKEN)
+    monkeypatch.setenv("ATLAS_SECRETS_FILE", str(tmp_path / "absent.toml"))
+    try:
+        expected, seen = f"v{version} · ", ""
+        while time.monotonic() - published < GENERATION_TTL_S + 30:
+            held_by, seen = asyncio.run(_session_dataset(deployment.proxy, cookie_b))
+            assert held_by == b
+            if seen.startswith(expected):
+                break
+        waited = time.monotonic() - published
+        assert seen.startswith(expected) and seen.endswith("★"), (
+            f"process {b} still opens with {seen!r} {waited:.0f} s after version {version} "
+            "was published")
+        # within the freshness period plus a page run or two (generous: 2 shared cores)
+        assert waited < GENERATION_TTL_S + 20
+        assert asyncio.run(_session_dataset(deployment.proxy, cookie_a))[1].startswith(expected)
+    finally:
+        # leave the shared test database opening with the bundled data again
+        open_store(deployment.pg_url).set_default(0, TOKEN, author="deploy-test")
