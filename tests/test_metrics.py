@@ -21,6 +21,7 @@ from shapely.geometry import Point, box
 
 from geo import areas as AREAS
 from geo import metrics as M
+from geo.cli import metrics as metrics_cli
 from geo.layout import SEGMENTS, tier_codes
 
 NAN = math.nan
@@ -511,17 +512,8 @@ def test_plan_progress_validation():
         M.plan_progress(_plan_firms([1.0], [2023]), data_year="2023")
 
 
-def test_growth_path():
-    path = M.growth_path(1000, 2019)
-    assert path["year"].tolist() == list(range(2019, 2026))
-    assert path["value"].iloc[-1] == pytest.approx(1000 * 1.2**6)  # 2,986 亿元 > 2,500
-    assert M.growth_path(10, 2020, 2021, rate=0.5)["value"].tolist() == [10, 15]
-    with pytest.raises(ValueError, match="before start_year"):
-        M.growth_path(1, 2025, 2020)
-
-
 # ---------------------------------------------------------------------------------------
-# CLI
+# CLI (geo/cli/metrics.py)
 # ---------------------------------------------------------------------------------------
 @pytest.fixture
 def registry():
@@ -542,9 +534,9 @@ def registry_csv(registry, tmp_path):
 
 
 def test_cli_csv_columns_and_zero_rows(registry_csv, capsys):
-    assert M.cli(["--enterprises", str(registry_csv), "--no-sites"]) == 0
+    assert metrics_cli.cli(["--enterprises", str(registry_csv), "--no-sites"]) == 0
     table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"adcode": str})
-    assert set(M.CLI_COLUMNS) <= set(table.columns)
+    assert set(metrics_cli.CLI_COLUMNS) <= set(table.columns)
     assert len(table) == 21  # every city, with or without firms
     table = table.set_index("adcode")
     assert table.at["440300", "enterprises"] == 2
@@ -557,8 +549,8 @@ def test_cli_csv_columns_and_zero_rows(registry_csv, capsys):
 
 
 def test_cli_json_zone(registry_csv, capsys):
-    assert M.cli(["--enterprises", str(registry_csv), "--level", "zone", "--format", "json",
-                  "--no-sites"]) == 0
+    assert metrics_cli.cli(["--enterprises", str(registry_csv), "--level", "zone",
+                            "--format", "json", "--no-sites"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert [r["adcode"] for r in payload["table"]] == ["core", "east_wing", "west_wing", "north"]
     assert payload["table"][0]["enterprises"] == 3
@@ -569,24 +561,24 @@ def test_cli_json_zone(registry_csv, capsys):
 def test_cli_bundled_data(registry, capsys):
     if not registry.ENTERPRISES_PATH.is_file():
         pytest.skip("bundled data/enterprises.csv not there yet")
-    assert M.cli([]) == 0
+    assert metrics_cli.cli([]) == 0
     table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"adcode": str})
-    assert set(M.CLI_COLUMNS) <= set(table.columns)
+    assert set(metrics_cli.CLI_COLUMNS) <= set(table.columns)
     assert len(table) == 21
 
 
 def test_cli_bad_file_exit_2(registry, tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\x00\x01not,a\nregistry")
-    assert M.cli(["--enterprises", str(bad)]) == 2
+    assert metrics_cli.cli(["--enterprises", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "error:" in err and "Traceback" not in err
-    assert M.cli(["--enterprises", str(tmp_path / "missing.csv")]) == 2
+    assert metrics_cli.cli(["--enterprises", str(tmp_path / "missing.csv")]) == 2
     assert "missing.csv" in capsys.readouterr().err
 
 
 def test_cli_bad_option_exit_2(capsys):
-    assert M.cli(["--level", "county"]) == 2
+    assert metrics_cli.cli(["--level", "county"]) == 2
     assert "invalid choice" in capsys.readouterr().err
 
 
