@@ -13,7 +13,9 @@ from typing import Final
 #: command -> (module, function, one-line help). The function takes argv, returns an int.
 COMMANDS: Final[dict[str, tuple[str, str, str]]] = {
     "validate": ("geo.registry", "cli", "check a registry file (CSV/XLSX) row by row"),
-    "metrics": ("geo.metrics", "cli", "per-city / district / zone metrics as CSV or JSON"),
+    "metrics": ("geo.cli.metrics", "cli", "per-city / district / zone metrics as CSV or JSON"),
+    "targets": ("geo.cli.targets", "cli", "where each plan target stands (text or JSON)"),
+    "growth": ("geo.cli.growth", "cli", "revenue change between two years per city or zone"),
     "render": ("geo.figures", "cli", "render a briefing figure (PNG/SVG/PDF)"),
     "publish": ("geo.store", "cli_publish", "publish a validated registry as a new version"),
     "versions": ("geo.store", "cli_versions", "list published registry versions"),

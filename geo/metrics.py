@@ -33,14 +33,10 @@ Firms in no area (at sea, outside the province) and firms without coordinates ar
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Final
 
 import geopandas as gpd
@@ -958,108 +954,3 @@ def _on_track(code: str, current: float, target: float, years: int | None) -> bo
     if years is None:
         return None
     return bool(current * (1 + PLAN_GROWTH) ** max(years, 0) >= target)
-
-
-def growth_path(start_value: float, start_year: int, end_year: int = PLAN_YEAR,
-                rate: float = PLAN_GROWTH) -> pd.DataFrame:
-    """Return the compound-growth path ``value = start_value × (1+rate)^(year−start_year)``.
-
-    Examples
-    --------
-    >>> growth_path(1000, 2019, 2021).round(1).to_dict("list")
-    {'year': [2019, 2020, 2021], 'value': [1000.0, 1200.0, 1440.0]}
-    """
-    if not isinstance(start_value, int | float) or not math.isfinite(start_value):
-        raise ValueError(f"start_value must be a finite number, got {start_value!r}")
-    for name, val in (("start_year", start_year), ("end_year", end_year)):
-        if isinstance(val, bool) or not isinstance(val, int | np.integer):
-            raise TypeError(f"{name} must be an int, got {val!r}")
-    if end_year < start_year:
-        raise ValueError(f"end_year {end_year} is before start_year {start_year}")
-    if not isinstance(rate, int | float) or not math.isfinite(rate) or rate <= -1:
-        raise ValueError(f"rate must be a number > -1, got {rate!r}")
-    years = np.arange(start_year, end_year + 1)
-    return pd.DataFrame({"year": years,
-                         "value": start_value * (1 + rate) ** (years - start_year)})
-
-
-# ---------------------------------------------------------------------------------------
-# CLI
-# ---------------------------------------------------------------------------------------
-CLI_COLUMNS: Final = ("adcode", "name_zh", "zone", "enterprises", "revenue_100m_cny",
-                      "land_area_km2", "density_per_1000km2", "revenue_share")
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m geo metrics",
-                                description="Per-area metrics of the cluster as CSV or JSON.")
-    p.add_argument("--enterprises", type=Path, default=None,
-                   help="registry file (CSV/XLSX); default: the bundled data")
-    p.add_argument("--datum", default="wgs84", help="coordinates of --enterprises: "
-                   "wgs84 | gcj02 | bd09 (default wgs84)")
-    p.add_argument("--level", choices=LEVELS, default="city")
-    p.add_argument("--format", choices=("csv", "json"), default="csv")
-    p.add_argument("--radius-km", type=float, default=10.0,
-                   help="radius for share_near_platform (default 10)")
-    p.add_argument("--no-sites", action="store_true", help="skip the innovation coupling")
-    return p
-
-
-def _load_inputs(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    from geo import registry
-
-    if args.enterprises is None:
-        frame = registry.load_enterprises()
-    else:
-        if not args.enterprises.is_file():
-            raise registry.RegistryError(
-                f"{args.enterprises}: file not found; give the path of a CSV or XLSX registry"
-            )
-        frame = registry.load_registry(args.enterprises, datum=args.datum).frame
-    sites = None
-    if not args.no_sites:
-        try:
-            sites = registry.load_sites()
-        except registry.RegistryError as exc:  # metrics still make sense without sites
-            print(f"warning: innovation coupling skipped: {exc}", file=sys.stderr)
-    return frame, sites
-
-
-def cli(argv: list[str] | None = None) -> int:
-    """``python -m geo metrics``: print the metrics table; 0 on success, 2 on bad input."""
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:  # argparse exits on --help and on bad options
-        return int(exc.code or 0)
-    from geo.regions import BoundaryError, load_regions
-
-    try:
-        from geo.registry import RegistryError
-    except ImportError as exc:
-        print(f"error: geo.registry is unavailable ({exc})", file=sys.stderr)
-        return 2
-    try:
-        frame, sites = _load_inputs(args)
-        result = compute(frame, load_regions(), sites=sites, level=args.level,
-                         radius_km=args.radius_km)
-    except (RegistryError, BoundaryError, ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    _write(result, args.format, sys.stdout)
-    cov = result.coverage
-    print(f"# coverage: {cov['rows_used']} of {cov['rows']} rows used, "
-          f"{cov['rows_without_coordinates']} without coordinates, {cov['rows_outside']} "
-          f"outside every area, {cov['sample_rows']} sample rows", file=sys.stderr)
-    return 0
-
-
-def _write(result: MetricsResult, fmt: str, stream: Any) -> None:
-    table = result.table
-    if fmt == "csv":
-        table.to_csv(stream, index=False, lineterminator="\n")
-        return
-    records = json.loads(table.to_json(orient="records", force_ascii=False))
-    payload = {"level": result.coverage["level"], "coverage": result.coverage, "table": records,
-               "groups": json.loads(result.groups.to_json(orient="records", force_ascii=False))}
-    json.dump(payload, stream, ensure_ascii=False, indent=1)
-    stream.write("\n")

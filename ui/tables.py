@@ -20,7 +20,7 @@ from geo.layout import (
     TIERS,
     ZONES,
 )
-from geo.metrics import METRICS, MetricSpec, growth_path
+from geo.metrics import METRICS, MetricSpec
 from ui import data
 from ui.i18n import fmt_number, fmt_revenue_100m, fmt_share, t
 from ui.shell import PageContext
@@ -326,70 +326,3 @@ def coverage_gaps(ctx: PageContext, table: pd.DataFrame, radius_km: float) -> No
         METRICS["median_km_to_platform"].title(lang): gaps["median_km_to_platform"].round(1),
     })
     st.dataframe(view, hide_index=True, width="stretch")
-
-
-# -- targets -------------------------------------------------------------------------------
-def _target_value(code: str, value: float, unit: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if code == "growth":
-        return fmt_share(value)
-    return f"{value:,.1f} {unit}" if code == "revenue" else f"{value:,.0f} {unit}"
-
-
-def targets(ctx: PageContext, progress: pd.DataFrame) -> None:
-    """Each plan target with current value, gap, growth needed, and the 20 %/yr path."""
-    lang = ctx.lang
-    st.subheader(t("targets_title", lang))
-    unit = progress["unit_zh" if lang == "zh" else "unit_en"].where(progress["code"] != "growth")
-    rows = list(zip(progress["code"], unit, strict=True))
-    on_track = progress["on_track_at_20pct"].map(
-        lambda v: "–" if pd.isna(v) else (("是" if v else "否") if lang == "zh"
-                                          else ("yes" if v else "no")))
-    view = pd.DataFrame({
-        t("target", lang): progress[lang],
-        t("current", lang): [_target_value(c, v, u) for (c, u), v in
-                             zip(rows, progress["current"], strict=True)],
-        "2025": [_target_value(c, v, u) for (c, u), v in
-                 zip(rows, progress["target"], strict=True)],
-        t("gap", lang): [_target_value(c, v, u) for (c, u), v in
-                         zip(rows, progress["gap"], strict=True)],
-        t("growth_needed", lang): progress["growth_needed_per_year"].map(fmt_share),
-        t("on_track", lang): on_track,
-    })
-    st.dataframe(view, hide_index=True, width="stretch")
-    st.caption(str(progress["source"].iloc[0]))
-    rev = progress.set_index("code").loc["revenue"]
-    year = rev["data_year"]
-    year_label, value_label, series = t("year", lang), t("unit_100m", lang), t("series", lang)
-    path = growth_path(1000.0, 2019).assign(series=t("path_20", lang))
-    points = pd.DataFrame({"year": [2019], "value": [1000.0], "series": [t("baseline", lang)]})
-    if pd.notna(year):
-        points.loc[1] = [int(year), float(rev["current"]), t("data_point", lang)]
-    st.markdown(f"**{t('path_chart', lang)}**")
-    enc = {"x": alt.X("year:O", title=year_label), "y": alt.Y("value:Q", title=value_label),
-           "color": alt.Color("series:N", title=series)}
-    base = alt.Chart(path).mark_line(point=True).encode(**enc)
-    dots = alt.Chart(points).mark_point(size=160, filled=True, shape="diamond").encode(
-        **enc, tooltip=[alt.Tooltip("year:O", title=year_label),
-                        alt.Tooltip("value:Q", title=value_label, format=",.1f")])
-    goal = alt.Chart(pd.DataFrame({"value": [2500.0]})).mark_rule(strokeDash=[6, 4]).encode(
-        y="value:Q")
-    st.altair_chart(base + dots + goal, width="stretch")
-
-
-def city_contribution(ctx: PageContext, table: pd.DataFrame) -> None:
-    """Per-city contribution to the provincial revenue."""
-    lang = ctx.lang
-    st.subheader(t("city_contribution", lang))
-    view = table[[_name_col(lang), "zone", "revenue_100m_cny", "revenue_share"]].copy()
-    view["zone"] = view["zone"].map(lambda z: _zone_label(z, lang))
-    view["revenue_share"] = (view["revenue_share"] * 100).round(1)
-    view.columns = [t("cities", lang), t("zone", lang), t("unit_100m", lang),
-                    t("share_revenue_pct", lang)]
-    st.altair_chart(
-        alt.Chart(view).mark_bar().encode(
-            x=alt.X(f"{t('unit_100m', lang)}:Q"),
-            y=alt.Y(f"{t('cities', lang)}:N", sort="-x"),
-            color=alt.Color(f"{t('zone', lang)}:N")),
-        width="stretch")

@@ -1,0 +1,110 @@
+"""Province and city indicators by year (``data/indicators.csv``): what is not summed from firms.
+
+One row per published value: ``scope`` (``440000`` for the province or a city adcode),
+``indicator`` (a code such as ``cluster_revenue``), ``year``, ``value``, ``unit``,
+``definition`` (the statistical definition, kept with every value), ``source`` (URL or
+document), ``sample`` (true for made-up rows) and an optional ``note``. Published figures
+come in different definitions (the plan's 2019 主营收 "超过1000亿元", a 2018 laser-only
+output of 320亿元 …); a *series* is one ``(scope, indicator, definition)``, never a mix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from geo.regions import DATA_DIR
+
+INDICATORS_PATH: Final = DATA_DIR / "indicators.csv"
+COLUMNS: Final = ("scope", "indicator", "year", "value", "unit", "definition", "source",
+                  "sample")
+PROVINCE_SCOPE: Final = "440000"
+_TRUE: Final = frozenset({"true", "1", "yes", "是", "示例", "sample"})
+_FALSE: Final = frozenset({"false", "0", "no", "否", ""})
+
+
+class IndicatorError(ValueError):
+    """The indicators file cannot be used; the message names the file, row and column."""
+
+
+def load_indicators(path: Path | str = INDICATORS_PATH) -> pd.DataFrame:
+    """Read and check an indicators CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`COLUMNS` plus ``note``; ``year`` int, ``value`` float, ``sample`` bool.
+
+    Raises
+    ------
+    IndicatorError
+        Missing file or column, or a row whose year, value, source, definition or sample
+        cannot be read (row numbers as a spreadsheet shows them, header = row 1).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise IndicatorError(f"{path}: file not found; give the path of an indicators CSV")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise IndicatorError(f"{path}: not a readable CSV table ({exc}); save it as CSV "
+                             "UTF-8") from None
+    missing = [c for c in COLUMNS if c not in raw.columns]
+    if missing:
+        raise IndicatorError(f"{path}: columns {missing} are missing; expected {list(COLUMNS)}")
+    raw = raw.apply(lambda s: s.str.strip())
+    year = pd.to_numeric(raw["year"], errors="coerce")
+    value = pd.to_numeric(raw["value"], errors="coerce")
+    sample = raw["sample"].str.lower()
+    checks = (
+        ("year", year.notna() & (year == year.round()) & year.between(1990, 2100),
+         "year must be a whole number in 1990–2100"),
+        ("value", value.notna() & np.isfinite(value),
+         "value must be a number (leave the row out when there is no published value)"),
+        ("definition", raw["definition"] != "", "definition is empty; say what was measured"),
+        ("source", raw["source"] != "", "source is empty; cite where the value comes from"),
+        ("scope", raw["scope"].str.fullmatch(r"\d{6}"), "scope must be a 6-digit adcode"),
+        ("indicator", raw["indicator"] != "", "indicator code is empty"),
+        ("sample", sample.isin(_TRUE | _FALSE), "sample must be true or false"),
+    )
+    for column, ok, message in checks:
+        bad = np.flatnonzero(~ok.to_numpy(dtype=bool))
+        if bad.size:
+            rows = ", ".join(str(i + 2) for i in bad[:5])
+            raise IndicatorError(f"{path}: row {rows}, {column}: {message}")
+    out = raw.assign(year=year.astype(int), value=value.astype(float),
+                     sample=sample.isin(_TRUE))
+    if "note" not in out.columns:
+        out["note"] = ""
+    dup = out.duplicated(["scope", "indicator", "definition", "year"], keep=False)
+    if dup.any():
+        rows = ", ".join(str(i + 2) for i in np.flatnonzero(dup.to_numpy())[:5])
+        raise IndicatorError(f"{path}: rows {rows} repeat the same scope, indicator, definition "
+                             "and year; keep one value per series and year")
+    return out[[*COLUMNS, "note"]].reset_index(drop=True)
+
+
+def series(indicators: pd.DataFrame, indicator: str, definition: str,
+           scope: str = PROVINCE_SCOPE) -> pd.DataFrame:
+    """One series (one definition), sorted by year.
+
+    >>> df = pd.DataFrame({"scope": ["440000"] * 3, "indicator": ["x"] * 3,
+    ...                    "definition": ["a", "b", "a"], "year": [2021, 2020, 2019],
+    ...                    "value": [3.0, 9.0, 1.0]})
+    >>> series(df, "x", "a")["value"].tolist()
+    [1.0, 3.0]
+    """
+    keep = ((indicators["scope"] == scope) & (indicators["indicator"] == indicator)
+            & (indicators["definition"] == definition))
+    return indicators[keep].sort_values("year").reset_index(drop=True)
+
+
+def other_definitions(indicators: pd.DataFrame, indicator: str, definition: str,
+                      scope: str = PROVINCE_SCOPE) -> pd.DataFrame:
+    """Values of the same indicator under *other* definitions (shown apart, never mixed)."""
+    keep = ((indicators["scope"] == scope) & (indicators["indicator"] == indicator)
+            & (indicators["definition"] != definition))
+    return indicators[keep].sort_values(["definition", "year"]).reset_index(drop=True)

@@ -1,0 +1,85 @@
+"""AppTest for the Targets page: every target of the plan file, and another plan file
+drives the page without code changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+ALT_PLAN = """
+[plan]
+code = "next-plan"
+title_zh = "下一期规划(2026—2030年)"
+title_en = "Next plan (2026–2030)"
+source = "https://example.org/next"
+baseline_year = 2025
+start_year = 2026
+end_year = 2030
+
+[[targets]]
+code = "big_firms"
+zh = "营收超5亿元企业"
+en = "Firms above 500 m"
+measure = "firms"
+threshold_10k_cny = 50000
+kind = "level"
+comparison = ">="
+target = 40
+unit_zh = "家"
+unit_en = "firms"
+quote = "营收超5亿元企业40家"
+
+[[targets]]
+code = "exports"
+zh = "出口额<b>"
+en = "Exports *bold*"
+measure = "indicator"
+indicator = "exports"
+definition = "海关口径"
+kind = "level"
+comparison = ">"
+target = 300
+unit_zh = "亿元"
+unit_en = "¥100 m"
+quote = "出口额超过300亿元"
+"""
+
+
+def _targets_page(lang: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("pages/targets.py").run()
+    return at
+
+
+def test_shipped_plan_shows_all_targets_with_status():
+    at = _targets_page("zh")
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 9
+    assert "集群工业增加值" in set(table["目标"])
+    assert set(table["状态"]) <= {"已达成", "按进度", "滞后", "无数据"}
+    assert "无数据" in set(table["状态"])
+    # no made-up zero stands in for a missing value
+    row = table.set_index("目标").loc["企业研发投入强度"]
+    assert row["最新值（年份）"] == "无数据"
+    assert at.selectbox(key="target_pick").value == "revenue"
+    assert len(at.get("vega_lite_chart")) >= 1
+
+
+def test_another_plan_file_drives_the_page(tmp_path, monkeypatch):
+    plan = tmp_path / "next.toml"
+    plan.write_text(ALT_PLAN, encoding="utf-8")
+    monkeypatch.setenv("ATLAS_PLAN", str(plan))
+    at = _targets_page("en")
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert table["target"].tolist() == ["Firms above 500 m", "Exports *bold*"]
+    assert at.selectbox(key="target_pick").options == ["Firms above 500 m", "Exports *bold*"]
+    assert any("2026–2030" in s.value for s in at.subheader)
+    status = dict(zip(table["target"], table["Status"], strict=True))
+    assert status["Exports *bold*"] == "no data"

@@ -1,0 +1,246 @@
+"""Targets page widgets: every target of the plan file, its trajectory, and the end-of-plan view.
+
+Everything shown comes from :mod:`geo.plan` (the plan file, the indicators and the
+firm-year panel); a plan file with other targets drives the page without code changes.
+Text read from files (titles, quotes, definitions, sources) goes into tables or is escaped,
+never rendered as Markdown.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from geo import indicators as ind
+from geo import panel as pnl
+from geo import plan as pln
+from ui.i18n import fmt_number, t
+from ui.shell import PageContext
+
+#: Environment variable naming another plan file (deployments, tests).
+PLAN_ENV = "ATLAS_PLAN"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def plain(text: object) -> str:
+    """``text`` with Markdown syntax escaped, for captions that render Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def plan_paths() -> list[str]:
+    """The plan files to choose from: ``ATLAS_PLAN`` if set, else ``data/plans/*.toml``."""
+    override = os.environ.get(PLAN_ENV)
+    if override:
+        return [override]
+    return sorted(str(p) for p in pln.PLAN_PATH.parent.glob("*.toml"))
+
+
+@st.cache_resource(show_spinner=False)
+def _plan(path: str, mtime: float) -> pln.Plan:
+    return pln.load_plan(path)
+
+
+@st.cache_resource(show_spinner=False)
+def _indicators(path: str, mtime: float) -> pd.DataFrame:
+    return ind.load_indicators(path)
+
+
+@st.cache_resource(show_spinner=False)
+def _panel(path: str, mtime: float) -> pd.DataFrame:
+    return pnl.load_panel(path).frame
+
+
+def _mtime(path: str | Path) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return -1.0
+
+
+def load_panel() -> pd.DataFrame:
+    """The bundled firm-year panel (shared, read-only)."""
+    return _panel(str(pnl.PANEL_PATH), _mtime(pnl.PANEL_PATH))
+
+
+def _fmt(value: float, row: pd.Series | pln.Target, lang: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return t("no_data", lang)
+    scale = row["scale"] if isinstance(row, pd.Series) else row.scale
+    unit = (row["unit_zh"] if lang == "zh" else row["unit_en"]) if isinstance(row, pd.Series) \
+        else row.unit(lang)
+    shown = float(value) * float(scale)
+    decimals = 1 if abs(shown) < 100 and shown != round(shown) else 0
+    return f"{fmt_number(shown, lang, decimals)} {unit}"
+
+
+def _status(code: str, lang: str) -> str:
+    return t(f"status_{code}", lang)
+
+
+def _progress_table(table: pd.DataFrame, plan: pln.Plan, lang: str) -> pd.DataFrame:
+    def year(v: object) -> str:
+        return "" if pd.isna(v) else str(int(v))
+
+    return pd.DataFrame({
+        t("target", lang): table[lang],
+        t("baseline_col", lang): [
+            "" if pd.isna(r["baseline_year"]) else
+            f"{_fmt(r['baseline'], r, lang)} ({year(r['baseline_year'])})"
+            for _, r in table.iterrows()],
+        t("latest", lang): [
+            _fmt(r["value"], r, lang) + (f" ({year(r['year'])})" if not pd.isna(r["year"])
+                                         else "") for _, r in table.iterrows()],
+        f"{plan.end_year} {t('target', lang)}": [
+            f"{r['comparison']} {_fmt(r['target'], r, lang)}" for _, r in table.iterrows()],
+        t("status", lang): [_status(s, lang) for s in table["status"]],
+        t("reason", lang): [t(f"reason_{_reason_key(r)}", lang) if r else ""
+                            for r in table["reason"]],
+        t("definition", lang): table["definition"],
+        t("source_col", lang): table["source"],
+        t("sample_col", lang): table["sample"].map(lambda v: "示例" if v and lang == "zh"
+                                                   else ("sample" if v else "")),
+    })
+
+
+def _reason_key(reason: str) -> str:
+    keys = {"no value in the data": "none", "no value after the baseline year": "after_base",
+            "no value in the baseline year to grow from": "no_base_value",
+            "no baseline to draw the required path from": "no_path",
+            "period ended below the target": "ended", "growth below the target rate": "slow",
+            "below the required path": "below"}
+    return keys.get(reason, "none")
+
+
+def _chart(traj: pd.DataFrame, target: pln.Target, unit: str, lang: str) -> alt.LayerChart:
+    names = {s: t(f"series_{s}", lang) for s in ("actual", "required", "target", "other")}
+    data = traj.assign(series=traj["series"].map(names))
+    x = alt.X("year:O", title=t("year", lang))
+    y = alt.Y("value:Q", title=unit)
+    color = alt.Color("series:N", title=t("series", lang),
+                      scale=alt.Scale(domain=list(names.values()),
+                                      range=["#1f77b4", "#ff7f0e", "#d62728", "#999999"]))
+    tips = [alt.Tooltip("year:O", title=t("year", lang)),
+            alt.Tooltip("value:Q", title=unit, format=",.4~g"),
+            alt.Tooltip("definition:N", title=t("definition", lang))]
+    base = alt.Chart(data).encode(x=x, y=y, color=color, tooltip=tips)
+    actual = base.transform_filter(alt.datum.series == names["actual"]).mark_line(point=True)
+    path = base.transform_filter(alt.datum.series == names["required"]).mark_line(
+        strokeDash=[6, 4])
+    goal = base.transform_filter(alt.datum.series == names["target"]).mark_point(
+        size=200, shape="diamond", filled=True)
+    other = base.transform_filter(alt.datum.series == names["other"]).mark_point(
+        size=80, shape="triangle", filled=False)
+    return alt.layer(path, actual, goal, other)
+
+
+def _unit_of_series(target: pln.Target, indicators: pd.DataFrame, lang: str) -> str:
+    if target.measure == "firms":
+        return t("firms_unit", lang)
+    units = indicators.loc[indicators["indicator"] == target.indicator, "unit"]
+    unit = units.iloc[0] if len(units) else ""
+    return unit if target.kind == "level" else f"{unit} ({t('growth_series', lang)})"
+
+
+def _end_view(table: pd.DataFrame, plan: pln.Plan, lang: str) -> pd.DataFrame:
+    """The 'plan period ended' view: the end-year value vs the target, per target."""
+    rows = []
+    for _, r in table.iterrows():
+        at_end = not pd.isna(r["year"]) and int(r["year"]) >= plan.end_year
+        if pd.isna(r["value"]) or not at_end:
+            verdict = t("end_no_value", lang, year=plan.end_year)
+        else:
+            verdict = _status("met" if r["status"] == "met" else "behind", lang)
+        rows.append({
+            t("target", lang): r[lang],
+            f"{plan.end_year} {t('target', lang)}":
+                f"{r['comparison']} {_fmt(r['target'], r, lang)}",
+            f"{plan.end_year} {t('value', lang)}": _fmt(r["value"], r, lang) if at_end
+            else t("no_data", lang),
+            t("latest", lang): "" if pd.isna(r["year"]) else
+            f"{_fmt(r['value'], r, lang)} ({int(r['year'])})",
+            t("verdict", lang): verdict,
+        })
+    return pd.DataFrame(rows)
+
+
+def _city_contributions(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -> None:
+    lang = ctx.lang
+    years = sorted(set(panel["year"]))
+    start = plan.baseline_year if plan.baseline_year in years else (years[0] if years else None)
+    end = max((y for y in years if y <= plan.end_year), default=None)
+    if start is None or end is None or not start < end:
+        st.info(t("no_panel_years", lang))
+        return
+    g = pnl.growth(panel, ctx.frame, start, end)
+    name = "name_zh" if lang == "zh" else "name_en"
+    total = g["change_100m_cny"].sum(min_count=1)
+    view = pd.DataFrame({
+        t("cities", lang): g[name],
+        f"{start} ({t('unit_100m', lang)})": g["revenue_from_100m_cny"].round(2),
+        f"{end} ({t('unit_100m', lang)})": g["revenue_to_100m_cny"].round(2),
+        t("change_col", lang): g["change_100m_cny"].round(2),
+        t("share_of_change", lang): (g["change_100m_cny"] / total * 100).round(1),
+        "CAGR %": (g["cagr"] * 100).round(1),
+        t("crossed_100m", lang): g["crossed_100m"],
+        t("crossed_1bn", lang): g["crossed_1bn"],
+        t("entries", lang): g["entries"], t("exits", lang): g["exits"],
+    }).sort_values(t("change_col", lang), ascending=False, na_position="last")
+    st.markdown(f"**{t('city_contributions', lang, start=start, end=end)}**")
+    st.dataframe(view, hide_index=True, width="stretch")
+    n_sample = int(g["sample_rows"].sum())
+    if n_sample:
+        st.caption(t("panel_sample_note", lang, n=f"{n_sample:,}"))
+
+
+def show(ctx: PageContext) -> None:
+    """The Targets page body."""
+    lang = ctx.lang
+    paths = plan_paths()
+    path = paths[0]
+    if len(paths) > 1:
+        path = st.selectbox(t("plan_file", lang), paths, key="plan_file",
+                            format_func=lambda p: Path(p).stem)
+    try:
+        plan = _plan(path, _mtime(path))
+        indicators = _indicators(str(ind.INDICATORS_PATH), _mtime(ind.INDICATORS_PATH))
+        panel = load_panel()
+    except (pln.PlanError, ind.IndicatorError, ValueError) as exc:
+        st.error(t("targets_input_error", lang, error=plain(exc)))
+        return
+    panel = panel[panel["id"].isin(set(ctx.frame["id"].astype(str)))]
+    firm_years = pnl.firm_years(panel, ctx.frame)
+    table = pln.assess(plan, indicators, firm_years)
+    st.subheader(t("targets_title_plan", lang, start=plan.start_year, end=plan.end_year))
+    st.caption(plain(f"{plan.title(lang)} · {plan.issued} · {plan.source}"))
+    progress, ended = st.tabs([t("tab_progress", lang), t("tab_ended", lang, end=plan.end_year)])
+    with progress:
+        st.dataframe(_progress_table(table, plan, lang), hide_index=True, width="stretch")
+        st.caption(t("status_help", lang))
+        if table["sample"].any():
+            st.warning(t("targets_sample", lang), icon=":material/science:")
+        codes = [tg.code for tg in plan.targets]
+        by_code = {tg.code: tg for tg in plan.targets}
+        code = st.selectbox(t("trajectory_of", lang), codes, key="target_pick",
+                            format_func=lambda c: by_code[c].label(lang))
+        target = by_code[code]
+        traj = pln.trajectory(plan, target, indicators, firm_years)
+        st.markdown(f"**{t('trajectory', lang)}**")
+        st.altair_chart(_chart(traj, target, _unit_of_series(target, indicators, lang), lang),
+                        width="stretch")
+        st.caption(t("trajectory_help", lang))
+        others = traj[traj["series"] == "other"]
+        if len(others):
+            st.dataframe(others[["year", "value", "definition"]].rename(columns={
+                "year": t("year", lang), "value": t("value", lang),
+                "definition": t("definition", lang)}), hide_index=True, width="stretch")
+        quote = table.set_index("code").loc[code, "quote"]
+        st.caption(plain(f"{t('plan_says', lang)}: {quote}"))
+    with ended:
+        st.dataframe(_end_view(table, plan, lang), hide_index=True, width="stretch")
+        _city_contributions(ctx, panel, plan)
