@@ -384,30 +384,30 @@ def growth(panel: pd.DataFrame, enterprises: pd.DataFrame, year_from: int, year_
         raise ValueError(f"year_from ({year_from}) must be before year_to ({year_to})")
     areas = _areas(level)
     key = "adcode" if level == "city" else "zone"
-    firm_ids = pd.Index(enterprises["id"].astype(str))
-    city = enterprises["city_adcode"].astype(str)
+    city_codes, cities = pd.factorize(enterprises["city_adcode"].astype(str))
     if level == "zone":
-        city = city.map({c.adcode: c.zone for c in CITY_BY_ADCODE.values()})
-    firm_area = pd.Index(areas[key]).get_indexer(city.to_numpy())
-    n_firms, n_areas = len(firm_ids), len(areas)
-    ids = panel["id"].to_numpy()
+        cities = pd.Index(cities).map({c.adcode: c.zone for c in CITY_BY_ADCODE.values()})
+    area_of_city = np.append(pd.Index(areas[key]).get_indexer(cities), -1)
+    firm_area = area_of_city[city_codes]  # factorize gives -1 for missing: maps to -1
+    n_firms, n_areas = len(enterprises), len(areas)
     years = panel["year"].to_numpy()
-    rev_all = pd.to_numeric(panel["revenue_10k_cny"], errors="coerce").to_numpy(float)
-    sample_all = (panel["sample"].to_numpy(bool) if "sample" in panel.columns
-                  else np.zeros(len(panel), bool))
+    rev_all = panel["revenue_10k_cny"].to_numpy(dtype=float, na_value=np.nan)
+    sel = ((years == year_from) | (years == year_to)) & np.isfinite(rev_all)
+    rows = panel.loc[sel, ["id", "year"]]
+    fi = pd.Index(enterprises["id"].astype(str)).get_indexer(rows["id"])
+    ok = fi >= 0
+    yrs, vals = years[sel][ok], rev_all[sel][ok]
+    fi = fi[ok]
+    sample_sel = (panel["sample"].to_numpy(bool)[sel][ok] if "sample" in panel.columns
+                  else np.zeros(len(fi), bool))
     rev = {}
-    sample_rows = np.zeros(n_areas)
     for y in (year_from, year_to):
-        sel = (years == y) & np.isfinite(rev_all)
-        fi = firm_ids.get_indexer(ids[sel])
-        ok = fi >= 0
         r = np.full(n_firms, np.nan)
-        r[fi[ok]] = rev_all[sel][ok]
+        r[fi[yrs == y]] = vals[yrs == y]
         rev[y] = r
-        placed = ok.copy()
-        placed[ok] = firm_area[fi[ok]] >= 0
-        sample_rows += np.bincount(firm_area[fi[placed]],
-                                   weights=sample_all[sel][placed], minlength=n_areas)
+    placed_rows = firm_area[fi] >= 0
+    sample_rows = np.bincount(firm_area[fi][placed_rows], weights=sample_sel[placed_rows],
+                              minlength=n_areas)
     placed = firm_area >= 0
     a = firm_area[placed]
     r0, r1 = rev[year_from][placed], rev[year_to][placed]
