@@ -45,7 +45,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
-from geo import areas
+from geo import areas, chain
 from geo.layout import (
     LAYOUT_GROUPS,
     PLAN_TITLE,
@@ -173,6 +173,9 @@ def _metric_list() -> list[MetricSpec]:
                    "Share of firms near a platform", _SHARE_ZH, _SHARE_EN,1, 100.0),
         MetricSpec("median_km_to_platform", "median_km_to_platform", "至最近创新平台距离中位数",
                    "Median distance to nearest platform", "公里", "km", 1),
+        MetricSpec("supply_share", "supply_share", "配套半径：50公里内有关键零部件配套的比例",
+                   "Supply radius: key components within 50 km", _SHARE_ZH, _SHARE_EN, 1,
+                   100.0),
     ]
     for code, term in SEGMENTS.items():
         specs.append(MetricSpec(
@@ -665,6 +668,17 @@ def _nearest_km(x: np.ndarray, y: np.ndarray, sx: np.ndarray, sy: np.ndarray) ->
     return out / 1000.0
 
 
+def _supply(enterprises: pd.DataFrame, f: _Firms, used: np.ndarray, a: np.ndarray,
+            n: int) -> np.ndarray:
+    """配套半径 (:func:`geo.chain.supply_flags`): of the area's makers' needs for key
+    components, the share met by a producer within 50 km; NaN without product tags."""
+    if "products" not in enterprises.columns:
+        return np.full(n, np.nan)
+    needs, met = chain.supply_flags(chain.products_of(enterprises), f.x, f.y)
+    return _ratio(_count(a, n, met.sum(axis=1)[used].astype(float)),
+                  _count(a, n, needs.sum(axis=1)[used].astype(float)))
+
+
 # ---------------------------------------------------------------------------------------
 # compute
 # ---------------------------------------------------------------------------------------
@@ -764,7 +778,9 @@ def compute(
     ``revenue_100m_cny``, ``revenue_missing``, ``revenue_share``, ``top_firm_share``, ``hhi``,
     ``lq_<segment>`` (denominators: firms with a known segment), ``segments_present`` (0–6),
     ``segments_missing`` (comma-separated codes), ``density_per_1000km2``,
-    ``revenue_100m_cny_per_km2``, and the coupling columns above.
+    ``revenue_100m_cny_per_km2``, the coupling columns above, and ``supply_share`` (配套半径:
+    of the makers' needs for key components, the share with a producer within 50 km among
+    the firms given; :func:`geo.chain.supply_flags`; NaN without ``products`` or makers).
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; expected one of {list(LEVELS)}")
@@ -792,6 +808,7 @@ def compute(
     cols["density_per_1000km2"] = _ratio(cols["enterprises"] * 1000.0, land)
     cols["revenue_100m_cny_per_km2"] = _ratio(cols["revenue_100m_cny"], land)
     cols.update(_coupling(a, (f.x[used], f.y[used]), base, sites, n, float(radius_km)))
+    cols["supply_share"] = _supply(enterprises, f, used, a, n)
     values = pd.DataFrame(cols)
     lead = [c for c in HEADLINE_COLUMNS if c in values.columns]
     table = pd.concat([base.units, values[lead + [c for c in values if c not in lead]]], axis=1)

@@ -204,3 +204,16 @@ def test_supply_distance_per_city():
     assert np.isnan(table.loc["441400", "supply_share"])  # Meizhou: no makers, no data
     with pytest.raises(ValueError, match="radius_km"):
         chain.supply_distance(frame, radius_km=0)
+
+
+def test_supply_share_metric_matches_the_chain_measure(regions):
+    from geo.metrics import METRICS, compute
+
+    frame = _fixture().assign(segment="", sector="laser", listed="")
+    table = compute(frame, regions).table.set_index("adcode")
+    expected = chain.supply_distance(frame).set_index("adcode")["supply_share"]
+    assert METRICS["supply_share"].column == "supply_share"
+    pd.testing.assert_series_equal(table["supply_share"].loc[expected.index], expected,
+                                   check_names=False)
+    assert table.loc[GZ, "supply_share"] > 0
+    assert np.isnan(compute(frame.drop(columns="products"), regions).table["supply_share"]).all()
