@@ -32,6 +32,7 @@ import shapely
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from geo.chain import APPLICATIONS, PARTS  # noqa: E402
 from geo.layout import CITIES, CITY_BY_ADCODE  # noqa: E402
 from geo.regions import DEFAULT_BOUNDS, load_districts, load_regions  # noqa: E402
 from geo.registry import (  # noqa: E402
@@ -49,7 +50,7 @@ TARGET_TOTAL = 10_000_000.0  # 万元 = 1,000 亿元 (plan: 2019 主营收超过
 BAOAN = "440306"
 BAOAN_LASER_SHARE = 0.46
 SHRINK_DEG = 0.003  # keep sample points ~300 m inside their district
-COLUMNS = [*CANONICAL_COLUMNS, "note"]
+COLUMNS = [*CANONICAL_COLUMNS, "note", "products", "applications"]
 
 #: Sample firms per revenue band (万元 bounds); "top" revenues are solved for the totals.
 BANDS = {
@@ -84,6 +85,34 @@ SEGMENT_P = {
     "additive": {"design": 0.10, "basic_materials": 0.05, "special_materials": 0.20,
                  "components": 0.05, "equipment": 0.30, "services": 0.30},
 }
+#: Sample product tags (geo.chain codes) per chain segment: probabilities per sector, "laser"
+#: also for "both" except in equipment. Lasers and laser equipment lead, as in Guangdong's
+#: chain; 万瓦级 lasers and the plan's import-dependent parts (大模场光纤, 高亮度芯片,
+#: 合束器, 光纤光栅) are rare.
+PRODUCT_P = {
+    "design": {"laser": {"product_design": 1.0}},
+    "basic_materials": {"laser": {"lma_fiber": 0.35, "laser_crystal": 0.65},
+                        "additive": {"laser_crystal": 1.0}},
+    "special_materials": {"laser": {"metal_powder": 0.6, "biomedical_material": 0.1,
+                                    "am_polymer": 0.3},
+                          "additive": {"metal_powder": 0.5, "am_polymer": 0.38,
+                                       "biomedical_material": 0.12}},
+    "components": {"laser": {"combiner": 0.07, "fiber_grating": 0.06, "isolator": 0.12,
+                             "galvo_scanner": 0.22, "laser_head": 0.28, "laser_chip": 0.05,
+                             "software": 0.20},
+                   "additive": {"software": 0.6, "galvo_scanner": 0.4}},
+    "equipment": {"laser": {"fiber_laser_10kw": 0.03, "fiber_laser": 0.14,
+                            "ultrafast_laser": 0.06, "other_laser": 0.10,
+                            "laser_equipment": 0.67},
+                  "additive": {"am_equipment": 1.0},
+                  "both": {"laser_equipment": 0.5, "am_equipment": 0.5}},
+    "services": {"laser": {"application_services": 1.0}},
+}
+SECOND_PRODUCT_P = 0.15  # firms with a second product of the same segment
+#: Application fields of equipment and service firms (三(三)); 40 % give none.
+APPLICATION_P = {"electronics": 0.30, "new_energy": 0.20, "automotive": 0.15, "moulds": 0.10,
+                 "aerospace": 0.08, "medical": 0.07, "shipbuilding": 0.04, "nuclear": 0.03,
+                 "quantum": 0.03}
 NAME_ZH = {"laser": "示例激光企业", "additive": "示例增材企业", "both": "示例激光增材企业"}
 NAME_EN = {"laser": "Sample laser firm", "additive": "Sample AM firm",
            "both": "Sample laser & AM firm"}
@@ -258,7 +287,37 @@ def _finish(rng: np.random.Generator, firms: pd.DataFrame, seed: int) -> pd.Data
     firms["source"] = f"sample: scripts/make_sample.py seed={seed}"
     firms["sample"] = "true"
     firms["note"] = ""
+    firms["products"], firms["applications"] = "", ""
     return firms[COLUMNS]
+
+
+def _draw(rng: np.random.Generator, probs: dict[str, float], n: int) -> np.ndarray:
+    return rng.choice(list(probs), size=n, p=np.array(list(probs.values())) / sum(probs.values()))
+
+
+def _tag(rng: np.random.Generator, firms: pd.DataFrame) -> pd.DataFrame:
+    """Sample product and application tags; their own generator, so the rest of the tail
+    (and its calibration) does not change when the tags do."""
+    order = {c: i for i, c in enumerate(PARTS)}
+    products = np.full(len(firms), "", dtype=object)
+    for (segment, sector), group in firms.groupby(["segment", "sector"], sort=True):
+        table = PRODUCT_P[segment]
+        probs = table.get(sector) or table.get("laser" if sector == "both" else sector) \
+            or table["laser"]
+        first = _draw(rng, probs, len(group))
+        second = np.where(rng.random(len(group)) < SECOND_PRODUCT_P,
+                          _draw(rng, probs, len(group)), first)
+        products[group.index] = [";".join(sorted({a, b}, key=order.__getitem__))
+                                 for a, b in zip(first, second, strict=True)]
+    apps = np.full(len(firms), "", dtype=object)
+    users = np.flatnonzero(firms["segment"].isin(["equipment", "services"]).to_numpy()
+                           & (rng.random(len(firms)) >= 0.4))
+    order_a = {c: i for i, c in enumerate(APPLICATIONS)}
+    one, two = _draw(rng, APPLICATION_P, len(users)), _draw(rng, APPLICATION_P, len(users))
+    pair = rng.random(len(users)) < 0.35
+    apps[users] = [";".join(sorted({a, b} if p else {a}, key=order_a.__getitem__))
+                   for a, b, p in zip(one, two, pair, strict=True)]
+    return firms.assign(products=products, applications=apps)
 
 
 def _area_point(city: str, district: str, precision: str) -> tuple[str, str]:
@@ -303,7 +362,7 @@ def make_sample(seed: int, real: pd.DataFrame) -> pd.DataFrame:
     _assign_areas(rng, firms, load_districts())
     _solve_top(rng, firms, real)
     _place(rng, firms)
-    return _finish(rng, firms, seed)
+    return _tag(np.random.default_rng([seed, 19]), _finish(rng, firms, seed))
 
 
 def summary(table: pd.DataFrame) -> str:

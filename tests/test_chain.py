@@ -145,8 +145,8 @@ def test_city_gaps_and_nearest_producers_against_hand_computed_distances():
     gz = chain.city_chain(_fixture(), GZ, origin, n_nearest=2)
     assert gz.has == ["galvo_scanner", "laser_equipment"]
     # laser_equipment needs lasers, scanners, heads, software: GZ has only the scanner
-    assert gz.missing == ["laser_head", "software", "fiber_laser_10kw", "ultrafast_laser",
-                          "other_laser"]
+    assert gz.missing == ["laser_head", "software", "fiber_laser_10kw", "fiber_laser",
+                          "ultrafast_laser", "other_laser"]
     fl = gz.nearest[gz.nearest["product"] == "fiber_laser_10kw"]
     assert fl["id"].tolist() == ["c", "a"]  # Dongguan is nearer than Shenzhen's a
     assert fl["rank"].tolist() == [1, 2]
@@ -217,3 +217,20 @@ def test_supply_share_metric_matches_the_chain_measure(regions):
                                    check_names=False)
     assert table.loc[GZ, "supply_share"] > 0
     assert np.isnan(compute(frame.drop(columns="products"), regions).table["supply_share"]).all()
+
+
+def test_shipped_firms_carry_chain_tags():
+    from geo.registry import load_enterprises
+
+    firms = load_enterprises()
+    real = firms[~firms["sample"]].set_index("name_zh")
+    assert "fiber_laser" in real.loc["深圳市创鑫激光股份有限公司", "products"]
+    assert real.loc["深圳瑞波光电子有限公司", "products"] == "laser_chip"
+    assert "isolator" in real.loc["珠海光库科技股份有限公司", "products"]
+    tagged = real[real["products"] != ""]
+    assert tagged["source"].str.contains("http").all()
+    sample = firms[firms["sample"]]
+    assert (sample["products"] != "").mean() > 0.99  # every sample firm has a product
+    health = chain.chain_health(firms)
+    assert set(health.parts["status"]) <= set(chain.STATUSES)
+    assert (health.parts["producers"] > 0).all()  # the sample tail covers the whole chain
