@@ -83,12 +83,15 @@ def _open_firm_list(at: AppTest) -> AppTest:
 
 
 def test_firm_list_is_folded_until_opened_and_stays_open():
+    from geo.registry import load_enterprises
+
+    n = len(load_enterprises())
     at = _app("enterprises", lang="en")
     assert not at.dataframe  # folded: the grid is not even sent to the browser
     label = next(e.label for e in at.expander if e.label.startswith("Firm list"))
-    assert label == "Firm list (2,042 firms)"
+    assert label == f"Firm list ({n:,} firms)"
     _open_firm_list(at)
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 2042
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == n
     at.switch_page("pages/overview.py").run()
     at.switch_page("pages/enterprises.py").run()
     assert len(at.dataframe) == 1  # still open after a page switch
