@@ -2,12 +2,16 @@
 
 Planners bring their own enterprise lists (business-registry exports, district bureaus'
 Excel sheets). :func:`load_registry` reads one (CSV in UTF-8 / UTF-8 with BOM / GBK /
-GB18030 / UTF-16, or XLSX), maps Chinese or canonical headers to the canonical schema,
-converts coordinates from the datum the caller names to WGS-84 and checks every row.
+GB18030 / UTF-16 / UTF-32, or XLSX within :data:`XLSX_LIMITS`), maps Chinese or canonical
+headers to the canonical schema, converts coordinates from the datum the caller names to
+WGS-84 and checks every row.
 A bad row never stops the import and is never lost silently: each problem is reported with
 the row number as a spreadsheet shows it (header = row 1), the column as written in the
 file and what to do. Good rows are kept; a row with a bad optional field is kept with that
 field blank; a row with no usable location is left out of the frame (and reported).
+Nothing is guessed: a decimal comma ("1,5"), a formula saved without its value, a number
+out of its plausible range, an over-long value or an invisible control character is a
+reported row problem.
 
 The bundled data (``data/enterprises.csv``, ``data/sites.csv``) go through the same code
 (:func:`load_enterprises`, :func:`load_sites`) and must load without a single problem.
@@ -33,12 +37,13 @@ import re
 import sys
 import unicodedata
 import warnings
-from collections.abc import Callable, Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import IO, TYPE_CHECKING, Final
 
 import geopandas as gpd
 import numpy as np
@@ -50,6 +55,9 @@ from geo.chain import parse_tags
 from geo.datum import DATUMS, convert, normalize_datum
 from geo.layout import CITIES, SECTORS, SEGMENTS, SITE_KINDS, SITE_STATUSES, tier_codes
 from geo.regions import DATA_DIR, label_points, load_districts, load_regions
+
+if TYPE_CHECKING:
+    import openpyxl
 
 ENTERPRISES_PATH: Final = DATA_DIR / "enterprises.csv"
 SITES_PATH: Final = DATA_DIR / "sites.csv"
@@ -162,6 +170,18 @@ _HEADER_SCAN: Final = 20  # title rows above the header that we tolerate
 COAST_TOLERANCE_DEG: Final = 0.01
 _BORDER_TOLERANCE_DEG: Final = 0.002  # ~200 m: simplification error near borders
 _MAX_PROBLEMS_IN_ERROR: Final = 5
+#: Plausible ranges: larger values are typing or unit errors (and would overflow sums).
+MAX_REVENUE_10K_CNY: Final = 1e9  # 10 万亿元, several times the largest Chinese firm
+MAX_EMPLOYEES: Final = 5_000_000
+#: Longest value per column in characters (a 100 KB name would cover the map); others
+#: :data:`MAX_CHARS_OTHER`.
+MAX_CHARS: Final[dict[str, int]] = {"name_zh": 200, "name_en": 200, "address": 300,
+                                    "source": 2000, "note": 2000}
+MAX_CHARS_OTHER: Final = 500
+# Control characters (tab/newline aside) and text-direction marks: invisible, and a
+# right-to-left override reorders the text around it in tables and popups.
+_INVISIBLE: Final = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class RegistryError(ValueError):
@@ -521,16 +541,41 @@ def _read_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, st
         raise RegistryError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
+def _utf_without_bom(data: bytes) -> str | None:
+    """The codec of UTF-32 (any) or BOM-less UTF-16 text, judged by where NUL bytes fall."""
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be")):
+        if data.startswith(bom):
+            return codec
+    head = data[:4096]
+    if b"\x00" not in head or len(head) < 8:
+        return None
+    n = len(head) // 4 * 4
+    zero = [head[k:n:4].count(0) / (n // 4) for k in range(4)]
+    if zero[2] == zero[3] == 1.0 and zero[0] < 0.5:
+        return "utf-32-le"
+    if zero[0] == zero[1] == 1.0 and zero[3] < 0.5:
+        return "utf-32-be"
+    odd, even = (zero[1] + zero[3]) / 2, (zero[0] + zero[2]) / 2
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes, name: str) -> str:
-    """Decode CSV bytes: BOMs, then UTF-8, then GB18030 (a GBK superset), then a guess."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+    """Decode CSV bytes: BOMs, UTF-32 / BOM-less UTF-16 (by their NUL bytes), then UTF-8,
+    then GB18030 (a GBK superset), then a guess."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+                       (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                        (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             try:
                 return data[len(bom):].decode(codec)
             except UnicodeDecodeError:
                 break
-    for codec in ("utf-8", "gb18030"):
+    wide = _utf_without_bom(data)
+    for codec in ((wide,) if wide else ()) + ("utf-8", "gb18030"):
         try:
             return data.decode(codec)
         except UnicodeDecodeError:
@@ -552,13 +597,25 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_records(data: bytes, name: str) -> list[list[str]]:
+@dataclass
+class _Table:
+    """The cells of the sheet read, as text, one list per spreadsheet row.
+
+    ``formulas`` maps (record index, column index) to the formula of a cell saved without
+    its value (the file was written by a program and never recalculated).
+    """
+
+    records: list[list[str]]
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def _csv_records(data: bytes, name: str) -> _Table:
     text = _decode(data, name)
-    if "\x00" in text:
-        raise RegistryError(f"{name}: binary data, not a CSV table; save it as CSV or XLSX")
+    # over-long fields are reported per row (_check_cells), not refused by the parser
+    csv.field_size_limit(sys.maxsize)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     try:
-        return list(reader)
+        return _Table(list(reader))
     except csv.Error as exc:
         raise RegistryError(f"{name}: not a readable CSV table ({exc}); "
                             "save it again as CSV UTF-8 or XLSX") from None
@@ -574,30 +631,150 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_records(data: bytes, name: str) -> list[list[str]]:
+@dataclass(frozen=True)
+class XlsxLimits:
+    """How much an XLSX file may hold; a zip of 300 KB can expand to 100 MB of XML.
+
+    Rows and cells count every one the sheet's XML holds (blank ones too): the XML is
+    scanned for them before it is parsed, and the parse checks again as it streams.
+    """
+
+    rows: int = 100_000
+    columns: int = 256
+    cells: int = 1_500_000
+    expanded_bytes: int = 150 * 2**20
+
+
+#: Limits applied while an XLSX file is read (tests may pass smaller ones).
+XLSX_LIMITS: Final = XlsxLimits()
+
+
+def _too_big(name: str, what: str) -> RegistryError:
+    return RegistryError(f"{name}: {what}; split the registry into smaller files, or save it "
+                         "as CSV UTF-8 (no such limit)")
+
+
+_ROW_TAG: Final = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_CELL_TAG: Final = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_FORMULA_TAG: Final = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _scan_sheet(part: IO[bytes], name: str, limits: XlsxLimits, cells: list[int]) -> bool:
+    """Count a sheet's rows and cells in its XML (fast, before any parsing); return True if
+    it has formulas. ``cells`` is a one-item counter shared by the workbook's sheets."""
+    rows, width, formulas, carry = 0, 0, False, b""
+    while chunk := part.read(1 << 20):
+        data = carry + chunk
+        cut = data.rfind(b"<")  # a tag never spans the cut: the rest waits for more bytes
+        done, carry = (data[:cut], data[cut:]) if cut >= 0 else (data, b"")
+        first, *others = _ROW_TAG.split(done)  # ``first`` continues the current row
+        rows += len(others)
+        for k, segment in enumerate([first, *others]):
+            found = len(_CELL_TAG.findall(segment))
+            width = width + found if k == 0 else found
+            cells[0] += found
+            if width > limits.columns:
+                raise _too_big(name, f"row {rows} has more than {limits.columns:,} "
+                                     "columns (the limit)")
+        formulas = formulas or _FORMULA_TAG.search(done) is not None
+        if rows > limits.rows:
+            raise _too_big(name, f"a sheet has more than {limits.rows:,} rows (the limit "
+                                 "for XLSX)")
+        if cells[0] > limits.cells:
+            raise _too_big(name, f"the workbook has more than {limits.cells:,} cells")
+    return formulas or _FORMULA_TAG.search(carry) is not None
+
+
+def _scan_workbook(archive: zipfile.ZipFile, name: str, limits: XlsxLimits) -> bool:
+    """Refuse a workbook that expands beyond the limits; return True if it has formulas.
+
+    Declared sizes are binding (zipfile stops reading a part at its size), so their sum
+    bounds what the reader can be made to decompress.
+    """
+    total = sum(info.file_size for info in archive.infolist())
+    if total > limits.expanded_bytes:
+        raise _too_big(name, f"the workbook expands to {total / 2**20:,.0f} MB, more than "
+                             f"the limit of {limits.expanded_bytes / 2**20:,.0f} MB")
+    formulas, cells = False, [0]
+    for info in archive.infolist():
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            with archive.open(info) as part:
+                formulas = _scan_sheet(part, name, limits, cells) or formulas
+    return formulas
+
+
+def _sheet_records(values: Iterator[tuple], formulas: Iterator[tuple] | None, name: str,
+                   limits: XlsxLimits, cells: list[int]) -> _Table:
+    """Stream one sheet's rows into text, stopping at the first limit exceeded.
+
+    ``formulas`` (the same sheet read without cached values) runs in step with ``values``:
+    a cell empty in ``values`` and a formula in ``formulas`` is a formula saved without its
+    value. ``cells`` is a one-item counter shared by the workbook's sheets.
+    """
+    table = _Table([])
+    empty: list[str] = []  # blank rows share one list: a million of them cost nothing
+    for i, row in enumerate(values):
+        if i >= limits.rows:
+            raise _too_big(name, f"a sheet has more than {limits.rows:,} rows (the limit "
+                                 "for XLSX)")
+        if len(row) > limits.columns:
+            raise _too_big(name, f"row {i + 1} has {len(row):,} columns, more than the "
+                                 f"limit of {limits.columns:,}")
+        text = [_cell_text(v) for v in row]
+        filled = sum(1 for v in text if v)
+        cells[0] += len(row)
+        if cells[0] > limits.cells:
+            raise _too_big(name, f"the workbook has more than {limits.cells:,} filled cells")
+        formula_row = next(formulas, ()) if formulas is not None else ()
+        for j, f in enumerate(formula_row):
+            f = getattr(f, "text", f)  # ArrayFormula
+            if isinstance(f, str) and f.startswith("=") and (j >= len(row) or row[j] is None):
+                table.formulas[(i, j)] = f
+        table.records.append(text if filled else empty)
+    return table
+
+
+def _open_book(data: bytes, data_only: bool) -> openpyxl.Workbook:
     import openpyxl
 
+    return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+
+
+def _xlsx_records(data: bytes, name: str, limits: XlsxLimits | None = None) -> _Table:
+    limits = limits or XLSX_LIMITS
+    books = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheets = [[[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-                          for ws in book.worksheets]
-            finally:
-                book.close()
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                has_formulas = _scan_workbook(archive, name, limits)
+            books.append(_open_book(data, data_only=True))
+            if has_formulas:
+                books.append(_open_book(data, data_only=False))
+            cells = [0]
+            first: _Table | None = None
+            for k, ws in enumerate(books[0].worksheets):
+                formulas = (books[1].worksheets[k].iter_rows(values_only=True)
+                            if has_formulas else None)
+                table = _sheet_records(ws.iter_rows(values_only=True), formulas, name,
+                                       limits, cells)
+                if _header_candidate(table.records) is not None:
+                    return table  # the first sheet with a recognisable header
+                first = first or table
+            return first or _Table([])
+    except RegistryError:
+        raise
     except Exception as exc:  # openpyxl/zipfile raise many types for a damaged file
         raise RegistryError(
             f"{name}: not a readable XLSX workbook ({type(exc).__name__}); open it in Excel "
             "and save it again as .xlsx or as CSV UTF-8"
         ) from None
-    for records in sheets:  # the first sheet with a recognisable header
-        if _header_candidate(records) is not None:
-            return records
-    return sheets[0] if sheets else []
+    finally:
+        for book in books:
+            book.close()
 
 
-def _records(data: bytes, name: str) -> list[list[str]]:
+def _records(data: bytes, name: str) -> _Table:
     if not data.strip():
         raise RegistryError(f"{name}: the file is empty; export the registry again")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -706,14 +883,26 @@ def _is_blank(rec: list[str]) -> bool:
     return not any(rec) or (not rec[0].strip() and not "".join(rec).strip())
 
 
-def _split_rows(records: list[list[str]], header: _Header) -> _Rows:
+def _formula_problems(table: _Table, header: _Header) -> list[Problem]:
+    """Imported cells holding a formula saved without its value (they read as blank)."""
+    column = {j: header.label[c] for c, j in header.index.items()}
+    return [Problem(i + 1, column[j], (
+        f"formula {formula[:60]!r} has no saved value (the file was written by a program "
+        "and never recalculated); open it in Excel or LibreOffice, save it and upload it "
+        "again; field left blank"))
+        for (i, j), formula in sorted(table.formulas.items())
+        if i >= header.row and j in column]
+
+
+def _split_rows(records: list[list[str]], header: _Header,
+                cell_problems: Sequence[Problem] = ()) -> _Rows:
     """Data rows below the header, padded to its width; rows with extra values reported."""
     width = len(records[header.row - 1])
     start = header.row  # index of the first record below the header
     body = [i for i in range(start, len(records)) if any(records[i])]
     if any(not records[i][0].strip() for i in body):  # rows of blanks only: skip them too
         body = [i for i in body if not _is_blank(records[i])]
-    problems = list(header.problems)
+    problems = [*header.problems, *cell_problems]
     long_rows = set()
     for i in (i for i in body if len(records[i]) != width):  # the slow path: few rows
         rec = records[i]
@@ -752,9 +941,28 @@ def _per_value(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
     return pd.Series(mapped[codes], index=values.index, dtype=object)
 
 
+_GROUPED: Final = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
 def _clean_number(text: str) -> str:
-    """Full-width digits, thousands separators and inner spaces removed: "１,２００" → "1200"."""
-    return re.sub(r"[,，\s]", "", unicodedata.normalize("NFKC", text))
+    """Full-width digits, thousands separators and inner spaces removed: "１,２００" → "1200".
+
+    A comma is a thousands separator only in groups of three ("12,345.6"); "1,5" or
+    "12,3456" may be decimal commas: they come back unchanged (so unparsable, reported).
+    """
+    cleaned = re.sub(r"\s", "", unicodedata.normalize("NFKC", text))
+    if "," in cleaned and _GROUPED.fullmatch(cleaned):
+        return cleaned.replace(",", "")
+    return cleaned
+
+
+def _not_a_number(raw: str, expected: str) -> str:
+    """Why a cell is not a number, and what to write instead."""
+    text = unicodedata.normalize("NFKC", raw)
+    if re.fullmatch(r"[+-]?[\d.,\s]*\d,\d[\d.,\s]*", text):
+        return (f"{raw!r} has an ambiguous comma (a decimal comma, or thousands not in "
+                f"groups of three?); write {expected} with a decimal point and no comma")
+    return f"{raw!r} is not a number; write {expected}"
 
 
 def _numbers(rows: _Rows, column: str) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
@@ -771,6 +979,39 @@ def _numbers(rows: _Rows, column: str) -> tuple[NDArray[np.float64], NDArray[np.
     return values, bad
 
 
+def _strip_invisible(rows: _Rows, column: str, values: pd.Series) -> pd.Series:
+    if not _INVISIBLE.search("\n".join(values)):  # the common case: one scan per column
+        return values
+    found = [_INVISIBLE.findall(v) for v in values]
+    rows.report(np.array([bool(f) for f in found]), column, lambda i: (
+        f"removed {len(found[i])} invisible control or text-direction character(s) ("
+        + ", ".join(sorted({f"U+{ord(c):04X}" for c in found[i]})) + "); check the value"))
+    return pd.Series([_INVISIBLE.sub("", v) for v in values], dtype=object)
+
+
+def _cap_length(rows: _Rows, column: str, values: pd.Series) -> pd.Series:
+    cap = MAX_CHARS.get(column, MAX_CHARS_OTHER)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    over = lengths > cap
+    if not over.any():
+        return values
+    required = column == "name_zh"
+    rows.report(over, column, lambda i: (
+        f"{lengths[i]:,} characters, more than the {cap:,} allowed; shorten it; "
+        + ("row left out" if required else "field left blank")))
+    if required:
+        rows.keep &= ~over
+        return values
+    return values.where(~over, "")
+
+
+def _check_cells(rows: _Rows) -> None:
+    """Every imported cell: invisible characters removed, over-long values blanked (or the
+    row left out for a name), each reported. Runs before any other check reads a cell."""
+    for column, values in list(rows.cols.items()):
+        rows.cols[column] = _cap_length(rows, column, _strip_invisible(rows, column, values))
+
+
 def _check_names(rows: _Rows) -> pd.Series:
     names = rows.cols["name_zh"]
     blank = (_text(rows, "name_zh") == "").to_numpy()
@@ -783,15 +1024,17 @@ def _check_numbers(rows: _Rows) -> dict[str, NDArray[np.float64]]:
     out = {}
     this_year = date.today().year
     rules = {
-        "revenue_10k_cny": (0, np.inf, False, "a revenue in 万元 (0 or more)"),
-        "employees": (0, np.inf, True, "a whole number of employees (0 or more)"),
+        "revenue_10k_cny": (0, MAX_REVENUE_10K_CNY, False,
+                            "a revenue in 万元 from 0 to 1,000,000,000 (10 万亿元)"),
+        "employees": (0, MAX_EMPLOYEES, True,
+                      f"a whole number of employees from 0 to {MAX_EMPLOYEES:,}"),
         "revenue_year": (1949, this_year + 1, True, f"a year between 1949 and {this_year + 1}"),
     }
     for column, (low, high, whole, expected) in rules.items():
         values, bad = _numbers(rows, column)
         raw = _text(rows, column)
         rows.report(bad, column, lambda i, r=raw, e=expected: (
-            f"{r.iat[i]!r} is not a number; write {e}; field left blank"))
+            f"{_not_a_number(r.iat[i], e)}; field left blank"))
         if column == "revenue_10k_cny":
             values = values * rows.header.revenue_scale
         out_of_range = np.isfinite(values) & (
@@ -1077,7 +1320,7 @@ def _report_location(rows: _Rows, coords: _Coords, pts: _Points, areas: _Areas,
 
     for col, bad, raw in (("lon", coords.bad_lon, lon_raw), ("lat", coords.bad_lat, lat_raw)):
         rows.report(bad, col, lambda i, r=raw: (
-            f"{r.iat[i]!r} is not a number; write decimal degrees (e.g. 113.85); {then(i)}"))
+            f"{_not_a_number(r.iat[i], 'decimal degrees (e.g. 113.85)')}; {then(i)}"))
     blank_lat = coords.half & (lat_raw == "").to_numpy()
     rows.report(blank_lat, "lat", lambda i: f"lat is empty but lon is given; fill in both or "
                 f"neither; {then(i)}")
@@ -1122,6 +1365,7 @@ def _empty_frame() -> gpd.GeoDataFrame:
 
 
 def _build(rows: _Rows, datum: str, progress: Callable[[float], None]) -> gpd.GeoDataFrame:
+    _check_cells(rows)
     names = _check_names(rows)
     numbers = _check_numbers(rows)
     sector = _check_vocab(rows, "sector", _SECTORS, "laser/激光, additive/增材制造 or both")
@@ -1192,7 +1436,8 @@ def load_registry(source: str | Path | bytes, *, name: str | None = None,
     Raises
     ------
     RegistryError
-        The file is unusable: empty, not a table, no data rows, required columns missing.
+        The file is unusable: empty, not a table, no data rows, required columns missing,
+        or an XLSX beyond :data:`XLSX_LIMITS` (the message names the limit).
     ValueError
         ``datum`` is not one of wgs84, gcj02, bd09.
     TypeError
@@ -1204,11 +1449,12 @@ def load_registry(source: str | Path | bytes, *, name: str | None = None,
     report = progress or (lambda _f: None)
     data, label = _read_bytes(source, name)
     report(0.05)
-    records = _records(data, label)
+    table = _records(data, label)
+    records = table.records
     if not any("".join(r).strip() for r in records):
         raise RegistryError(f"{label}: the file is empty; export the registry again")
     header = _parse_header(records, label)
-    rows = _split_rows(records, header)
+    rows = _split_rows(records, header, _formula_problems(table, header))
     total = rows.total
     if total == 0:
         raise RegistryError(f"{label}: a header (row {header.row}) but no data rows; "
