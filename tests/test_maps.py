@@ -389,6 +389,46 @@ def test_enterprise_layer_skips_rows_without_coordinates(enterprises):
     assert len(data["y"]) == len(broken) - 1
 
 
+def test_city_precision_firms_are_a_symbol_at_the_city_label_not_points(regions, enterprises):
+    """A firm located only to its city is never drawn inside a district it is not known to
+    be in: it leaves the point payload and joins one dashed ring per city, at the city's
+    label anchor, whose popup lists it (escaped)."""
+    from geo.maps._common import label_anchors
+
+    coarse = enterprises.copy()
+    coarse.loc[coarse.index[[0, 2]], "coord_precision"] = "city"  # 大族激光 + a hostile name
+    data = maps.encode_enterprises(coarse)
+    assert len(data["y"]) == len(coarse) - 2
+    (entry,) = data["cp"]
+    assert entry["city"] == "440300" and entry["name"] == "深圳市"
+    assert sorted(entry["firms"]) == sorted(coarse.name_zh.iloc[[0, 2]])
+    lon, lat = label_anchors(regions)
+    i = list(regions["adcode"]).index("440300")
+    assert (entry["lon"], entry["lat"]) == (round(lon[i], 5), round(lat[i], 5))
+    html = render(maps.enterprise_layer(coarse, "zh"), regions=regions)
+    icons = [json.loads(m) for m in re.findall(r'L\.divIcon\(\{\s*"html": ("(?:[^"\\]|\\.)*")',
+                                               html)]
+    assert len(icons) == 1
+    shown = icons[0]
+    assert shown.startswith('<div class="atlas-cityfirms" title="') and shown.endswith(">2</div>")
+    assert "深圳市：2 家企业仅定位到市" in shown
+    # the hostile name is escaped inside the title attribute, never markup
+    assert '"><img src=x' not in shown and "&quot;&gt;&lt;img src=x" in shown
+    assert "$(`" not in html  # no folium popup template (it would need jQuery)
+    legend = payloads(html, "legend")[-1]
+    assert "5 家企业" in legend and "仅定位到市的企业（2" in legend
+    # the ring is not drawn where the stand-in coordinates were
+    assert "L.atlas.points(" in html and '"cp"' not in html
+
+
+def test_city_precision_without_a_known_city_stays_a_point(enterprises):
+    loose = enterprises.copy()
+    loose["coord_precision"] = "city"
+    loose["city_adcode"] = ""
+    data = maps.encode_enterprises(loose)
+    assert len(data["y"]) == len(loose) and data["cp"] == []
+
+
 def test_name_suffix_table_round_trips():
     names = pd.Series(["甲激光科技有限公司", "乙股份有限公司", "有限公司", "丙", ""])
     stems, codes = split_name_suffixes(names)

@@ -223,3 +223,40 @@ def test_official_city_areas_are_sourced_and_cross_checked_with_the_polygons(reg
     for inland in ("440200", "441400", "441600", "441800", "441200", "440600"):
         assert abs(table.at[inland, "difference_pct"]) < 0.1, inland
     assert table.at["440000", "official_km2"] == pytest.approx(PROVINCE_OFFICIAL_KM2, rel=1e-4)
+
+
+# --------------------------------------------------------------------------- precision
+def test_no_city_precision_firm_is_counted_in_a_district(firms, regions, districts):
+    """A firm known only by its city sits at the city's interior point, which lies in some
+    district (Shenzhen's in 龙岗): district tables must leave it out, city tables keep it."""
+    from geo.metrics import compute
+
+    coarse = firms[(firms["coord_precision"] == "city")
+                   & ~firms["city_adcode"].isin(["441900", "442000"])]  # own district units
+    assert len(coarse) >= 5 and (coarse["district_adcode"] == "").all()
+    assert "大族激光科技产业集团股份有限公司" in set(coarse["name_zh"])
+    by_district = compute(firms, regions, districts=districts, level="district")
+    assert by_district.coverage["rows_city_precision"] == len(coarse)
+    left_out = by_district.unassigned
+    assert set(coarse["id"]) == set(left_out.loc[left_out["reason"] == "city_precision", "id"])
+    by_city = compute(firms, regions, level="city")
+    assert (by_city.table["enterprises"].sum() - by_district.table["enterprises"].sum()
+            == len(coarse))
+    # Shenzhen's 龙岗区 holds the city's interior point; none of the coarse firms count there
+    longgang = by_district.table.set_index("adcode").at["440307", "enterprises"]
+    inside = firms[firms["district_adcode"] == "440307"]
+    assert longgang == len(inside)
+
+
+def test_audited_enterprise_facts(firms):
+    real = firms[~firms["sample"]].set_index("name_zh")
+    hans = real.loc["大族激光科技产业集团股份有限公司"]
+    # 2019 annual report: 95.63亿元 operating revenue, not the plan's "超过100亿"
+    assert (hans["revenue_10k_cny"], hans["revenue_year"]) == (956_300, 2019)
+    assert "002008&id=6210715" in hans["source"]
+    located = {"深圳光韵达光电科技股份有限公司": "440305",
+               "深圳市大族数控科技股份有限公司": "440306", "百超迪能": "440306",
+               "广州迈普再生医学科技股份有限公司": "440112"}
+    for name, district in located.items():
+        assert real.at[name, "district_adcode"] == district, name
+        assert real.at[name, "coord_precision"] == "district", name

@@ -66,6 +66,7 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "status": "状态",
         "note": "备注",
         "size_note": "圆点大小表示营收规模",
+        "city_precision": "仅定位到市的企业（{n}，标在市名处，区县未知）",
         "boundary_note": "行政区划界线仅供示意，不作为权属依据",
     },
     "en": {
@@ -95,6 +96,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "status": "Status",
         "note": "Note",
         "size_note": "Dot size shows revenue tier",
+        "city_precision": "Firms located only to the city ({n}; at the city name, district "
+                          "unknown)",
         "boundary_note": "Boundaries are schematic",
     },
 }

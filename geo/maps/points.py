@@ -7,6 +7,7 @@ clusters on a pixel grid at low zoom and builds popups with ``textContent``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Final
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geo.layout import CITIES, SEGMENTS, SITE_KINDS, SITE_STATUSES, TIER_UNKNOWN, TIERS, tier_codes
-from geo.maps._common import check_table, display_xy, feature_group, finish
+from geo.maps._common import check_table, display_xy, feature_group, finish, label_anchors
 from geo.maps._encode import NAME_SUFFIXES, sort_and_code_points, split_name_suffixes, string_codes
 from geo.maps._js import HEAT_JS, js_layer, legend_control
 from geo.maps._style import (
@@ -26,6 +27,7 @@ from geo.maps._style import (
     TIER_ORDER,
     TIER_RADII,
     check_lang,
+    esc,
     legend_html,
     swatch,
     t,
@@ -106,16 +108,57 @@ def _city_codes(frame: pd.DataFrame, lang: str) -> tuple[list[int], list[str]]:
     return codes.tolist(), table
 
 
+@functools.cache
+def _city_anchors() -> dict[str, tuple[float, float]]:
+    """The 21 cities' label anchors (WGS-84), where city-precision firms are drawn."""
+    from geo.regions import load_regions
+
+    regions = load_regions()
+    lon, lat = label_anchors(regions)
+    return {a: (float(x), float(y))
+            for a, x, y in zip(regions["adcode"].astype(str), lon, lat, strict=True)}
+
+
+def _city_precision(frame: pd.DataFrame) -> np.ndarray:
+    """Rows located only to a known city (``coord_precision == "city"``)."""
+    precision = _column(frame, "coord_precision", "").fillna("").astype(str)
+    city = _column(frame, "city_adcode", "").fillna("").astype(str)
+    return ((precision == "city") & city.isin(_city_anchors().keys())).to_numpy()
+
+
+def _city_groups(frame: pd.DataFrame, lang: str, basemap: str) -> list[dict[str, object]]:
+    """One entry per city: its label anchor, name and the names of its city-precision firms."""
+    anchors = _city_anchors()
+    names = _names(frame, lang)
+    out = []
+    for city in CITIES:
+        rows = frame["city_adcode"].astype(str) == city.adcode
+        if not rows.any():
+            continue
+        x, y = display_xy(*(np.array([v]) for v in anchors[city.adcode]), basemap)
+        out.append({"city": city.adcode, "name": city.name_zh if lang == "zh" else city.name_en,
+                    "lon": round(float(x[0]), 5), "lat": round(float(y[0]), 5),
+                    "firms": sorted(names[rows].tolist())})
+    return out
+
+
 def encode_enterprises(enterprises: pd.DataFrame, lang: str = "zh", *,
                        basemap: str = "none") -> dict[str, object]:
     """Encode the canonical enterprise table as the compact payload ``atlas.js`` draws.
 
-    Rows without finite coordinates are left out. See :mod:`geo.maps._encode`.
+    Rows without finite coordinates are left out. Rows located only to their city
+    (``coord_precision == "city"``) are not points: their coordinates are a stand-in that
+    may lie in any district. They go to ``cp``, one entry per city (label anchor, city name,
+    firm names), drawn as a distinct symbol by :func:`enterprise_layer`. See
+    :mod:`geo.maps._encode`.
     """
     check_lang(lang)
     check_table(enterprises, [], "enterprises")
     lon, lat = _coords(enterprises)
     ok = np.isfinite(lon) & np.isfinite(lat)
+    coarse = _city_precision(enterprises)
+    city_groups = _city_groups(enterprises.loc[coarse], lang, basemap) if coarse.any() else []
+    ok &= ~coarse
     frame = enterprises.loc[ok]
     x, y = display_xy(lon[ok], lat[ok], basemap)
     order, data = sort_and_code_points(x, y)
@@ -135,6 +178,7 @@ def encode_enterprises(enterprises: pd.DataFrame, lang: str = "zh", *,
     data["src"], data["ss"] = string_codes(_column(frame, "source", ""))
     data["nm"], data["nmx"] = split_name_suffixes(_names(frame, lang))
     data["nms"] = list(NAME_SUFFIXES)
+    data["cp"] = city_groups
     return data
 
 
@@ -185,9 +229,12 @@ def enterprise_layer(
     color_by = _check_choice(color_by, COLOR_BY, "color_by")
     data = encoded if encoded is not None else encode_enterprises(enterprises, lang,
                                                                   basemap=basemap)
-    n = len(data["y"])
+    city_groups = list(data.get("cp", []))
+    n_city = sum(len(g["firms"]) for g in city_groups)
+    n = len(data["y"]) + n_city
     group = feature_group(name or (t("heat", lang) if mode == "heat"
                                    else t("enterprises", lang)))
+    points = {k: v for k, v in data.items() if k != "cp"}
     if mode == "heat":
         heat = {k: data[k] for k in ("x", "y", "q")}
         js_layer("heat", heat, {"radius": 12, "blur": 15, "minOpacity": 0.05, "maxZoom": 11},
@@ -199,18 +246,39 @@ def enterprise_layer(
             "colors": list(SEGMENT_COLORS if color_by == "segment" else TIER_COLORS),
             "radii": list(TIER_RADII), "text": _texts(lang),
         }
-        js_layer("points", data, options, name="atlas_points").add_to(group)
+        js_layer("points", points, options, name="atlas_points").add_to(group)
+        for entry in city_groups:
+            _city_marker(entry, lang).add_to(group)
     if legend:
-        _enterprise_legend(data, lang, mode, color_by, n).add_to(group)
+        _enterprise_legend(data, lang, mode, color_by, n, n_city).add_to(group)
     return finish(group, static_url)
 
 
+def _city_marker(entry: Mapping[str, object], lang: str) -> folium.Marker:
+    """A dashed ring with the count at the city's label anchor; hovering lists the firms.
+
+    The list is the ring's ``title`` attribute, every name HTML-escaped (quotes too); the
+    icon's HTML reaches the page as a JSON string, never as a template or a popup script.
+    """
+    firms = list(entry["firms"])
+    head = (f"{entry['name']}：{len(firms)} 家企业仅定位到市，区县未知"
+            if lang == "zh" else
+            f"{entry['name']}: {len(firms)} firms located only to the city, district unknown")
+    title = "&#10;".join(esc(line) for line in (head, *firms))
+    icon = folium.DivIcon(
+        html=f'<div class="atlas-cityfirms" title="{title}">{len(firms)}</div>',
+        icon_size=(22, 22), icon_anchor=(11, -8), class_name="atlas-cityfirms-icon")
+    return folium.Marker([entry["lat"], entry["lon"]], icon=icon)
+
+
 def _enterprise_legend(data: dict, lang: str, mode: str, color_by: str,
-                       n: int) -> folium.Element:
+                       n: int, n_city: int = 0) -> folium.Element:
     title = t("firms", lang).format(n=f"{n:,}")
+    city_row = [(swatch("#444444", kind="cityfirms"),
+                 t("city_precision", lang).format(n=f"{n_city:,}"))] if n_city else []
     if mode == "heat":
         return legend_control(legend_html(title, [(swatch("", kind="heat"),
-                                                    t("heat", lang))]),
+                                                    t("heat", lang)), *city_row]),
                               name="atlas_enterprise_legend")
     texts = _texts(lang)
     counts_t = np.bincount(np.asarray(data["t"], dtype=np.int64), minlength=len(TIER_ORDER))
@@ -232,7 +300,8 @@ def _enterprise_legend(data: dict, lang: str, mode: str, color_by: str,
                              f"{label}（{counts_s[i]:,}）" if lang == "zh"
                              else f"{label} ({counts_s[i]:,})"))
         note = t("size_note", lang)
-    return legend_control(legend_html(title, rows, note=note), name="atlas_enterprise_legend")
+    return legend_control(legend_html(title, [*rows, *city_row], note=note),
+                          name="atlas_enterprise_legend")
 
 
 def site_layer(
