@@ -571,7 +571,8 @@ def supply_flags(products: np.ndarray, lon: np.ndarray, lat: np.ndarray,
         raise ValueError(f"products must be (firms × {len(PARTS)}), got {products.shape}")
     lon, lat = np.asarray(lon, float), np.asarray(lat, float)
     located = np.isfinite(lon) & np.isfinite(lat)
-    needs = (products.astype(np.uint8) @ _NEED.astype(np.uint8) > 0) & located[:, None]
+    # float32 so the product runs in BLAS (integer matmul has no fast path in numpy)
+    needs = (products.astype(np.float32) @ _NEED.astype(np.float32) > 0) & located[:, None]
     met = np.zeros_like(needs)
     if not needs.any():
         return needs, met
@@ -579,15 +580,26 @@ def supply_flags(products: np.ndarray, lon: np.ndarray, lat: np.ndarray,
 
     x, y = _TO_METRIC.transform(lon, lat)
     xy = np.column_stack([np.asarray(x), np.asarray(y)])
+    reach = radius_km * 1000.0
+    # Square cells whose diagonal is the reach: a producer in a firm's own cell is in reach,
+    # so only firms in cells without one need the (exact) nearest-producer search.
+    cell = np.zeros(len(xy), dtype=np.int64)
+    ij = np.floor(xy[located] / (reach / np.sqrt(2.0))).astype(np.int64)
+    cell[located] = ij[:, 0] * 1_000_003 + ij[:, 1]
     codes = list(PARTS)
+    by_part = np.asfortranarray(products)  # contiguous columns
+    by_need = np.asfortranarray(needs)
     for k, comp in enumerate(KEY_COMPONENTS):
-        who = np.flatnonzero(needs[:, k])
-        makers = products[:, codes.index(comp)] & located
+        who = np.flatnonzero(by_need[:, k])
+        makers = by_part[:, codes.index(comp)] & located
         if not len(who) or not makers.any():
             continue
-        dist, _ = cKDTree(xy[makers]).query(xy[who], k=1,
-                                             distance_upper_bound=radius_km * 1000.0)
-        met[who, k] = np.isfinite(dist)
+        near = np.isin(cell[who], cell[makers])
+        met[who[near], k] = True
+        rest = who[~near]
+        if len(rest):
+            dist, _ = cKDTree(xy[makers]).query(xy[rest], k=1, distance_upper_bound=reach)
+            met[rest, k] = np.isfinite(dist)
     return needs, met
 
 
