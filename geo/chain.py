@@ -523,8 +523,10 @@ def city_chain(frame: pd.DataFrame, adcode: str, origin: tuple[float, float], *,
         part.insert(1, "rank", np.arange(1, len(cand) + 1))
         part.insert(2, "distance_km", dist[cand])
         lists.append(part)
-    columns = ["product", "rank", "distance_km", *keep]
-    nearest = pd.concat(lists, ignore_index=True) if lists else pd.DataFrame(columns=columns)
+    empty = pd.DataFrame({"product": pd.Series(dtype=object), "rank": pd.Series(dtype=np.int64),
+                          "distance_km": pd.Series(dtype=float)})
+    nearest = pd.concat(lists, ignore_index=True) if lists else empty.assign(
+        **{c: pd.Series(dtype=frame[c].dtype) for c in keep})
     return CityChain(adcode, has, missing, nearest)
 
 

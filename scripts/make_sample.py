@@ -92,7 +92,7 @@ SEGMENT_P = {
 PRODUCT_P = {
     "design": {"laser": {"product_design": 1.0}},
     "basic_materials": {"laser": {"lma_fiber": 0.35, "laser_crystal": 0.65},
-                        "additive": {"laser_crystal": 1.0}},
+                        "additive": {"metal_powder": 1.0}},
     "special_materials": {"laser": {"metal_powder": 0.6, "biomedical_material": 0.1,
                                     "am_polymer": 0.3},
                           "additive": {"metal_powder": 0.5, "am_polymer": 0.38,
