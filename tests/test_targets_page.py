@@ -3,6 +3,7 @@ drives the page without code changes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -78,8 +79,30 @@ def test_another_plan_file_drives_the_page(tmp_path, monkeypatch):
     at = _targets_page("en")
     assert not at.exception, at.exception
     table = at.dataframe[0].value
-    assert table["target"].tolist() == ["Firms above 500 m", "Exports *bold*"]
+    assert table["Target"].tolist() == ["Firms above 500 m", "Exports *bold*"]
     assert at.selectbox(key="target_pick").options == ["Firms above 500 m", "Exports *bold*"]
     assert any("2026–2030" in s.value for s in at.subheader)
-    status = dict(zip(table["target"], table["Status"], strict=True))
+    status = dict(zip(table["Target"], table["Status"], strict=True))
     assert status["Exports *bold*"] == "no data"
+
+
+def test_project_tracking_view_lists_the_register():
+    at = _targets_page("en")
+    at.radio(key="targets_view").set_value("projects").run()
+    assert not at.exception, at.exception
+    tables = [d.value for d in at.dataframe]
+    projects = next(df for df in tables if "Tracking" in df.columns)
+    assert "Southern Advanced Photon Source" in set(projects["Project"])
+    assert set(projects["Tracking"]) <= {"done", "on schedule", "delayed", "not started",
+                                         "needs an update (old report)"}
+    at.date_input(key="projects_as_of").set_value(dt.date(2019, 1, 1)).run()
+    assert not at.exception
+
+
+def test_plan_period_view_shows_end_values_and_city_contributions():
+    at = _targets_page("en")
+    at.radio(key="targets_view").set_value("ended").run()
+    assert not at.exception, at.exception
+    end, cities = at.dataframe[0].value, at.dataframe[1].value
+    assert len(end) == 9 and "Verdict" in end.columns
+    assert len(cities) == 21 and "Share of the change %" in cities.columns

@@ -101,6 +101,41 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # -- targets page (ui/targets.py) --
     "targets_title_plan": ("规划目标进展（{start}—{end}）", "Plan targets ({start}–{end})"),
     "plan_file": ("规划文件", "Plan file"),
+    "target_name": ("目标", "Target"),
+    "tab_projects": ("重点项目跟踪", "Key projects"),
+    "targets_view": ("视图", "View"),
+    "as_of": ("评估日期", "Assess as of"),
+    "project": ("项目", "Project"),
+    "investment": ("投资（亿元）", "Investment (¥100 m)"),
+    "start_year": ("开工年份", "Start year"),
+    "completion_year": ("计划完成年份", "Planned completion"),
+    "reported": ("报道状态（日期）", "Reported status (date)"),
+    "tracking": ("跟踪状态", "Tracking"),
+    "project_kind_platform": ("创新平台", "Innovation platform"),
+    "project_kind_park": ("产业园区", "Industrial park"),
+    "project_kind_industrial_project": ("产业项目", "Industrial project"),
+    "project_kind_facility": ("大科学装置", "Big science facility"),
+    "project_status_planned": ("规划", "planned"),
+    "project_status_building": ("在建", "under construction"),
+    "project_status_done": ("建成", "done"),
+    "tracking_done": ("已建成", "done"),
+    "tracking_on_schedule": ("按计划推进", "on schedule"),
+    "tracking_delayed": ("滞后", "delayed"),
+    "tracking_not_started": ("未开工", "not started"),
+    "tracking_needs_update": ("需更新（报道过旧）", "needs an update (old report)"),
+    "tracking_help": (
+        "跟踪状态按评估日期由最近一次有出处的报道推断：报道超过 {days} 天视为需更新；"
+        "规划项目过了开工年份或在建项目过了计划完成年份为滞后。"
+        "地图沿用园区与平台的符号：实心 = 建成，半透明 = 在建，空心 = 规划。",
+        "Tracking follows from the latest sourced report on the chosen date: a report older than "
+        "{days} days needs an update; a planned project past its start year, or one under "
+        "construction past its planned completion year, is delayed. The map uses the parks & "
+        "platforms symbols: filled = done, half-transparent = under construction, hollow = "
+        "planned."),
+    "other_definitions": ("同一指标的其他口径（不计入状态）", "Same indicator, other definitions "
+                          "(not used for the status)"),
+    "unit": ("单位", "Unit"),
+    "note_col": ("说明", "Note"),
     "targets_input_error": ("无法读取规划或指标文件：{error}", "Cannot read the plan or "
                             "indicator file: {error}"),
     "tab_progress": ("目标进展", "Progress"),

@@ -8,6 +8,7 @@ never rendered as Markdown.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import re
@@ -20,12 +21,15 @@ import streamlit as st
 from geo import indicators as ind
 from geo import panel as pnl
 from geo import plan as pln
+from geo import projects as prj
+from geo.layout import CITY_BY_ADCODE, SITE_KINDS
+from ui import mapview
 from ui.i18n import fmt_number, t
 from ui.shell import PageContext
 
 #: Environment variable naming another plan file (deployments, tests).
 PLAN_ENV = "ATLAS_PLAN"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
 
 
 def plain(text: object) -> str:
@@ -63,6 +67,11 @@ def _mtime(path: str | Path) -> float:
         return -1.0
 
 
+@st.cache_resource(show_spinner=False)
+def _projects(path: str, mtime: float) -> pd.DataFrame:
+    return prj.load_projects(path)
+
+
 def load_panel() -> pd.DataFrame:
     """The bundled firm-year panel (shared, read-only)."""
     return _panel(str(pnl.PANEL_PATH), _mtime(pnl.PANEL_PATH))
@@ -88,13 +97,14 @@ def _progress_table(table: pd.DataFrame, plan: pln.Plan, lang: str) -> pd.DataFr
         return "" if pd.isna(v) else str(int(v))
 
     return pd.DataFrame({
-        t("target", lang): table[lang],
+        t("target_name", lang): table[lang],
         t("baseline_col", lang): [
             "" if pd.isna(r["baseline_year"]) else
-            f"{_fmt(r['baseline'], r, lang)} ({year(r['baseline_year'])})"
+            (f"– ({year(r['baseline_year'])})" if r["kind"] == "growth" else
+             f"{_fmt(r['baseline'], r, lang)} ({year(r['baseline_year'])})")
             for _, r in table.iterrows()],
         t("latest", lang): [
-            _fmt(r["value"], r, lang) + (f" ({year(r['year'])})" if not pd.isna(r["year"])
+            _fmt(r["value"], r, lang) + (f" ({year(r['year'])})" if not pd.isna(r["value"])
                                          else "") for _, r in table.iterrows()],
         f"{plan.end_year} {t('target', lang)}": [
             f"{r['comparison']} {_fmt(r['target'], r, lang)}" for _, r in table.iterrows()],
@@ -120,7 +130,7 @@ def _reason_key(reason: str) -> str:
 def _chart(traj: pd.DataFrame, target: pln.Target, unit: str, lang: str) -> alt.LayerChart:
     names = {s: t(f"series_{s}", lang) for s in ("actual", "required", "target", "other")}
     data = traj.assign(series=traj["series"].map(names))
-    x = alt.X("year:O", title=t("year", lang))
+    x = alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0))
     y = alt.Y("value:Q", title=unit)
     color = alt.Color("series:N", title=t("series", lang),
                       scale=alt.Scale(domain=list(names.values()),
@@ -157,7 +167,7 @@ def _end_view(table: pd.DataFrame, plan: pln.Plan, lang: str) -> pd.DataFrame:
         else:
             verdict = _status("met" if r["status"] == "met" else "behind", lang)
         rows.append({
-            t("target", lang): r[lang],
+            t("target_name", lang): r[lang],
             f"{plan.end_year} {t('target', lang)}":
                 f"{r['comparison']} {_fmt(r['target'], r, lang)}",
             f"{plan.end_year} {t('value', lang)}": _fmt(r["value"], r, lang) if at_end
@@ -218,29 +228,83 @@ def show(ctx: PageContext) -> None:
     table = pln.assess(plan, indicators, firm_years)
     st.subheader(t("targets_title_plan", lang, start=plan.start_year, end=plan.end_year))
     st.caption(plain(f"{plan.title(lang)} · {plan.issued} · {plan.source}"))
-    progress, ended = st.tabs([t("tab_progress", lang), t("tab_ended", lang, end=plan.end_year)])
-    with progress:
-        st.dataframe(_progress_table(table, plan, lang), hide_index=True, width="stretch")
-        st.caption(t("status_help", lang))
-        if table["sample"].any():
-            st.warning(t("targets_sample", lang), icon=":material/science:")
-        codes = [tg.code for tg in plan.targets]
-        by_code = {tg.code: tg for tg in plan.targets}
-        code = st.selectbox(t("trajectory_of", lang), codes, key="target_pick",
-                            format_func=lambda c: by_code[c].label(lang))
-        target = by_code[code]
-        traj = pln.trajectory(plan, target, indicators, firm_years)
-        st.markdown(f"**{t('trajectory', lang)}**")
-        st.altair_chart(_chart(traj, target, _unit_of_series(target, indicators, lang), lang),
-                        width="stretch")
-        st.caption(t("trajectory_help", lang))
-        others = traj[traj["series"] == "other"]
-        if len(others):
-            st.dataframe(others[["year", "value", "definition"]].rename(columns={
-                "year": t("year", lang), "value": t("value", lang),
-                "definition": t("definition", lang)}), hide_index=True, width="stretch")
-        quote = table.set_index("code").loc[code, "quote"]
-        st.caption(plain(f"{t('plan_says', lang)}: {quote}"))
-    with ended:
+    views = {"progress": t("tab_progress", lang),
+             "ended": t("tab_ended", lang, end=plan.end_year),
+             "projects": t("tab_projects", lang)}
+    view = st.radio(t("targets_view", lang), list(views), key="targets_view", horizontal=True,
+                    format_func=views.__getitem__, label_visibility="collapsed")
+    if view == "ended":
         st.dataframe(_end_view(table, plan, lang), hide_index=True, width="stretch")
         _city_contributions(ctx, panel, plan)
+        return
+    if view == "projects":
+        _project_tracking(ctx)
+        return
+    st.dataframe(_progress_table(table, plan, lang), hide_index=True, width="stretch")
+    st.caption(t("status_help", lang))
+    if table["sample"].any():
+        st.warning(t("targets_sample", lang), icon=":material/science:")
+    codes = [tg.code for tg in plan.targets]
+    by_code = {tg.code: tg for tg in plan.targets}
+    code = st.selectbox(t("trajectory_of", lang), codes, key="target_pick",
+                        format_func=lambda c: by_code[c].label(lang))
+    target = by_code[code]
+    traj = pln.trajectory(plan, target, indicators, firm_years)
+    st.markdown(f"**{t('trajectory', lang)}**")
+    st.altair_chart(_chart(traj, target, _unit_of_series(target, indicators, lang), lang),
+                    width="stretch")
+    st.caption(t("trajectory_help", lang))
+    if target.measure == "indicator":
+        others = ind.other_definitions(indicators, target.indicator, target.definition)
+        if len(others):
+            st.markdown(f"**{t('other_definitions', lang)}**")
+            st.dataframe(others[["year", "value", "unit", "definition", "note", "source"]]
+                         .rename(columns={"year": t("year", lang), "value": t("value", lang),
+                                          "unit": t("unit", lang),
+                                          "definition": t("definition", lang),
+                                          "note": t("note_col", lang),
+                                          "source": t("source_col", lang)}),
+                         hide_index=True, width="stretch")
+    quote = table.set_index("code").loc[code, "quote"]
+    st.caption(plain(f"{t('plan_says', lang)}: {quote}"))
+
+
+_SITE_STATUS = {"done": "operating", "building": "building", "planned": "planned"}
+
+
+def _project_tracking(ctx: PageContext) -> None:
+    """Key projects: reported status, tracking status on a chosen date, and a map."""
+    lang = ctx.lang
+    try:
+        register = _projects(str(prj.PROJECTS_PATH), _mtime(prj.PROJECTS_PATH))
+    except prj.ProjectError as exc:
+        st.error(t("targets_input_error", lang, error=plain(exc)))
+        return
+    as_of = st.date_input(t("as_of", lang), value=dt.date.today(), key="projects_as_of")
+    tracked = prj.track(register, as_of)
+    name = "name_zh" if lang == "zh" else "name_en"
+    city = {c.adcode: (c.name_zh if lang == "zh" else c.name_en) for c in CITY_BY_ADCODE.values()}
+    view = pd.DataFrame({
+        t("project", lang): tracked[name],
+        t("kind", lang): tracked["kind"].map(lambda k: t(f"project_kind_{k}", lang)),
+        t("cities", lang): tracked["city_adcode"].map(city) + " " + tracked["district"],
+        t("investment", lang): tracked["investment_100m_cny"].map(
+            lambda v: "–" if pd.isna(v) else f"{v:g}"),
+        t("start_year", lang): tracked["start_year"].map(lambda v: "–" if pd.isna(v) else str(v)),
+        t("completion_year", lang): tracked["planned_completion_year"].map(
+            lambda v: "–" if pd.isna(v) else str(v)),
+        t("reported", lang): [f"{t('project_status_' + s, lang)} ({d.isoformat()})"
+                              for s, d in zip(tracked["status"], tracked["status_as_of"],
+                                              strict=True)],
+        t("tracking", lang): tracked["tracking"].map(lambda s: t(f"tracking_{s}", lang)),
+        t("note_col", lang): tracked["note"],
+        t("source_col", lang): tracked["source"],
+    })
+    st.dataframe(view, hide_index=True, width="stretch")
+    st.caption(t("tracking_help", lang, days=prj.STALE_DAYS))
+    on_map = tracked[tracked["kind"].isin(SITE_KINDS) & tracked["lon"].notna()]
+    sites = on_map.assign(
+        status=on_map["status"].map(_SITE_STATUS),
+        note=[f"{t('tracking', lang)}: {t('tracking_' + s, lang)}. {n}"
+              for s, n in zip(on_map["tracking"], on_map["note"], strict=True)])
+    mapview.show(ctx, mapview.MapSpec(sites=sites), key="projects")

@@ -1,0 +1,134 @@
+"""Key-project register (重点建设项目, ``data/projects.csv``) and where each project stands.
+
+The plan asks for it — 五(四) "建立健全重点项目动态跟踪服务体系": one row per project with
+``kind`` (:data:`KINDS`), place (``city_adcode``, ``district``, ``lon``/``lat`` with
+``coord_precision``), ``investment_100m_cny`` (亿元, blank when unknown), ``start_year``,
+``planned_completion_year``, the reported ``status`` (:data:`STATUSES`) with the date it
+was reported (``status_as_of``) and its ``source``.
+
+:func:`track` turns reports into a tracking status on a chosen date (:data:`TRACKING`):
+
+- ``done`` — reported done;
+- ``needs_update`` — the latest report is older than :data:`STALE_DAYS` (a tracker must
+  not call a project on schedule from a years-old report);
+- ``delayed`` — planned but its start year has passed, or building past its planned
+  completion year;
+- ``not_started`` — planned, start year not reached (or unknown);
+- ``on_schedule`` — building, completion year not passed (or unknown).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from geo.layout import CITY_BY_ADCODE
+from geo.regions import DATA_DIR
+
+PROJECTS_PATH: Final = DATA_DIR / "projects.csv"
+COLUMNS: Final = ("id", "name_zh", "name_en", "kind", "city_adcode", "district", "lon", "lat",
+                  "coord_precision", "investment_100m_cny", "start_year",
+                  "planned_completion_year", "status", "status_as_of", "source", "note")
+KINDS: Final = ("platform", "park", "industrial_project", "facility")
+STATUSES: Final = ("planned", "building", "done")
+TRACKING: Final = ("done", "on_schedule", "delayed", "not_started", "needs_update")
+STALE_DAYS: Final = 730
+
+
+class ProjectError(ValueError):
+    """The project register cannot be used; the message names file, row and column."""
+
+
+def load_projects(path: Path | str = PROJECTS_PATH) -> pd.DataFrame:
+    """Read and check the register.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`COLUMNS`; numbers as float (NaN unknown), years as ``Int64``,
+        ``status_as_of`` as ``datetime.date``.
+
+    Raises
+    ------
+    ProjectError
+        Missing file or column, or a row with an unknown kind or status, an unknown city,
+        a bad number, year or date, or no source (row numbers as a spreadsheet shows them).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ProjectError(f"{path}: file not found; give the path of a projects CSV")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"{path}: not a readable CSV table ({exc})") from None
+    missing = [c for c in COLUMNS if c not in raw.columns]
+    if missing:
+        raise ProjectError(f"{path}: columns {missing} are missing; expected {list(COLUMNS)}")
+    raw = raw.apply(lambda s: s.str.strip())
+
+    def number(col: str) -> pd.Series:
+        return pd.to_numeric(raw[col].where(raw[col] != ""), errors="coerce")
+
+    nums = {c: number(c) for c in ("lon", "lat", "investment_100m_cny", "start_year",
+                                   "planned_completion_year")}
+    as_of = pd.to_datetime(raw["status_as_of"], format="%Y-%m-%d", errors="coerce")
+    year_ok = {c: (raw[c] == "") | (nums[c].notna() & nums[c].between(1990, 2100)
+                                    & (nums[c] == nums[c].round()))
+               for c in ("start_year", "planned_completion_year")}
+    checks = (
+        ("id", (raw["id"] != "") & ~raw["id"].duplicated(keep=False), "id empty or repeated"),
+        ("name_zh", raw["name_zh"] != "", "name empty"),
+        ("kind", raw["kind"].isin(KINDS), f"kind must be one of {list(KINDS)}"),
+        ("status", raw["status"].isin(STATUSES), f"status must be one of {list(STATUSES)}"),
+        ("status_as_of", as_of.notna(), "status_as_of must be a date YYYY-MM-DD"),
+        ("city_adcode", raw["city_adcode"].isin(CITY_BY_ADCODE), "not a Guangdong city adcode"),
+        ("source", raw["source"] != "", "source is empty; cite the report of the status"),
+        ("lon", (raw["lon"] == "") | nums["lon"].between(109, 118), "lon not in Guangdong"),
+        ("lat", (raw["lat"] == "") | nums["lat"].between(20, 26), "lat not in Guangdong"),
+        ("investment_100m_cny", (raw["investment_100m_cny"] == "")
+         | (nums["investment_100m_cny"] >= 0), "investment must be a number ≥ 0 (亿元)"),
+        ("start_year", year_ok["start_year"], "start_year must be a year"),
+        ("planned_completion_year", year_ok["planned_completion_year"],
+         "planned_completion_year must be a year"),
+    )
+    for column, ok, message in checks:
+        bad = np.flatnonzero(~ok.to_numpy(dtype=bool))
+        if bad.size:
+            rows = ", ".join(str(i + 2) for i in bad[:5])
+            raise ProjectError(f"{path}: row {rows}, {column}: {message}")
+    out = raw[list(COLUMNS)].copy()
+    for c in ("lon", "lat", "investment_100m_cny"):
+        out[c] = nums[c].astype(float)
+    for c in ("start_year", "planned_completion_year"):
+        out[c] = nums[c].astype("Int64")
+    out["status_as_of"] = as_of.dt.date
+    return out
+
+
+def track(projects: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Add ``tracking`` (:data:`TRACKING`) and ``report_age_days`` as of ``as_of``.
+
+    >>> p = pd.DataFrame({"status": ["building"], "status_as_of": [dt.date(2026, 1, 1)],
+    ...                   "start_year": pd.array([2024], "Int64"),
+    ...                   "planned_completion_year": pd.array([2025], "Int64")})
+    >>> track(p, dt.date(2026, 6, 1))["tracking"].tolist()
+    ['delayed']
+    """
+    if not isinstance(as_of, dt.date):
+        raise TypeError(f"as_of must be a datetime.date, got {as_of!r}")
+    age = np.array([(as_of - d).days for d in projects["status_as_of"]], dtype=int)
+    year = as_of.year
+    status = projects["status"].to_numpy()
+    start = projects["start_year"].astype("Float64").fillna(np.inf).to_numpy(float)
+    end = projects["planned_completion_year"].astype("Float64").fillna(np.inf).to_numpy(float)
+    tracking = np.select(
+        [status == "done", age > STALE_DAYS,
+         (status == "planned") & (start < year), status == "planned",
+         (status == "building") & (end < year)],
+        ["done", "needs_update", "delayed", "not_started", "delayed"],
+        default="on_schedule")
+    return projects.assign(tracking=tracking, report_age_days=age)
