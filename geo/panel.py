@@ -36,6 +36,8 @@ THRESHOLDS: Final = {"crossed_100m": TIERS["t100m"][1], "crossed_1bn": TIERS["t1
 _YEAR_RE: Final = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度|年)?")
 _VALUE_COLUMNS: Final = ("revenue_10k_cny", "employees")
 _HEADER_SCAN: Final = 20
+_NAN_MESSAGE: Final = ("not a number (write digits with a decimal point, no decimal comma); "
+                       "value left blank")
 
 
 @dataclass
@@ -133,7 +135,11 @@ def _cells(records: list[list[str]], start: int, index: int) -> pd.Series:
 
 def _parse_numbers(text: pd.Series) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     blank = (text == "").to_numpy()
-    values = pd.to_numeric(text.map(reg._clean_number), errors="coerce").to_numpy(float, copy=True)
+    values = pd.to_numeric(text, errors="coerce").to_numpy(float, copy=True)
+    retry = np.flatnonzero(~blank & ~np.isfinite(values))
+    if retry.size:  # only the few cells that need cleaning (thousands separators …)
+        cleaned = text.iloc[retry].map(reg._clean_number)
+        values[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy(float)
     bad = ~blank & ~np.isfinite(values)
     values[~np.isfinite(values)] = np.nan
     return values, bad
@@ -170,7 +176,7 @@ def _long_rows(records: list[list[str]], start: int, cols: list[_Column],
             if vc in labels:
                 vals, bad = _parse_numbers(text[vc][~blank_row].reset_index(drop=True))
                 report.add(bad, out["row"].to_numpy(), labels[vc].label,
-                           "not a number; value left blank")
+                           _NAN_MESSAGE)
                 out[vc] = vals * labels[vc].scale
             else:
                 out[vc] = np.nan
@@ -186,7 +192,7 @@ def _long_rows(records: list[list[str]], start: int, cols: list[_Column],
                 continue
             vals, bad = _parse_numbers(_cells(records, start, c.index)[~blank_row]
                                        .reset_index(drop=True))
-            report.add(bad, base["row"].to_numpy(), c.label, "not a number; value left blank")
+            report.add(bad, base["row"].to_numpy(), c.label, _NAN_MESSAGE)
             part[vc] = vals * c.scale
             keep |= np.isfinite(vals)
         parts.append(part[keep])  # a blank cell is "no value that year", not a row
@@ -214,7 +220,8 @@ def load_panel(source: str | Path | bytes, *, name: str | None = None,
         The file is unusable: empty, not a table, no recognisable header.
     """
     data, label = reg._read_bytes(source, name)
-    records = reg._records(data, label)
+    table = reg._records(data, label)
+    records = table.records if hasattr(table, "records") else table
     if not any("".join(r).strip() for r in records):
         raise reg.RegistryError(f"{label}: the file is empty; export the panel again")
     head, cols = _header(records, label)
@@ -225,6 +232,12 @@ def load_panel(source: str | Path | bytes, *, name: str | None = None,
         raise reg.RegistryError(f"{label}: a header (row {head + 1}) but no data rows; add one "
                                 "firm per row below it")
     form = "wide" if any(c.year is not None for c in cols) else "long"
+    label_of = {c.index: c.label for c in cols}
+    for (r, c), formula in getattr(table, "formulas", {}).items():
+        if r > head and c in label_of:
+            report.problems.append(reg.Problem(r + 1, label_of[c], f"formula {formula!r} saved "
+                                               "without its value; open the file in Excel, "
+                                               "let it calculate and save again"))
     frame, unmatched = _validate(rows, report, registry)
     problems = sorted(set(report.problems), key=lambda p: (p.row, p.column, p.message))
     return PanelResult(frame, problems, total, label, form, unmatched)

@@ -76,10 +76,14 @@ def test_wide_xlsx(tmp_path):
     ws.append(["2024年企业营收表"])
     ws.append(["编号", "2022年营业收入", "2023年营业收入"])
     ws.append(["A", 10, 20])
+    ws.append(["B", "=1+1", 5])  # a formula saved without its value (never recalculated)
     buf = io.BytesIO()
     book.save(buf)
     r = PN.load_panel(buf.getvalue(), name="p.xlsx", registry=REGISTRY)
-    assert r.form == "wide" and r.frame["revenue_10k_cny"].tolist() == [10, 20]
+    assert r.form == "wide"
+    assert r.frame[r.frame["id"] == "A"]["revenue_10k_cny"].tolist() == [10, 20]
+    assert [(p.row, p.column) for p in r.problems if "formula" in p.message] == [
+        (4, "2022年营业收入")]
 
 
 def test_unusable_files_raise_with_file_name():
