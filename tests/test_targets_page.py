@@ -103,6 +103,15 @@ def test_plan_period_view_shows_end_values_and_city_contributions():
     at = _targets_page("en")
     at.radio(key="targets_view").set_value("ended").run()
     assert not at.exception, at.exception
-    end, cities = at.dataframe[0].value, at.dataframe[1].value
+    end = at.dataframe[0].value
     assert len(end) == 9 and "Verdict" in end.columns
-    assert len(cities) == 21 and "Share of the change %" in cities.columns
+    cities = next(d.value for d in at.dataframe if "Share of the change %" in d.value.columns)
+    assert len(cities) == 21 and "2019 (¥100 m)" in cities.columns
+    # the change map follows the chosen years and measure
+    at.selectbox(key="chg_from").set_value(2021).run()
+    at.selectbox(key="chg_metric").set_value("crossed_100m").run()
+    assert not at.exception, at.exception
+    cities = next(d.value for d in at.dataframe if "Share of the change %" in d.value.columns)
+    assert "2021 (¥100 m)" in cities.columns
+    at.selectbox(key="chg_from").set_value(2025).run()  # not before the end year
+    assert any("start year must come before" in i.value for i in at.info)

@@ -8,6 +8,7 @@ never rendered as Markdown.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
@@ -23,7 +24,7 @@ from geo import panel as pnl
 from geo import plan as pln
 from geo import projects as prj
 from geo.layout import CITY_BY_ADCODE, SITE_KINDS
-from ui import mapview
+from ui import mapview, tables
 from ui.i18n import fmt_number, t
 from ui.shell import PageContext
 
@@ -179,21 +180,38 @@ def _end_view(table: pd.DataFrame, plan: pln.Plan, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _city_contributions(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -> None:
+def _change(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -> None:
+    """Change between two chosen years: a change map and the per-city table."""
     lang = ctx.lang
-    years = sorted(set(panel["year"]))
-    start = plan.baseline_year if plan.baseline_year in years else (years[0] if years else None)
-    end = max((y for y in years if y <= plan.end_year), default=None)
-    if start is None or end is None or not start < end:
+    years = sorted(int(y) for y in set(panel["year"]))
+    if len(years) < 2:
         st.info(t("no_panel_years", lang))
         return
-    g = pnl.growth(panel, ctx.frame, start, end)
+    start = plan.baseline_year if plan.baseline_year in years else years[0]
+    end = max((y for y in years if y <= plan.end_year), default=years[-1])
+    specs = pnl.GROWTH_METRICS
+    c1, c2, c3 = st.columns([1, 1, 2])
+    y0 = c1.selectbox(t("year_from", lang), years, index=years.index(start), key="chg_from")
+    y1 = c2.selectbox(t("year_to", lang), years, index=years.index(end), key="chg_to")
+    code = c3.selectbox(t("change_metric", lang), list(specs), key="chg_metric",
+                        format_func=lambda c: specs[c].title(lang))
+    if not y0 < y1:
+        st.info(t("years_order", lang))
+        return
+    g = pnl.growth(panel, ctx.frame, y0, y1)
+    spec = dataclasses.replace(specs[code], zh=f"{specs[code].zh}（{y0}→{y1}）",
+                               en=f"{specs[code].en} ({y0}→{y1})")
+    areas = tables.areas_with_metrics(g, "city", ())
+    st.markdown(f"**{t('city_contributions', lang, start=y0, end=y1)}**")
+    mapview.show(ctx, mapview.MapSpec(choropleth=mapview.Choropleth(areas, spec, "city")),
+                 key="change", table=tables.metric_table(g, spec, lang).assign(
+                     year_from=y0, year_to=y1, sample_firm_years=g["sample_rows"]))
     name = "name_zh" if lang == "zh" else "name_en"
     total = g["change_100m_cny"].sum(min_count=1)
     view = pd.DataFrame({
         t("cities", lang): g[name],
-        f"{start} ({t('unit_100m', lang)})": g["revenue_from_100m_cny"].round(2),
-        f"{end} ({t('unit_100m', lang)})": g["revenue_to_100m_cny"].round(2),
+        f"{y0} ({t('unit_100m', lang)})": g["revenue_from_100m_cny"].round(2),
+        f"{y1} ({t('unit_100m', lang)})": g["revenue_to_100m_cny"].round(2),
         t("change_col", lang): g["change_100m_cny"].round(2),
         t("share_of_change", lang): (g["change_100m_cny"] / total * 100).round(1),
         "CAGR %": (g["cagr"] * 100).round(1),
@@ -201,7 +219,6 @@ def _city_contributions(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -
         t("crossed_1bn", lang): g["crossed_1bn"],
         t("entries", lang): g["entries"], t("exits", lang): g["exits"],
     }).sort_values(t("change_col", lang), ascending=False, na_position="last")
-    st.markdown(f"**{t('city_contributions', lang, start=start, end=end)}**")
     st.dataframe(view, hide_index=True, width="stretch")
     n_sample = int(g["sample_rows"].sum())
     if n_sample:
@@ -235,7 +252,7 @@ def show(ctx: PageContext) -> None:
                     format_func=views.__getitem__, label_visibility="collapsed")
     if view == "ended":
         st.dataframe(_end_view(table, plan, lang), hide_index=True, width="stretch")
-        _city_contributions(ctx, panel, plan)
+        _change(ctx, panel, plan)
         return
     if view == "projects":
         _project_tracking(ctx)
