@@ -58,10 +58,11 @@ from matplotlib.offsetbox import (
 from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.patches import Rectangle
 from matplotlib.path import Path
+from matplotlib.text import Text
 from pyproj import CRS, Transformer
 from shapely.ops import polylabel
 
-from geo.fonts import find_cjk_font
+from geo.fonts import find_cjk_font, report_missing
 from geo.layout import (
     CITY_BY_ADCODE,
     SITE_KINDS,
@@ -1182,6 +1183,7 @@ def build_figure(
     _draw_map_furniture(ax, extent, lang)
     _draw_inset(fig, ax, island, colors, nodata, lang)
     _draw_footer(fig, page, source_note, data_date, lang)
+    report_missing(t.get_text() for t in fig.findobj(Text))  # logged once, never silent tofu
     return fig
 
 
@@ -1237,7 +1239,7 @@ def figure_rc() -> dict[str, Any]:
     :attr:`geo.fonts.CJKFont.pdf_fonttype`)."""
     font = find_cjk_font()
     return {
-        "font.family": [font.family, "DejaVu Sans"],
+        "font.family": font.families,
         "font.size": 7.0,
         "svg.fonttype": "none",
         "svg.hashsalt": "gd-laser-atlas",
@@ -1326,7 +1328,7 @@ def render_figure(
         For a bad argument (message names it); :class:`FigureError` when ``values`` match no
         area.
     geo.fonts.FontNotFoundError
-        When no CJK font is installed (never draws empty boxes instead of Chinese).
+        When the bundled CJK font (``static/fonts/``) is missing or damaged.
     """
     _check_common(lang, width_px, aspect, fmt)
     kwargs = {

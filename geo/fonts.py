@@ -1,14 +1,23 @@
-"""Locate a CJK font for static figures, or fail with a message that says how to get one.
+"""The CJK font of static figures: the one bundled with the project, never a system lookup.
 
 Matplotlib's default fonts have no Chinese glyphs: without a CJK font every 广 becomes an
-empty box ("tofu"). This module finds one (Debian's ``fonts-noto-cjk`` first), registers it
-with matplotlib's font manager and checks that it really covers the characters we draw.
-A missing font raises :class:`FontNotFoundError`; a figure is never rendered with tofu.
+empty box ("tofu"). The atlas ships Noto Sans CJK SC (SIL OFL 1.1), subset to GB 2312 plus
+every character of its data and text, in ``static/fonts/`` (``scripts/vendor_font.py``);
+the same faces serve the pages as a web font. :func:`find_cjk_font` registers the bundled
+files with matplotlib, ahead of any installed font of the same family, so a figure looks the
+same on every machine.
+
+A character the bundled subset lacks (a rare name in an uploaded registry) is drawn with an
+installed CJK font when there is one (matplotlib's per-glyph family fallback); otherwise
+:func:`report_missing` logs it once — it is never drawn as a silent empty box.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -17,13 +26,22 @@ from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 
-#: Preferred families, best first: Simplified-Chinese faces of pan-CJK fonts, then others.
-FAMILY_PREFERENCE: Final = (
+log = logging.getLogger(__name__)
+
+FONT_DIR: Final = Path(__file__).resolve().parents[1] / "static" / "fonts"
+#: The bundled faces by weight (``scripts/vendor_font.py`` writes them).
+BUNDLED_FILES: Final = {
+    "normal": FONT_DIR / "NotoSansCJKsc-Regular.otf",
+    "bold": FONT_DIR / "NotoSansCJKsc-Bold.otf",
+}
+BUNDLED_FAMILY: Final = "Noto Sans CJK SC"
+#: Installed families tried, best first, for characters the bundled subset lacks.
+FALLBACK_FAMILIES: Final = (
     "Noto Sans CJK SC",
+    "Noto Sans CJK JP",  # same pan-CJK collection, another face name
     "Noto Sans SC",
     "Source Han Sans SC",
     "Source Han Sans CN",
-    "Noto Sans CJK JP",  # same pan-CJK cmap; Japanese glyph shapes for a few characters
     "WenQuanYi Zen Hei",
     "WenQuanYi Micro Hei",
     "Microsoft YaHei",
@@ -32,37 +50,34 @@ FAMILY_PREFERENCE: Final = (
     "SimHei",
     "Droid Sans Fallback",
 )
-#: Files tried when the font manager's cache does not know a CJK family (fresh install).
-FALLBACK_FILES: Final = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/System/Library/Fonts/PingFang.ttc",
-    "C:/Windows/Fonts/msyh.ttc",
-)
-#: Characters every figure draws; a font lacking any of them is not used.
+#: Characters every figure draws; a bundled file lacking any of them is damaged.
 PROBE_TEXT: Final = "广东省深圳东莞汕尾东沙群岛示意图仅供参考无数据企业"
-INSTALL_HINT: Final = (
-    "no CJK font found for Chinese text in figures; install one, e.g. "
-    "`apt-get install fonts-noto-cjk` (Debian/Ubuntu) or `dnf install google-noto-sans-cjk-fonts`"
+REPAIR_HINT: Final = (
+    "restore static/fonts/ from the project's repository, or rebuild it with "
+    "`python scripts/vendor_font.py`"
 )
+
+_lock = threading.Lock()
+_reported: set[str] = set()
 
 
 class FontNotFoundError(RuntimeError):
-    """No usable CJK font is installed; the message names the package to install."""
+    """The bundled CJK font is missing or damaged; the message says how to restore it."""
 
 
 @dataclass(frozen=True)
 class CJKFont:
-    """A located CJK font: the family name matplotlib knows it by, its file and face."""
+    """The figures' CJK font: family name, regular file, and installed fallback families."""
 
     family: str
     path: Path
     index: int = 0
+    fallbacks: tuple[str, ...] = ()
+
+    @property
+    def families(self) -> list[str]:
+        """``font.family`` for figures: the bundled family, installed fallbacks, DejaVu Sans."""
+        return [self.family, *self.fallbacks, "DejaVu Sans"]
 
     @property
     def is_cff(self) -> bool:
@@ -74,8 +89,8 @@ class CJKFont:
     def pdf_fonttype(self) -> int:
         """PDF font type that embeds this font correctly: 42 (TrueType), or 3 for CFF.
 
-        Matplotlib writes CFF outlines from a collection as a broken Type 42 font
-        (matplotlib issue #20870: text renders as garbage); Type 3 embeds the glyphs.
+        Matplotlib writes CFF outlines as a broken Type 42 font (matplotlib issue #20870:
+        text renders as garbage); Type 3 embeds the glyphs.
         """
         return 3 if self.is_cff else 42
 
@@ -85,53 +100,48 @@ class CJKFont:
         return font_manager.FontProperties(family=self.family, weight=weight, size=size)
 
 
-def _covers(path: str, index: int, text: str) -> bool:
+def _charmap(path: Path | str, index: int = 0) -> set[int]:
     try:
-        font = FT2Font(path, face_index=index)
+        return set(FT2Font(str(path), face_index=index).get_charmap())
     except (OSError, RuntimeError, TypeError):
-        return False
-    cmap = font.get_charmap()
-    return all(ord(ch) in cmap for ch in text)
+        return set()
 
 
-def _from_manager() -> CJKFont | None:
-    entries = {e.name: e for e in font_manager.fontManager.ttflist if e.weight in (400, "normal")}
-    for family in FAMILY_PREFERENCE:
-        entry = entries.get(family)
-        index = int(getattr(entry, "index", 0)) if entry is not None else 0
-        if entry is not None and _covers(entry.fname, index, PROBE_TEXT):
-            return CJKFont(family, Path(entry.fname), index)
-    return None
+def _register_bundled() -> None:
+    """Add the bundled files to matplotlib's font list, first, so they win over installed
+    fonts of the same family (``findfont`` keeps the first of equally good matches)."""
+    manager = font_manager.fontManager
+    bundled = {str(p) for p in BUNDLED_FILES.values()}
+    manager.ttflist = [e for e in manager.ttflist if e.fname not in bundled]
+    for path in BUNDLED_FILES.values():
+        manager.addfont(str(path))  # appends, and clears findfont's cache
+    manager.ttflist.sort(key=lambda e: e.fname not in bundled)  # stable: bundled first
 
 
-def _from_files(candidates: tuple[str, ...]) -> CJKFont | None:
-    for name in candidates:
-        path = Path(name)
-        if not path.is_file():
-            continue
-        font_manager.fontManager.addfont(str(path))
-        found = _from_manager()
-        if found is not None:
-            return found
-    return None
+def _installed_fallbacks() -> tuple[str, ...]:
+    bundled = {str(p) for p in BUNDLED_FILES.values()}
+    present = {e.name for e in font_manager.fontManager.ttflist if e.fname not in bundled}
+    # a family both bundled and installed resolves to the bundled file: not a fallback
+    return tuple(f for f in FALLBACK_FAMILIES if f in present and f != BUNDLED_FAMILY)[:2]
 
 
 @functools.cache
 def find_cjk_font() -> CJKFont:
-    """Locate (once per process) a CJK font that covers :data:`PROBE_TEXT`.
-
-    Looks in matplotlib's font manager for the families in :data:`FAMILY_PREFERENCE`,
-    then registers the files in :data:`FALLBACK_FILES` that exist and looks again.
+    """Register (once per process) the bundled CJK font with matplotlib and return it.
 
     Raises
     ------
     FontNotFoundError
-        If no installed font can draw the probe characters.
+        If a bundled file is missing or cannot draw :data:`PROBE_TEXT`.
     """
-    found = _from_manager() or _from_files(FALLBACK_FILES)
-    if found is None:
-        raise FontNotFoundError(INSTALL_HINT)
-    return found
+    for path in BUNDLED_FILES.values():
+        cmap = _charmap(path)
+        if not all(ord(ch) in cmap for ch in PROBE_TEXT):
+            raise FontNotFoundError(f"bundled CJK font {path} is missing or damaged; "
+                                    f"{REPAIR_HINT}")
+    with _lock:
+        _register_bundled()
+        return CJKFont(BUNDLED_FAMILY, BUNDLED_FILES["normal"], 0, _installed_fallbacks())
 
 
 def cjk_font_path() -> Path:
@@ -140,10 +150,49 @@ def cjk_font_path() -> Path:
 
 
 def cjk_font_family() -> str:
-    """Return the family name of the CJK font figures use, e.g. ``"Noto Sans CJK SC"``."""
+    """Return the family name of the CJK font figures use, ``"Noto Sans CJK SC"``."""
     return find_cjk_font().family
 
 
 def resolved_font_file(props: font_manager.FontProperties) -> Path:
     """Return the file matplotlib actually draws ``props`` with (no silent fallback)."""
     return Path(font_manager.findfont(props, fallback_to_default=False))
+
+
+@functools.cache
+def _coverage(families: tuple[str, ...]) -> frozenset[int]:
+    codepoints: set[int] = set()
+    for family in families:
+        props = font_manager.FontProperties(family=family)
+        path = font_manager.findfont(props, fallback_to_default=False)
+        codepoints |= _charmap(path, getattr(path, "face_index", 0))
+    return frozenset(codepoints)
+
+
+def missing_glyphs(texts: Iterable[str], font: CJKFont | None = None) -> str:
+    """Characters of ``texts`` no font of the figure family list can draw, in first-seen order.
+
+    Whitespace and control characters are ignored.
+    """
+    font = font or find_cjk_font()
+    covered = _coverage(tuple(font.families))
+    seen = dict.fromkeys(ch for text in texts for ch in text
+                         if ch.isprintable() and not ch.isspace() and ord(ch) not in covered)
+    return "".join(seen)
+
+
+def report_missing(texts: Iterable[str], font: CJKFont | None = None) -> str:
+    """Log (once per character and process) the characters no font can draw; return them all.
+
+    Figures call this with every string they draw, so a rare character shows up in the log
+    as a named problem instead of a silent empty box.
+    """
+    missing = missing_glyphs(texts, font)
+    with _lock:
+        new = "".join(ch for ch in missing if ch not in _reported)
+        _reported.update(new)
+    if new:
+        log.warning("no font can draw %s (%s): shown as empty boxes; install a CJK font "
+                    "covering them, e.g. Debian's fonts-noto-cjk",
+                    new, ", ".join(f"U+{ord(ch):04X}" for ch in new))
+    return missing

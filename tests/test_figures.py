@@ -213,19 +213,6 @@ def test_chinese_text_is_drawn_with_a_font_that_has_its_glyphs(regions, land, fi
         assert not missing, (text.get_text(), missing)
 
 
-def test_missing_cjk_font_fails_clearly(regions, land, monkeypatch):
-    monkeypatch.setattr(fonts, "FAMILY_PREFERENCE", ("No Such Font",))
-    monkeypatch.setattr(fonts, "FALLBACK_FILES", ())
-    fonts.find_cjk_font.cache_clear()
-    try:
-        with pytest.raises(fonts.FontNotFoundError, match="fonts-noto-cjk"):
-            fonts.cjk_font_path()
-        with pytest.raises(fonts.FontNotFoundError):
-            render_figure(regions, values=land, width_px=400)
-    finally:
-        fonts.find_cjk_font.cache_clear()
-
-
 def test_cjk_font_path_points_to_a_font_file():
     path = fonts.cjk_font_path()
     assert path.is_file()
