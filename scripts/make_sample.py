@@ -3,13 +3,28 @@
 The real firms in ``data/enterprises.csv`` (``sample=false``) are curated by hand with a
 ``source`` each; this script keeps them, fills ``lon``/``lat`` of those placed only by
 district or city (the area's interior point, as the importer would), and replaces every
-``sample=true`` row with a synthetic tail calibrated to the action plan's 2019 picture:
+``sample=true`` row with a synthetic tail.
 
-- 10+ listed firms, 30+ firms with revenue over ¥100 m (1 亿元), 300+ over ¥10 m;
-- provincial revenue ≈ ¥100 bn (1,000 亿元 = 10,000,000 万元) *including* the real rows;
-- concentrated in the core, Shenzhen first and 宝安 first: 宝安 holds ~46 % of laser
-  output (laser + both sectors), as it did in 2018 (13.0 bn CNY, laserfair.com 2019-05).
+Which definition the tail follows
+---------------------------------
+Two definitions of "the industry" circulate and must not be mixed:
 
+- the plan's **broad cluster** (激光与增材制造产业集群): 2019 主营收超过1000亿元, the basis of
+  its 2025 targets (2,500亿元, 15 firms over 10亿, 100 over 1亿); it counts firms outside
+  laser processing and AM (纳思达's printers alone are >230亿);
+- **laser output** as the industry associations count it: 深圳 2019 "260多亿元, 约占广东省的
+  70%" (深圳市工信局 at LMN2020, https://laserfair.com/news/202010/17/77638.html) — about
+  371亿元 for the province — and 宝安 2018 "130亿元, 占全省激光产值的46%"
+  (http://www.laserfair.com/laserxueyuan/201905/13/1407.html).
+
+The tail follows the **broad definition for its total and its firm counts** (so the Targets
+page compares like with like): 10+ listed firms, 30+ over 1亿元, 300+ over 1000万元,
+1,000亿元 in all including the real rows. Inside that total, the **laser sector** (laser +
+both) follows the **laser-only figures**: 371亿元 in all, 70 % of it in Shenzhen, 46 % in
+宝安 — counting 大族激光, which the 宝安 source lists among 宝安's firms although its own
+district is unsourced (:data:`BAOAN_BY_SOURCE`). Additive firms carry their band revenues
+(no published city figures). The rest of the broad total sits with a few large
+"cluster firms" whose sector is left blank (示例集群企业), like 纳思达's row.
 Every sample point lies on land inside its district, at least ~300 m from its border
 (rejection sampling inside the shrunk district polygon), names are obviously synthetic
 (示例激光企业0001) and ``source`` names this script and its seed. The same seed always
@@ -46,9 +61,23 @@ from geo.registry import (  # noqa: E402
 )
 
 SEED = 20200515  # the "发布时间" in the plan text (a web posting date, see layout.PLAN_DATES)
-TARGET_TOTAL = 10_000_000.0  # 万元 = 1,000 亿元 (plan: 2019 主营收超过1000亿元)
+TARGET_TOTAL = 10_000_000.0  # 万元 = 1,000 亿元 (plan: 2019 主营收超过1000亿元, broad)
+#: Laser output (laser + both sectors), 万元: 深圳 2019 260多亿元 ≈ 70 % of the province
+#: (laserfair.com/news/202010/17/77638.html), so ≈ 371亿元 for the province in 2019.
+SHENZHEN = "440300"
+SHENZHEN_LASER_2019 = 2_600_000.0
+SHENZHEN_LASER_SHARE = 0.70
+LASER_TOTAL = SHENZHEN_LASER_2019 / SHENZHEN_LASER_SHARE
+#: 宝安 2018 130亿元 = 46 % of the province's laser output (laserfair.com 2019-05-13).
 BAOAN = "440306"
 BAOAN_LASER_SHARE = 0.46
+#: Real rows the 宝安 source names as 宝安 firms though their district is unsourced.
+BAOAN_BY_SOURCE = ("大族激光科技产业集团股份有限公司",)
+#: Top-band rows: the first ones are laser firms, the rest carry the broad remainder, one
+#: in each of these places (黄埔, 东莞, 顺德, 香洲, 惠城: corridor and carrier cities).
+TOP_LASER = 3
+BROAD_PLACES = (("440100", "440112"), ("441900", "441900"), ("440600", "440606"),
+                ("440400", "440402"), ("441300", "441302"))
 SHRINK_DEG = 0.003  # keep sample points ~300 m inside their district
 COLUMNS = [*CANONICAL_COLUMNS, "note", "products", "applications"]
 
@@ -69,7 +98,7 @@ CITY_WEIGHTS = {
     "441500": 0.5, "440800": 1, "440900": 0.6, "441700": 0.7, "440200": 0.8, "441400": 0.5,
     "441800": 0.8, "441600": 0.5, "445300": 0.4,
 }
-#: Shenzhen's districts (宝安's weight rises with firm size, see _baoan_weight).
+#: Shenzhen's districts for additive firms (laser firms follow the laser targets).
 SHENZHEN_WEIGHTS = {
     "440306": 30, "440309": 15, "440305": 15, "440307": 12, "440311": 9, "440310": 5,
     "440304": 3, "440303": 2, "440308": 1,
@@ -113,9 +142,10 @@ SECOND_PRODUCT_P = 0.15  # firms with a second product of the same segment
 APPLICATION_P = {"electronics": 0.30, "new_energy": 0.20, "automotive": 0.15, "moulds": 0.10,
                  "aerospace": 0.08, "medical": 0.07, "shipbuilding": 0.04, "nuclear": 0.03,
                  "quantum": 0.03}
-NAME_ZH = {"laser": "示例激光企业", "additive": "示例增材企业", "both": "示例激光增材企业"}
+NAME_ZH = {"laser": "示例激光企业", "additive": "示例增材企业", "both": "示例激光增材企业",
+           "": "示例集群企业"}
 NAME_EN = {"laser": "Sample laser firm", "additive": "Sample AM firm",
-           "both": "Sample laser & AM firm"}
+           "both": "Sample laser & AM firm", "": "Sample cluster firm"}
 
 
 def _bands(rng: np.random.Generator) -> pd.DataFrame:
@@ -132,9 +162,11 @@ def _bands(rng: np.random.Generator) -> pd.DataFrame:
 
 def _sectors(rng: np.random.Generator, firms: pd.DataFrame) -> None:
     sector = rng.choice(list(SECTOR_P), size=len(firms), p=list(SECTOR_P.values()))
-    sector[firms["band"].to_numpy() == "top"] = "laser"
+    top = np.flatnonzero(firms["band"].to_numpy() == "top")
+    sector[top[:TOP_LASER]] = "laser"
+    sector[top[TOP_LASER:]] = ""  # broad cluster firms: outside laser processing and AM
     firms["sector"] = sector
-    segment = np.empty(len(firms), dtype=object)
+    segment = np.full(len(firms), "", dtype=object)
     for key, probs in SEGMENT_P.items():
         mask = (sector == key) | ((sector == "both") & (key == "laser"))
         segment[mask] = rng.choice(list(probs), size=mask.sum(), p=list(probs.values()))
@@ -156,26 +188,52 @@ def _district_weights(districts: pd.DataFrame) -> dict[str, dict[str, float]]:
     return out
 
 
-def _baoan_weight(band: str) -> float:
-    """Bigger firms cluster in 宝安 (the laser valley): weight within Shenzhen."""
-    return {"top": 30.0, "t100m": 60.0, "t10m": 40.0}.get(band, 30.0)
+def _laser_targets(real: pd.DataFrame) -> dict[str, float]:
+    """Laser revenue (万元) the sample must add in 宝安, the rest of Shenzhen and elsewhere."""
+    rev = pd.to_numeric(real["revenue_10k_cny"], errors="coerce").fillna(0.0)
+    laser = real["sector"].isin(["laser", "both"])
+    city = real["city"].map(resolve_city)
+    baoan = (real["district"].map(lambda d: resolve_district(d, SHENZHEN) == BAOAN)
+             & (city == SHENZHEN)) | real["name_zh"].isin(BAOAN_BY_SOURCE)
+    shenzhen = city == SHENZHEN
+    return {
+        "baoan": BAOAN_LASER_SHARE * LASER_TOTAL - rev[laser & baoan].sum(),
+        "shenzhen": ((SHENZHEN_LASER_SHARE - BAOAN_LASER_SHARE) * LASER_TOTAL
+                     - rev[laser & shenzhen & ~baoan].sum()),
+        "rest": (1 - SHENZHEN_LASER_SHARE) * LASER_TOTAL - rev[laser & ~shenzhen].sum(),
+    }
 
 
-def _assign_areas(rng: np.random.Generator, firms: pd.DataFrame,
-                  districts: pd.DataFrame) -> None:
+def _assign_areas(rng: np.random.Generator, firms: pd.DataFrame, districts: pd.DataFrame,
+                  real: pd.DataFrame) -> None:
+    """Cities and districts: laser firms in proportion to the laser targets (宝安, rest of
+    Shenzhen, elsewhere), others by :data:`CITY_WEIGHTS`."""
     weights = _district_weights(districts)
     cities = list(CITY_WEIGHTS)
     p = np.array(list(CITY_WEIGHTS.values()), dtype=float)
     city = rng.choice(cities, size=len(firms), p=p / p.sum())
+    targets = _laser_targets(real)
+    groups = list(targets)
+    pg = np.array([max(targets[g], 0.0) for g in groups])
+    group = rng.choice(groups, size=len(firms), p=pg / pg.sum())
+    others = [c for c in cities if c != SHENZHEN]
+    po = np.array([CITY_WEIGHTS[c] for c in others], dtype=float)
+    rest_city = rng.choice(others, size=len(firms), p=po / po.sum())
+    laser = firms["sector"].isin(["laser", "both"]).to_numpy()
+    city = np.where(laser & (group != "rest"), SHENZHEN, np.where(laser, rest_city, city))
     district = np.empty(len(firms), dtype=object)
-    for i, (c, band) in enumerate(zip(city, firms["band"], strict=True)):
+    for i, c in enumerate(city):
         w = dict(weights[c])
-        if c == "440300":
-            w[BAOAN] = _baoan_weight(band)
+        if c == SHENZHEN and laser[i]:
+            if group[i] == "baoan":
+                w = {BAOAN: 1.0}
+            else:
+                w.pop(BAOAN)
         codes = list(w)
         pw = np.array([w[k] for k in codes], dtype=float)
         district[i] = rng.choice(codes, p=pw / pw.sum())
     firms["city_adcode"], firms["district_adcode"] = city, district
+    firms["laser_group"] = np.where(laser, group, "")
 
 
 def _split(rng: np.random.Generator, total: float, n: int, floor: float) -> np.ndarray:
@@ -187,28 +245,32 @@ def _split(rng: np.random.Generator, total: float, n: int, floor: float) -> np.n
 
 
 def _solve_top(rng: np.random.Generator, firms: pd.DataFrame, real: pd.DataFrame) -> None:
-    """Give the top band the remaining revenue, with enough in 宝安 for its laser share."""
+    """Revenues of the top band: the laser firms close the gaps to the laser targets (宝安,
+    the rest of Shenzhen, elsewhere); the cluster firms take what is left of 1,000亿元."""
     real_rev = pd.to_numeric(real["revenue_10k_cny"], errors="coerce")
-    real_laser = real["sector"].isin(["laser", "both"])
-    real_baoan = real["district"].map(lambda d: resolve_district(d, "440300") == BAOAN)
     top = (firms["band"] == "top").to_numpy()
     rev = firms["revenue_10k_cny"]
-    laser = firms["sector"].isin(["laser", "both"]).to_numpy()
-    baoan = (firms["district_adcode"] == BAOAN).to_numpy()
-    remainder = TARGET_TOTAL - real_rev.sum() - rev[~top].sum()
-    laser_total = real_rev[real_laser].sum() + rev[~top & laser].sum() + remainder
-    need = (BAOAN_LASER_SHARE * laser_total - real_rev[real_laser & real_baoan].sum()
-            - rev[~top & laser & baoan].sum())
-    n_top = int(top.sum())
-    n_baoan = n_top - 2
-    floor = BANDS["top"][1]
+    targets = _laser_targets(real)
+    need = {g: targets[g] - rev[~top & (firms["laser_group"] == g).to_numpy()].sum()
+            for g in targets}
     idx = np.flatnonzero(top)
-    firms.loc[idx[:n_baoan], ["city_adcode", "district_adcode"]] = ["440300", BAOAN]
-    firms.loc[idx[n_baoan:], ["city_adcode", "district_adcode"]] = [["440100", "440112"],
-                                                                     ["441900", "441900"]]
-    firms.loc[idx[:n_baoan], "revenue_10k_cny"] = np.round(_split(rng, need, n_baoan, floor))
-    firms.loc[idx[n_baoan:], "revenue_10k_cny"] = np.round(
-        _split(rng, remainder - need, n_top - n_baoan, floor))
+    laser_idx, broad_idx = idx[:TOP_LASER], idx[TOP_LASER:]
+    # one firm per gap, largest gaps first; a gap already closed by the tail gets none
+    order = sorted((g for g in need if need[g] > 0), key=need.__getitem__, reverse=True)
+    places = {"baoan": ("440300", BAOAN), "shenzhen": ("440300", "440305"),
+              "rest": ("440100", "440112")}
+    for j, i in enumerate(laser_idx):
+        g = order[j % len(order)]
+        share = need[g] / sum(1 for k in range(TOP_LASER) if order[k % len(order)] == g)
+        firms.loc[i, ["city_adcode", "district_adcode"]] = places[g]
+        firms.loc[i, "laser_group"] = g
+        firms.loc[i, "revenue_10k_cny"] = np.round(share)
+    remainder = (TARGET_TOTAL - real_rev.sum() - rev[~top].sum()
+                 - firms.loc[laser_idx, "revenue_10k_cny"].sum())
+    # no city figures exist for the broad remainder: equal parts, one per carrier city
+    places = [BROAD_PLACES[k % len(BROAD_PLACES)] for k in range(len(broad_idx))]
+    firms.loc[broad_idx, ["city_adcode", "district_adcode"]] = places
+    firms.loc[broad_idx, "revenue_10k_cny"] = np.round(remainder / len(broad_idx))
 
 
 def _shrunk_areas(regions: pd.DataFrame, districts: pd.DataFrame) -> dict[str, object]:
@@ -300,7 +362,8 @@ def _tag(rng: np.random.Generator, firms: pd.DataFrame) -> pd.DataFrame:
     (and its calibration) does not change when the tags do."""
     order = {c: i for i, c in enumerate(PARTS)}
     products = np.full(len(firms), "", dtype=object)
-    for (segment, sector), group in firms.groupby(["segment", "sector"], sort=True):
+    tagged = firms[firms["segment"] != ""]
+    for (segment, sector), group in tagged.groupby(["segment", "sector"], sort=True):
         table = PRODUCT_P[segment]
         probs = table.get(sector) or table.get("laser" if sector == "both" else sector) \
             or table["laser"]
@@ -359,7 +422,7 @@ def make_sample(seed: int, real: pd.DataFrame) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     firms = _bands(rng)
     _sectors(rng, firms)
-    _assign_areas(rng, firms, load_districts())
+    _assign_areas(rng, firms, load_districts(), real)
     _solve_top(rng, firms, real)
     _place(rng, firms)
     return _tag(np.random.default_rng([seed, 19]), _finish(rng, firms, seed))
@@ -372,6 +435,7 @@ def summary(table: pd.DataFrame) -> str:
     baoan = table["district"].isin(["宝安区"]) & table["city"].isin(["深圳市"])
     core = table["city"].map(lambda c: CITY_BY_ADCODE[resolve_city(c)].zone) == "core"
     shenzhen = table["city"].map(resolve_city) == "440300"
+    by_source = table["name_zh"].isin(BAOAN_BY_SOURCE)
     lines = [
         f"firms: {len(table)} ({(table['sample'] == 'true').sum()} sample)",
         f"listed: {(table['listed'] != '').sum()}",
@@ -380,7 +444,11 @@ def summary(table: pd.DataFrame) -> str:
         f"total revenue: {rev.sum() / 1e4:,.1f} 亿元",
         f"core share: {rev[core].sum() / rev.sum():.1%}, Shenzhen: "
         f"{rev[shenzhen].sum() / rev.sum():.1%}",
-        f"宝安 share of laser output: {rev[laser & baoan].sum() / rev[laser].sum():.1%}",
+        f"laser output (laser + both): {rev[laser].sum() / 1e4:,.1f} 亿元 "
+        f"(target {LASER_TOTAL / 1e4:,.1f})",
+        f"Shenzhen share of laser output: {rev[laser & shenzhen].sum() / rev[laser].sum():.1%}",
+        f"宝安 (+ {', '.join(BAOAN_BY_SOURCE)}) share of laser output: "
+        f"{rev[laser & (baoan | by_source)].sum() / rev[laser].sum():.1%}",
     ]
     return "\n".join(lines)
 

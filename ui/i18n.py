@@ -222,6 +222,15 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "valid_rows": ("有效行 {valid} / 共 {rows} 行", "{valid} valid rows of {rows}"),
     "problems": ("问题", "Problems"),
     "provenance": ("数据出处", "Where the figures come from"),
+    "sample_definition": (
+        "示例数据口径：总量与企业数按行动计划的产业集群口径（2019 年主营收超过 1000 亿元）；"
+        "其中激光企业按公开的激光产值口径校准（约 371 亿元，深圳约 70%，宝安约 46%）。"
+        "详见 README 与 scripts/make_sample.py。",
+        "Sample definition: total and firm counts follow the plan's broad cluster figure "
+        "(2019 revenue over ¥100 bn); its laser firms follow the published laser-output "
+        "figures (about ¥37 bn, ~70 % in Shenzhen, ~46 % in Bao'an). See the README and "
+        "scripts/make_sample.py.",
+    ),
     "land_areas": ("土地面积（密度分母）", "Land areas (density denominators)"),
     "land_areas_note": (
         "地市密度按各市官方土地面积计算（data/city_areas.csv，每行注明出处与年份）；边界多边形面积"

@@ -110,6 +110,7 @@ def provenance(ctx: PageContext) -> None:
         f"- Firms: {n_real:,} real firms with a source; {n_sample:,} sample firms "
         "(scripts/make_sample.py)"
     )
+    st.caption(t("sample_definition", lang))
     source = localized(pd.DataFrame(columns=["source"]), lang).columns[0]
     shown = provenance_table(ctx).astype(object).where(lambda d: d.notna(), "–")
     st.dataframe(localized(shown, lang), hide_index=True, width="stretch",
