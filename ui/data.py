@@ -47,6 +47,16 @@ def load_bundled(path: str) -> gpd.GeoDataFrame:
     return registry.load_enterprises(path)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def bundled_report(path: str, mtime: float) -> registry.RegistryResult | None:
+    """The validation report of the registry at ``path`` (``None`` if unreadable): shown
+    instead of the pages when the configured registry has problems."""
+    try:
+        return registry.load_registry(path)
+    except registry.RegistryError:
+        return None
+
+
 def bundled_path() -> str:
     """The bundled registry; ``ATLAS_ENTERPRISES`` points the app at another file
     (benchmarks and deployments with a larger registry)."""

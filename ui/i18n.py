@@ -258,6 +258,30 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
                   "has them all."),
     "unit_firms": ("家", "firms"),
     "unit_100m": ("亿元", "¥100 m"),
+    # -- hostile and broken input (issue 17) --
+    "breaks_missing": ("自定义分级：请输入断点（如 10, 50, 100）；在此之前按分位数分级。",
+                       "User-defined classes: type the breaks (e.g. 10, 50, 100); quantiles "
+                       "are shown until then."),
+    "breaks_bad": ("自定义断点“{raw}”无法使用：请输入用逗号分隔的数字（如 10, 50, 100）；"
+                   "在此之前按分位数分级。",
+                   "The breaks “{raw}” cannot be used: type numbers separated by commas "
+                   "(e.g. 10, 50, 100); quantiles are shown until then."),
+    "store_unreadable": ("无法读取配置的数据存储 {url}：{error}。已发布的版本暂不可用，"
+                         "页面使用内置数据。",
+                         "The configured data store {url} cannot be read: {error}. Published "
+                         "versions are unavailable; the pages show the bundled data."),
+    "store_unreadable_now": ("读取失败（文件损坏或无法访问）", "reading it failed (damaged or "
+                             "not reachable)"),
+    "bundled_unusable": ("配置的企业名录 {path} 有问题，无法使用；请按下表逐行修正（或用 "
+                         "`python -m geo validate` 检查）。",
+                         "The configured registry {path} has problems and cannot be used; fix "
+                         "it row by row as listed below (or check it with "
+                         "`python -m geo validate`)."),
+    "basemap_ask": ("此链接要求使用在线底图“{name}”：浏览器将从其服务器加载地图瓦片。是否加载？",
+                    "This link asks for the online basemap “{name}”: your browser would load "
+                    "map tiles from its server. Load it?"),
+    "basemap_load": ("加载在线底图", "Load the online basemap"),
+    "basemap_keep": ("保持离线", "Stay offline"),
 }
 
 DEFAULT_LANG: Final = "zh"

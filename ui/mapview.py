@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from geo.regions import city_at
 from ui import data, state, stfolium
 from ui.i18n import t
 from ui.shell import PageContext
+from ui.text import plain
 
 MAP_HEIGHT = 620
 PRESENT_HEIGHT = 860
@@ -91,16 +93,28 @@ def metric_controls(ctx: PageContext) -> tuple[str, ...]:
     return tuple(drill)
 
 
-def _breaks() -> list[float] | None:
+def parse_breaks(raw: str) -> list[float] | None:
+    """User-typed class breaks ("10, 50，100") as sorted distinct finite numbers; ``None``
+    if a part is not a finite number or nothing is given."""
+    try:
+        values = {float(x) for x in raw.replace("，", ",").split(",") if x.strip()}
+    except ValueError:
+        return None
+    if not values or not all(math.isfinite(v) for v in values):
+        return None
+    return sorted(values)
+
+
+def _breaks(lang: str) -> list[float] | None:
+    """The typed breaks when the scheme is user-defined; a note when they are unusable
+    (the map then falls back to quantiles)."""
     if st.session_state.get("scheme") != "user_defined":
         return None
-    raw = str(st.session_state.get("breaks", ""))
-    try:
-        values = sorted({float(x) for x in raw.replace("，", ",").split(",") if x.strip()})
-    except ValueError:
-        st.warning(f"breaks: {raw!r} — use numbers separated by commas, e.g. 10, 50, 100")
-        return None
-    return values or None
+    raw = str(st.session_state.get("breaks", "")).strip()
+    values = parse_breaks(raw)
+    if values is None:
+        st.info(t("breaks_bad", lang, raw=plain(raw)) if raw else t("breaks_missing", lang))
+    return values
 
 
 @dataclass(frozen=True)
@@ -117,9 +131,31 @@ class MapOptions:
     static_url: str = offline.DEFAULT_BASE_URL
 
 
+def _accept_basemap(choice: str | None) -> None:
+    """Answer the question :func:`_ask_basemap` put (a callback, before the widgets)."""
+    st.session_state.pop("_basemap_ask", None)
+    if choice is not None:
+        st.session_state["basemap"] = choice
+
+
+def _ask_basemap(lang: str) -> None:
+    """An online basemap requested by a link is loaded only once the viewer agrees."""
+    asked = st.session_state.get("_basemap_ask")
+    if asked not in BASEMAP_LABELS:
+        return
+    st.info(t("basemap_ask", lang, name=_pick(BASEMAP_LABELS, lang)(asked)),
+            icon=":material/public:")
+    c1, c2, _ = st.columns([2, 2, 6])
+    c1.button(t("basemap_load", lang), key="basemap_yes", on_click=_accept_basemap,
+              args=(asked,))
+    c2.button(t("basemap_keep", lang), key="basemap_no", on_click=_accept_basemap,
+              args=(None,))
+
+
 def _map_controls(ctx: PageContext, spec: MapSpec) -> MapOptions:
     """Basemap, point mode and colouring (in a folded section) and the class settings."""
     lang = ctx.lang
+    _ask_basemap(lang)
     section = None if ctx.present else st.expander(
         t("map_options", lang), key="map_options", on_change="rerun")
     if section is not None and section.open:  # folded: drawn only while open
@@ -136,11 +172,14 @@ def _map_controls(ctx: PageContext, spec: MapSpec) -> MapOptions:
                          format_func=_pick(COLOR_LABELS, lang), label_visibility="collapsed")
     basemap = str(state.view("basemap"))
     key = st.session_state.get("tianditu_key") if basemap == "tianditu" else None
-    breaks = _breaks() if spec.choropleth is not None else None
+    breaks = _breaks(lang) if spec.choropleth is not None else None
+    scheme = str(state.view("scheme"))
+    if scheme == "user_defined" and not breaks:
+        scheme = "quantiles"  # until usable breaks are typed (the note above says so)
     return MapOptions(
         basemap=basemap, mode=st.session_state.get("point_mode", "auto"),
         color_by=st.session_state.get("point_color", "tier"), tianditu_key=key or None,
-        scheme=str(state.view("scheme")), k=int(state.view("k")),
+        scheme=scheme, k=int(state.view("k")),
         breaks=tuple(breaks) if breaks else None,
         static_url=offline.static_base_url(st.get_option("server.baseUrlPath")))
 
@@ -271,10 +310,15 @@ def show(ctx: PageContext, spec: MapSpec, *, key: str, table: pd.DataFrame | Non
 
     try:
         rendered = rendered_for(opts)
-    except ValueError as exc:  # e.g. Tianditu without a key
-        st.warning(str(exc))
-        opts = dataclasses.replace(opts, basemap="none", tianditu_key=None)
-        rendered = rendered_for(opts)
+    except ValueError as exc:  # Tianditu without a key, breaks the classifier refuses …
+        st.warning(plain(exc))
+        opts = dataclasses.replace(opts, basemap="none", tianditu_key=None,
+                                   scheme="quantiles", breaks=None)
+        try:
+            rendered = rendered_for(opts)
+        except ValueError as again:
+            st.error(plain(again))
+            return
     zoom = 11 if spec.focus is not None else None
     center = (spec.focus[1], spec.focus[0]) if spec.focus is not None else None
     stfolium.send(rendered, key=map_key, height=PRESENT_HEIGHT if ctx.present else MAP_HEIGHT,

@@ -14,6 +14,7 @@ import streamlit as st
 
 from geo import auth, registry, store
 from ui.i18n import t
+from ui.text import plain
 
 #: how stale a replica's view of the store may be; one store round trip per period per
 #: process (a PostgreSQL connection costs 10-20 ms, too much for every page run)
@@ -21,12 +22,28 @@ GENERATION_TTL_S = 2.0
 
 
 @st.cache_resource(show_spinner=False)
+def _open(url: str) -> tuple[store.Store | None, str]:
+    try:
+        return store.open_store(url), ""
+    except (store.StoreError, ValueError, OSError) as exc:
+        return None, str(exc)
+
+
 def open_store(url: str) -> store.Store | None:
     """The shared store at ``url`` (``None`` if it cannot be opened: the app still runs)."""
-    try:
-        return store.open_store(url)
-    except (store.StoreError, ValueError, OSError):
+    return _open(url)[0]
+
+
+def store_problem(lang: str) -> str | None:
+    """Markdown saying that the configured store cannot be read (``None`` if it can): the
+    pages then run on the bundled data, and every page says so."""
+    url = store.default_store_url()
+    s, error = _open(url)
+    if s is not None and generation(url) is None:
+        error = t("store_unreadable_now", lang)
+    if s is not None and not error:
         return None
+    return t("store_unreadable", lang, url=plain(store.redact_url(url)), error=plain(error))
 
 
 def _store() -> store.Store | None:
@@ -120,10 +137,10 @@ def publish_form(result: registry.RegistryResult, content: bytes, file_name: str
                 version = s.publish(result, original=content, file_name=file_name,
                                     author=author or "editor", token=token, datum=datum)
             except (auth.PublishRefused, store.UploadTooLarge, store.StoreError) as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
                 return
             generation.clear()
-            st.success(version.label())
+            st.success(plain(version.label()))  # author and file name are user text
 
 
 def default_form(lang: str) -> None:
@@ -143,7 +160,7 @@ def default_form(lang: str) -> None:
             try:
                 s.set_default(int(vid), token)
             except (auth.PublishRefused, store.StoreError, ValueError) as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
                 return
             generation.clear()
-            st.success(options[vid])
+            st.success(plain(options[vid]))

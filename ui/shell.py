@@ -11,16 +11,19 @@ so nothing here is pasted per page.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import geopandas as gpd
 import streamlit as st
 
+from geo import registry
 from geo.filters import Filters
 from geo.layout import CITIES, SECTORS, SEGMENTS, TIER_UNKNOWN, TIERS, ZONES
 from geo.metrics import METRICS
 from ui import data, publish, state
 from ui.i18n import t
+from ui.text import plain
 
 
 @dataclass(frozen=True)
@@ -132,15 +135,39 @@ def page(title_key: str) -> PageContext:
             st.session_state["present"] = False
             st.rerun()
     for problem in st.session_state.pop("_url_problems", []):
-        st.toast(problem)
+        st.toast(plain(problem))
     st.title(t(title_key, lang))
-    dataset = data.current_dataset(lang)
+    problem = publish.store_problem(lang)
+    if problem:
+        st.warning(problem, icon=":material/database:")
+    try:
+        dataset = data.current_dataset(lang)
+    except registry.RegistryError as exc:
+        bundled_failure(exc, lang)
+        st.stop()
     filters = state.filters()
     frame = data.filtered(dataset, filters)
     if not present:
-        st.caption(f"{t('data_source', lang)}：{dataset.label} · {filters.describe(lang)}")
+        # the label holds file and author names, the description the search text
+        st.caption(plain(f"{t('data_source', lang)}：{dataset.label} · "
+                         f"{filters.describe(lang)}"))
     sample_badge(frame, lang)
     return PageContext(lang, filters, dataset, frame, present)
+
+
+def bundled_failure(exc: registry.RegistryError, lang: str) -> None:
+    """The configured registry (``ATLAS_ENTERPRISES``) cannot be used: say which file, why
+    and, row by row, what to fix — instead of the page."""
+    from ui.upload import report  # the Data page's report (that module imports this one)
+
+    path = data.bundled_path()
+    st.error(t("bundled_unusable", lang, path=plain(path)))
+    mtime = os.path.getmtime(path) if os.path.isfile(path) else 0.0
+    result = data.bundled_report(path, mtime)
+    if result is None or not result.problems:
+        st.error(plain(exc))
+    else:
+        report(result, lang)
 
 
 def empty_notice(ctx: PageContext) -> bool:

@@ -83,6 +83,8 @@ def init(metrics: set[str]) -> None:
         params = st.query_params.to_dict()
         filters, problems = Filters.from_params(params)
         view, view_problems = _parse_view(params, metrics)
+        if view["basemap"] != "none":  # a link must not make the browser call a tile server
+            ss["_basemap_ask"], view["basemap"] = view["basemap"], "none"
         for key, value in {**view, **_filters_to_state(filters)}.items():
             ss[key] = value
         ss.setdefault("radius_km", 10)

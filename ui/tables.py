@@ -24,6 +24,7 @@ from geo.metrics import METRICS, MetricSpec
 from ui import data
 from ui.i18n import fmt_number, fmt_revenue_100m, fmt_share, t
 from ui.shell import PageContext
+from ui.text import plain
 
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "ID"), "name_zh": ("企业名称", "Name (zh)"), "name_en": ("英文名称", "Name"),
@@ -225,7 +226,7 @@ def picked_firm(ctx: PageContext) -> tuple[float, float] | None:
     if rows[0] >= len(table):
         return None
     picked = table.iloc[rows[0]]
-    st.caption(f"{t('focus', ctx.lang)}：{picked['name_zh']}")
+    st.caption(plain(f"{t('focus', ctx.lang)}：{picked['name_zh']}"))
     return float(picked["lon"]), float(picked["lat"])
 
 

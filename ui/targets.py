@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import math
 import os
-import re
 from pathlib import Path
 
 import altair as alt
@@ -27,17 +26,10 @@ from geo.layout import CITY_BY_ADCODE, SITE_KINDS
 from ui import mapview, tables
 from ui.i18n import fmt_number, t
 from ui.shell import PageContext
+from ui.text import plain
 
 #: Environment variable naming another plan file (deployments, tests).
 PLAN_ENV = "ATLAS_PLAN"
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
-
-
-def plain(text: object) -> str:
-    """``text`` with Markdown syntax escaped, for captions that render Markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
-
-
 def plan_paths() -> list[str]:
     """The plan files to choose from: ``ATLAS_PLAN`` if set, else ``data/plans/*.toml``."""
     override = os.environ.get(PLAN_ENV)

@@ -12,6 +12,7 @@ from ui import data, publish
 from ui.i18n import t
 from ui.shell import PageContext
 from ui.tables import localized
+from ui.text import plain
 
 DATUM_LABELS = {"wgs84": "WGS-84 (GPS)", "gcj02": "GCJ-02 (高德/腾讯 AMap/Tencent)",
                 "bd09": "BD-09 (百度 Baidu)"}
@@ -44,7 +45,7 @@ def panel(ctx: PageContext) -> None:
     try:
         store.check_upload_size(len(content))
     except store.UploadTooLarge as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     bar = st.progress(0.0, text=t("validating", lang))
     try:
@@ -52,7 +53,7 @@ def panel(ctx: PageContext) -> None:
                                    progress=lambda f: bar.progress(min(max(f, 0.0), 1.0)))
     except registry.RegistryError as exc:
         bar.empty()
-        st.error(str(exc))
+        st.error(plain(exc))  # quotes the file name and its header
         return
     bar.empty()
     report(result, lang)
@@ -75,8 +76,8 @@ def report(result: registry.RegistryResult, lang: str) -> None:
     st.subheader(t("validation", lang))
     st.markdown(t("valid_rows", lang, valid=result.valid_rows, rows=result.rows))
     if result.ignored_columns:
-        st.caption(("未识别的列（未导入）：" if lang == "zh" else "Columns not recognised "
-                    "(not imported): ") + ", ".join(result.ignored_columns))
+        st.caption(plain(("未识别的列（未导入）：" if lang == "zh" else "Columns not "
+                          "recognised (not imported): ") + ", ".join(result.ignored_columns)))
     if result.problems:
         problems = pd.DataFrame([p.to_dict() for p in result.problems]).rename(columns={
             "row": t("row", lang), "column": t("column", lang), "message": t("message", lang)})

@@ -119,3 +119,23 @@ def test_hostile_names_in_an_upload_stay_text(view):
     page.locator('[data-testid="stSidebarNavLink"][href$="/enterprises"]').click()
     page.locator("h1", has_text=t("page_enterprises", "en")).wait_for()
     assert_names_are_text(view)
+
+
+#: Markdown, a link, KaTeX, a directive, a bare address and HTML, in a shared link's search
+MARKUP = "**粗体** [点此](http://evil.example/login) $x^2$ :red[红] www.evil.example <b>b</b>"
+
+
+def test_text_from_a_link_renders_as_text(view):
+    """The search text reaches every page's 数据版本 caption: it shows as typed, with no
+    link, bold, formula or coloured span in the rendered element."""
+    page = view.page
+    view.open("cities", q=MARKUP)
+    caption = page.locator('[data-testid="stCaptionContainer"]',
+                           has_text=t("data_source", "zh")).first
+    caption.wait_for()
+    assert MARKUP in " ".join(caption.inner_text().replace("\u2060", "").split())
+    rendered = caption.evaluate(
+        "(e) => [...e.querySelectorAll('a, strong, em, b, code, .katex, span[class*=color]')]"
+        ".map((n) => n.outerHTML)")
+    assert rendered == []
+    assert view.exceptions() == []
