@@ -1,9 +1,10 @@
 """数据 Data: upload a registry, see its validation report, use it; provenance of bundled data."""
 
-from ui import mapview, shell, upload
+from ui import mapview, panel_upload, shell, upload
 
 ctx = shell.page("page_data")
 upload.panel(ctx)
+panel_upload.section(ctx)
 mapview.show(ctx, mapview.MapSpec(enterprises=ctx.frame), key="data",
              table=upload.provenance_table(ctx))
 upload.provenance(ctx)

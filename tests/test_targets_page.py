@@ -115,3 +115,34 @@ def test_plan_period_view_shows_end_values_and_city_contributions():
     assert "2021 (¥100 m)" in cities.columns
     at.selectbox(key="chg_from").set_value(2025).run()  # not before the end year
     assert any("start year must come before" in i.value for i in at.info)
+
+
+def test_panel_upload_on_data_page_then_used_on_targets():
+    wide = ("编号,2019年营业收入,2023营收(亿元)\n"
+            "E004,56800,12\n"
+            "E008,abc,14\n"        # row 3: not a number
+            "NOPE,1,2\n").encode()  # row 4: not in the registry
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="panel_file").set_value(("mine.csv", wide, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert any("wide form" in m.value and "3 firm-years" in m.value for m in at.markdown)
+    assert any("NOPE" in w.value for w in at.warning)
+    problems = next(d.value for d in at.dataframe if "Row" in d.value.columns)
+    assert {(3, "2019年营业收入"), (4, "id")} <= set(zip(problems["Row"], problems["Column"],
+                                                        strict=True))
+    at.button(key="panel_use").click().run()
+    at.switch_page("pages/targets.py").run()
+    assert not at.exception, at.exception
+    assert any("mine.csv" in c.value for c in at.caption)
+
+
+def test_panel_template_imports_cleanly():
+    from geo import export, panel
+    from ui.panel_upload import template
+
+    for lang in ("zh", "en"):
+        r = panel.load_panel(export.to_xlsx_bytes(template(lang)), name="t.xlsx")
+        assert r.form == "wide" and r.problems == [] and len(r.frame) == 0

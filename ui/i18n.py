@@ -104,6 +104,27 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "target_name": ("目标", "Target"),
     "tab_projects": ("重点项目跟踪", "Key projects"),
     "targets_view": ("视图", "View"),
+    "panel_import": ("企业-年数据（营收时间序列）导入", "Import firm-years (revenue by year)"),
+    "panel_import_help": (
+        "长表（编号, 年份, 营业收入, 从业人员）或宽表（编号, 2019年营业收入, "
+        "2020营收(亿元) …，每年一列）均可；编号须与当前企业名录一致。"
+        "导入后用于“目标”页的增长与企业计数。",
+        "Long form (id, year, revenue, employees) or wide form (id, 2019年营业收入, "
+        "2020营收(亿元) …, one column per year); ids must match the registry in use. Used by "
+        "the Targets page for growth and firm counts."),
+    "panel_template": ("下载宽表模板（XLSX）", "Download the wide template (XLSX)"),
+    "panel_upload": ("上传企业-年数据（CSV / XLSX）", "Upload firm-years (CSV / XLSX)"),
+    "panel_rows": ("共 {rows} 行（{form}），读入 {valid} 条企业-年数据。",
+                   "{rows} rows ({form}); {valid} firm-years read."),
+    "panel_form_long": ("长表", "long form"),
+    "panel_form_wide": ("宽表", "wide form"),
+    "panel_unmatched": ("{n} 个编号不在企业名录中（这些行未导入）：{ids}",
+                        "{n} ids are not in the registry (their rows are left out): {ids}"),
+    "panel_use": ("本次会话使用该企业-年数据", "Use these firm-years in this session"),
+    "panel_in_use": ("当前使用上传的企业-年数据：{name}（{n} 条）",
+                     "Using uploaded firm-years: {name} ({n} rows)"),
+    "panel_use_bundled": ("改用内置企业-年数据", "Use the bundled firm-years"),
+    "panel_source": ("企业-年数据：{name}", "Firm-years: {name}"),
     "year_from": ("起始年份", "From"),
     "year_to": ("结束年份", "To"),
     "change_metric": ("变化指标", "Change measure"),

@@ -65,9 +65,14 @@ def _projects(path: str, mtime: float) -> pd.DataFrame:
     return prj.load_projects(path)
 
 
-def load_panel() -> pd.DataFrame:
-    """The bundled firm-year panel (shared, read-only)."""
-    return _panel(str(pnl.PANEL_PATH), _mtime(pnl.PANEL_PATH))
+def load_panel() -> tuple[pd.DataFrame, str]:
+    """The session's uploaded firm-year panel, else the bundled one (shared, read-only)."""
+    from ui.panel_upload import session_panel
+
+    upload = session_panel()
+    if upload is not None:
+        return upload["frame"], upload["name"]
+    return _panel(str(pnl.PANEL_PATH), _mtime(pnl.PANEL_PATH)), pnl.PANEL_PATH.name
 
 
 def _fmt(value: float, row: pd.Series | pln.Target, lang: str) -> str:
@@ -228,7 +233,7 @@ def show(ctx: PageContext) -> None:
     try:
         plan = _plan(path, _mtime(path))
         indicators = _indicators(str(ind.INDICATORS_PATH), _mtime(ind.INDICATORS_PATH))
-        panel = load_panel()
+        panel, panel_name = load_panel()
     except (pln.PlanError, ind.IndicatorError, ValueError) as exc:
         st.error(t("targets_input_error", lang, error=plain(exc)))
         return
@@ -236,7 +241,8 @@ def show(ctx: PageContext) -> None:
     firm_years = pnl.firm_years(panel, ctx.frame)
     table = pln.assess(plan, indicators, firm_years)
     st.subheader(t("targets_title_plan", lang, start=plan.start_year, end=plan.end_year))
-    st.caption(plain(f"{plan.title(lang)} · {plan.issued} · {plan.source}"))
+    st.caption(plain(f"{plan.title(lang)} · {plan.issued} · {plan.source} · "
+                     f"{t('panel_source', lang, name=panel_name)}"))
     views = {"progress": t("tab_progress", lang),
              "ended": t("tab_ended", lang, end=plan.end_year),
              "projects": t("tab_projects", lang)}

@@ -1,0 +1,87 @@
+"""Data page section: import a firm-year panel (long or wide), its row report, use it.
+
+The uploaded panel replaces the bundled one for this session on the Targets page (its
+growth views and firm-count targets); ids are checked against the session's registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from geo import export, panel, registry, store
+from ui.i18n import t
+from ui.shell import PageContext
+
+SESSION_KEY = "panel_upload"
+
+
+def session_panel() -> dict | None:
+    """The panel uploaded in this session (``{"key", "name", "frame"}``), if any."""
+    return st.session_state.get(SESSION_KEY)
+
+
+def template(lang: str) -> pd.DataFrame:
+    """A wide-form template: one revenue column per year, as planners keep it in Excel."""
+    head = {"编号": ["E001"], "企业名称": ["示例企业"]} if lang == "zh" else {
+        "id": ["E001"], "name_zh": ["示例企业"]}
+    years = {f"{y}年营业收入(万元)": [""] for y in range(2019, 2026)}
+    return pd.DataFrame({**head, **years, "数据来源": [""], "示例数据": ["否"]})
+
+
+def section(ctx: PageContext) -> None:
+    """Upload, row report and use-for-session of a firm-year panel."""
+    if ctx.present:
+        return
+    lang = ctx.lang
+    with st.expander(t("panel_import", lang), expanded=session_panel() is not None):
+        st.caption(t("panel_import_help", lang))
+        st.download_button(t("panel_template", lang), export.to_xlsx_bytes(template(lang)),
+                           "firm-years-template.xlsx", on_click="ignore", key="panel_tpl")
+        current = session_panel()
+        if current is not None:
+            st.caption(t("panel_in_use", lang, name=current["name"],
+                         n=f"{len(current['frame']):,}"))
+            st.button(t("panel_use_bundled", lang), key="panel_bundled", on_click=_use,
+                      args=(None,))
+        file = st.file_uploader(t("panel_upload", lang), type=["csv", "xlsx", "txt"],
+                                key="panel_file")
+        if file is None:
+            return
+        content = file.getvalue()
+        try:
+            store.check_upload_size(len(content))
+            result = panel.load_panel(content, name=file.name, registry=ctx.dataset.frame)
+        except (store.UploadTooLarge, registry.RegistryError) as exc:
+            st.error(str(exc))
+            return
+        report(result, lang)
+        if len(result.frame):
+            key = hashlib.sha256(content).hexdigest()[:16]
+            st.button(t("panel_use", lang), type="primary", key="panel_use", on_click=_use,
+                      args=({"key": key, "name": file.name, "frame": result.frame},))
+
+
+def report(result: panel.PanelResult, lang: str) -> None:
+    """The panel's row report: rows read, form, unmatched ids, every problem."""
+    st.markdown(t("panel_rows", lang, valid=len(result.frame), rows=result.rows,
+                  form=t(f"panel_form_{result.form}", lang)))
+    if result.unmatched_ids:
+        st.warning(t("panel_unmatched", lang, n=len(result.unmatched_ids),
+                     ids=", ".join(result.unmatched_ids[:20])))
+    if result.problems:
+        problems = pd.DataFrame([p.to_dict() for p in result.problems]).rename(columns={
+            "row": t("row", lang), "column": t("column", lang), "message": t("message", lang)})
+        st.markdown(f"**{t('problems', lang)}：{len(result.problems):,}**")
+        st.dataframe(problems, hide_index=True, width="stretch", height=300)
+    else:
+        st.success("✓")
+
+
+def _use(upload: dict | None) -> None:
+    if upload is None:
+        st.session_state.pop(SESSION_KEY, None)
+    else:
+        st.session_state[SESSION_KEY] = upload
