@@ -318,6 +318,9 @@ def tag_matrix(tags: pd.Series | Sequence[str], vocabulary: str = "products") ->
 # ---------------------------------------------------------------------------------------
 # Chain health
 # ---------------------------------------------------------------------------------------
+#: Status colours for diagrams and figures (colour-blind safe: blue / orange / vermilion).
+STATUS_COLOURS: Final[dict[str, str]] = {"strong": "#0072B2", "thin": "#E69F00",
+                                          "missing": "#D55E00"}
 STATUSES: Final[dict[str, Term]] = {
     t.code: t
     for t in (
@@ -469,6 +472,18 @@ class CityChain:
     has: list[str]
     missing: list[str]
     nearest: pd.DataFrame
+
+
+def origin_of(regions: pd.DataFrame, adcode: str) -> tuple[float, float]:
+    """Where a city's distances are measured from: its label point (inside its largest part,
+    :func:`geo.regions.label_points`), as (lon, lat)."""
+    from geo.regions import label_points
+
+    hit = regions[regions["adcode"].astype(str) == adcode]
+    if hit.empty:
+        raise ValueError(f"unknown city adcode {adcode!r}")
+    point = label_points(hit).iloc[0]
+    return float(point["lon"]), float(point["lat"])
 
 
 def needed_by(parts: Sequence[str]) -> list[str]:

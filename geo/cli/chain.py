@@ -71,11 +71,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _city_block(frame: pd.DataFrame, adcode: str, n: int) -> tuple[dict[str, Any], pd.DataFrame]:
     from geo import chain
-    from geo.regions import label_points, load_regions
+    from geo.regions import load_regions
 
-    regions = load_regions()
-    points = label_points(regions).set_index(regions["adcode"].astype(str))
-    origin = (float(points.at[adcode, "lon"]), float(points.at[adcode, "lat"]))
+    origin = chain.origin_of(load_regions(), adcode)
     city = chain.city_chain(frame, adcode, origin, n_nearest=n)
     nearest = city.nearest.assign(distance_km=city.nearest["distance_km"].round(2))
     block = {
