@@ -16,6 +16,7 @@ NAV = (
     ("overview.py", "page_overview", ":material/map:", "overview"),
     ("cities.py", "page_cities", ":material/location_city:", "cities"),
     ("enterprises.py", "page_enterprises", ":material/factory:", "enterprises"),
+    ("chain.py", "page_chain", ":material/account_tree:", "chain"),
     ("sites.py", "page_sites", ":material/science:", "sites"),
     ("targets.py", "page_targets", ":material/flag:", "targets"),
     ("data.py", "page_data", ":material/database:", "data"),

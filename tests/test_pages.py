@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
-PAGES = ("overview", "cities", "enterprises", "sites", "targets", "data")
+PAGES = ("overview", "cities", "enterprises", "chain", "sites", "targets", "data")
 TIMEOUT = 60
 
 

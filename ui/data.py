@@ -17,8 +17,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from geo import chain, metrics, regions, registry
 from geo import filters as flt
-from geo import metrics, regions, registry
 
 BUNDLED = "bundled"
 
@@ -158,6 +158,21 @@ def metrics_for(
 def plan_progress(_frame: gpd.GeoDataFrame, dataset_key: str, filter_params: tuple) -> pd.DataFrame:
     """The plan's 2025 targets against the (filtered) data."""
     return metrics.plan_progress(_frame)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def chain_health(_frame: gpd.GeoDataFrame, dataset_key: str, filter_params: tuple
+                 ) -> chain.ChainHealth:
+    """Chain parts, statuses and the city x part matrix of the (filtered) data."""
+    return chain.chain_health(_frame)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def city_chain(_frame: gpd.GeoDataFrame, dataset_key: str, filter_params: tuple, adcode: str,
+               n_nearest: int = 5) -> chain.CityChain:
+    """A city's parts, missing inputs and the nearest producers elsewhere."""
+    return chain.city_chain(_frame, adcode, chain.origin_of(load_regions(), adcode),
+                            n_nearest=n_nearest)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

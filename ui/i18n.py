@@ -303,6 +303,60 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
                     "map tiles from its server. Load it?"),
     "basemap_load": ("加载在线底图", "Load the online basemap"),
     "basemap_keep": ("保持离线", "Stay offline"),
+    # Chain page (issue 19)
+    "page_chain": ("产业链", "Chain"),
+    "chain_diagram": ("产业链图谱：各环节产品的生产企业", "The chain: who makes each part"),
+    "chain_legend": (
+        "方框：产品 · 生产企业数（含示例）· 营收合计（仅计有营收数据的企业，不拆分到产品）。"
+        "颜色：较强 / 薄弱（生产企业少于 {thin} 家，或一市占 {share}% 以上）/ 缺失。"
+        "点击方框或在下方选择产品。",
+        "Box: part · producers (of them sample) · revenue of the producers with a known "
+        "revenue (not split between a firm's products). Colour: strong / thin (fewer than "
+        "{thin} producers, or one city holds {share}% or more) / missing. Click a box or pick "
+        "a part below.",
+    ),
+    "chain_tagged": ("{tagged} / {firms} 家企业标注了主要产品", "{tagged} of {firms} firms "
+                     "carry product tags"),
+    "chain_no_tags": (
+        "当前数据没有“主要产品”（products）标注，无法分析产业链。在名录中加入“主要产品”列：产品代码或"
+        "中文名称，多个用 ; 分隔（见“数据”页的模板）。",
+        "The data has no product tags (products), so the chain cannot be analysed. Add a "
+        "主要产品 / products column: part codes or Chinese labels separated by ';' (see the "
+        "template on the Data page).",
+    ),
+    "chain_part": ("产品", "Part"),
+    "chain_pick_part": ("— 选择产品 —", "— pick a part —"),
+    "chain_part_firms": ("{part}：{n} 家生产企业", "{part}: {n} producers"),
+    "chain_by_city": ("各市生产企业数", "Producers by city"),
+    "chain_firms_of": ("{part} 生产企业名录", "Producers of {part}"),
+    "chain_heat": ("城市 × 产品：生产企业数", "Producers by city and part"),
+    "chain_city_title": ("城市补链：缺什么、向谁招商", "A city's gaps and whom to attract"),
+    "chain_city_pick": ("城市", "City"),
+    "chain_pick_city": ("— 选择城市 —", "— pick a city —"),
+    "chain_has": ("本市已有", "Made in the city"),
+    "chain_missing": ("本市企业需要、本市无企业生产的产品", "Inputs its firms need that no "
+                      "firm in the city makes"),
+    "chain_none_missing": ("本市企业所需的配套产品本市均有生产。", "Every input its firms need "
+                           "is made in the city."),
+    "chain_no_firms": ("该市没有标注产品的企业。", "No firm in this city carries product tags."),
+    "chain_nobody": ("省内数据中无生产企业", "no producer in the data"),
+    "chain_short_list": ("招商清单：省内其他城市最近的生产企业", "Short list: the nearest "
+                         "producers in other cities"),
+    "chain_distance_note": (
+        "距离：从该市标注点起的直线距离（UTM 49N 投影，公里）；所需配套按常见物料清单推定（见 "
+        "geo/chain.py NEEDS），并受当前筛选条件影响。",
+        "Distance: straight line from the city's label point (UTM 49N, km); the inputs each "
+        "part needs are a typical bill of materials (geo/chain.py NEEDS); current filters "
+        "apply.",
+    ),
+    "chain_supply": ("配套半径（50 公里）", "Supply radius (50 km)"),
+    "chain_supply_help": (
+        "本市需要关键零部件和激光器的企业中，50 公里内有对应生产企业的比例"
+        "（按企业×所需零部件计）。",
+        "Of the city's firms needing key components and lasers, the share with a producer of "
+        "each within 50 km (counted per firm and component).",
+    ),
+    "distance_km": ("距离（公里）", "Distance (km)"),
 }
 
 DEFAULT_LANG: Final = "zh"

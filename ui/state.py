@@ -27,6 +27,8 @@ VIEW_KEYS: Final[dict[str, tuple[str, Any]]] = {
     "k": ("k", 5),
     "basemap": ("basemap", "none"),
     "present": ("present", False),
+    "chain_part": ("part", ""),  # Chain page: the selected part and city (geo.chain codes)
+    "chain_city": ("chain_city", ""),
 }
 FILTER_KEYS: Final = (
     "f_cities", "f_zone", "f_segments", "f_sectors", "f_tiers", "f_listed", "f_sample", "f_query",
@@ -60,6 +62,14 @@ def _parse_view(params: dict[str, str], metrics: set[str]) -> tuple[dict[str, An
             value = int(raw) if ok else default
         elif key == "present":
             value = raw in ("1", "true")
+        elif key == "chain_part":
+            from geo.chain import PARTS
+
+            ok = raw in PARTS
+        elif key == "chain_city":
+            from geo.layout import CITY_BY_ADCODE
+
+            ok = raw in CITY_BY_ADCODE
         if not ok:
             problems.append(f"{param}: ignored unknown value {raw!r}")
             value = default

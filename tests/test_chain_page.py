@@ -1,0 +1,66 @@
+"""AppTest of the Chain page: the diagram, a part's producers, a city's short list, the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import chain
+from geo.registry import load_enterprises
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def _chain(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    return at.switch_page("pages/chain.py").run()
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_part_and_city_from_the_url_show_producers_and_short_list(lang):
+    at = _chain(lang=lang, part="galvo_scanner", chain_city="441400")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="chain_part").value == "galvo_scanner"
+    assert at.selectbox(key="chain_city").value == "441400"
+    n = int(chain.products_of(load_enterprises())[:, list(chain.PARTS).index("galvo_scanner")]
+            .sum())
+    text = _markdown(at)
+    wanted = f"扫描振镜：{n} 家生产企业" if lang == "zh" else f"Galvo scanner: {n} producers"
+    assert wanted in text
+    assert ("本市已有" if lang == "zh" else "Made in the city") in text
+    # the short list names the nearest producers with their distance
+    short = at.dataframe[-2].value  # the heat table is the last grid
+    distance = "距离（公里）" if lang == "zh" else "Distance (km)"
+    assert distance in short.columns and short[distance].notna().any()
+    assert (short[distance].dropna() > 0).all()
+
+
+def test_widgets_change_the_view_and_the_url():
+    at = _chain(lang="en")
+    assert not at.exception
+    assert "producers" not in _markdown(at)  # nothing picked yet
+    at.selectbox(key="chain_part").set_value("laser_chip").run()
+    assert "High-brightness laser chip:" in _markdown(at)
+    assert "laser_chip" in str(at.query_params["part"])
+    at.selectbox(key="chain_city").set_value("440300").run()
+    assert "440300" in str(at.query_params["chain_city"])
+    assert not at.exception
+
+
+def test_unknown_part_in_the_url_is_ignored_with_a_notice():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["part"] = "flux_capacitor"
+    at.run()  # the first page of the session reports what the URL got wrong
+    assert any("flux_capacitor" in str(t.value) for t in at.toast)
+    at.switch_page("pages/chain.py").run()
+    assert not at.exception
+    assert at.selectbox(key="chain_part").value == ""

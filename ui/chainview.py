@@ -1,0 +1,273 @@
+"""The Chain page's widgets: the chain diagram, a part's producers, the city x part heat
+table and a city's gaps with the nearest producers elsewhere (numbers from geo.chain)."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from geo import chain
+from geo.layout import CITIES, CITY_BY_ADCODE, SEGMENTS, city_name
+from geo.metrics import MetricSpec
+from ui import data, mapview, tables
+from ui.i18n import fmt_share, t
+from ui.shell import PageContext
+
+PART_KEY, CITY_KEY, CLICK_KEY, DIAGRAM_KEY = "chain_part", "chain_city", "chain_click", \
+    "chain_diagram"
+BOX_HEIGHT = 66
+
+
+def part_label(code: str, lang: str) -> str:
+    """A part's label in ``lang``."""
+    return chain.PARTS[code].label(lang)
+
+
+def _labels(codes: str, lang: str) -> str:
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(part_label(c, lang) for c in codes.split(";") if c in chain.PARTS)
+
+
+def has_tags(ctx: PageContext) -> bool:
+    """Say what to do when the data carries no product tags; True if the page can go on."""
+    if "products" in ctx.frame.columns and (ctx.frame["products"].fillna("") != "").any():
+        return True
+    st.info(t("chain_no_tags", ctx.lang))
+    return False
+
+
+# -- the diagram -------------------------------------------------------------------------
+def _on_pick() -> None:
+    """Diagram click -> the part picker (runs before the rerun, so the widget may change)."""
+    state = st.session_state.get(DIAGRAM_KEY) or {}
+    picked = (state.get("selection") or {}).get("pick") or []
+    if picked and picked[0].get("code") in chain.PARTS:
+        st.session_state[PART_KEY] = picked[0]["code"]
+
+
+def _diagram_frame(health: chain.ChainHealth, lang: str) -> pd.DataFrame:
+    parts = health.parts.copy()
+    parts["seg"] = parts["segment"].map(lambda s: SEGMENTS[s].label(lang))
+    parts["row"] = parts.groupby("segment").cumcount()
+    parts["label"] = parts["code"].map(lambda c: part_label(c, lang))
+    unit = "家" if lang == "zh" else "firms"
+    sample = "示例" if lang == "zh" else "sample"
+    parts["line2"] = [f"{n:,} {unit}" + (f" ({s:,} {sample})" if s else "")
+                      for n, s in zip(parts["producers"], parts["sample_producers"],
+                                      strict=True)]
+    parts["line3"] = parts["revenue_100m_cny"].map(
+        lambda v: "–" if pd.isna(v) else (f"{v:,.1f} 亿元" if lang == "zh"
+                                          else f"¥{v / 10:,.2f} bn"))
+    parts["status_label"] = parts["status"].map(lambda s: chain.STATUSES[s].label(lang))
+    return parts
+
+
+def diagram(ctx: PageContext, health: chain.ChainHealth) -> None:
+    """Segments as columns, parts as boxes coloured by status; a click picks the part."""
+    lang = ctx.lang
+    st.subheader(t("chain_diagram", lang))
+    parts = _diagram_frame(health, lang)
+    order = [SEGMENTS[s].label(lang) for s in SEGMENTS]
+    statuses = [chain.STATUSES[s].label(lang) for s in chain.STATUSES]
+    pick = alt.selection_point(name="pick", fields=["code"], on="click")
+    base = alt.Chart(parts).encode(
+        x=alt.X("seg:N", sort=order, title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=160, labelFontSize=12,
+                              labelOverlap=False)),
+        y=alt.Y("row:O", axis=None),
+        tooltip=[alt.Tooltip("label:N", title=t("chain_part", lang)),
+                 alt.Tooltip("line2:N", title=t("firms", lang)),
+                 alt.Tooltip("line3:N", title=t("revenue", lang)),
+                 alt.Tooltip("status_label:N", title="")])
+    selected = st.session_state.get(PART_KEY, "")
+    boxes = base.mark_rect(cornerRadius=5, stroke="#1b1b1b").encode(
+        color=alt.Color("status_label:N", title=None,
+                        scale=alt.Scale(domain=statuses, range=list(chain.STATUS_COLOURS.values())),
+                        legend=alt.Legend(orient="bottom")),
+        strokeWidth=alt.condition(alt.datum.code == selected, alt.value(4), alt.value(0.5)),
+    ).add_params(pick)
+    text = [base.mark_text(dy=dy, color="white", fontSize=size, fontWeight=weight, limit=150)
+            .encode(text=f"{field}:N")
+            for field, dy, size, weight in (("label", -14, 11, "bold"), ("line2", 3, 10, "normal"),
+                                            ("line3", 18, 10, "normal"))]
+    rows = int(parts["row"].max()) + 1
+    chart = alt.layer(boxes, *text).properties(height=rows * BOX_HEIGHT)
+    if ctx.present:
+        st.altair_chart(chart, width="stretch")
+    else:
+        st.altair_chart(chart, width="stretch", key=DIAGRAM_KEY, on_select=_on_pick,
+                        selection_mode="pick")
+    st.caption(t("chain_legend", lang, thin=chain.THIN_PRODUCERS,
+                 share=round(chain.THIN_TOP_SHARE * 100)) + " · "
+               + t("chain_tagged", lang, tagged=f"{health.tagged:,}", firms=f"{health.firms:,}"))
+
+
+def part_picker(ctx: PageContext) -> str:
+    """The selected part (a selectbox that the diagram also sets); ``""`` for none."""
+    options = ["", *chain.PARTS]
+    if ctx.present:
+        return str(st.session_state.get(PART_KEY, ""))
+    label = {"": t("chain_pick_part", ctx.lang),
+             **{c: f"{SEGMENTS[p.segment].label(ctx.lang)} › {p.label(ctx.lang)}"
+                for c, p in chain.PARTS.items()}}
+    return str(st.selectbox(t("chain_part", ctx.lang), options, key=PART_KEY,
+                            format_func=label.__getitem__))
+
+
+# -- a part's producers --------------------------------------------------------------------
+def producers(frame: pd.DataFrame, part: str) -> pd.DataFrame:
+    """The firms of ``frame`` that make ``part``."""
+    if not part:
+        return frame.iloc[:0]
+    column = list(chain.PARTS).index(part)
+    return frame[chain.products_of(frame)[:, column]]
+
+
+def _part_spec(part: str) -> MetricSpec:
+    p = chain.PARTS[part]
+    return MetricSpec(f"part_{part}", "part_firms", f"{p.zh}生产企业数", f"{p.en}: producers",
+                      "家", "firms", 0)
+
+
+def part_map(ctx: PageContext, health: chain.ChainHealth, part: str) -> None:
+    """Producers of the part on the map, over a choropleth of their number per city."""
+    if not part:
+        mapview.show(ctx, mapview.MapSpec(enterprises=ctx.frame, click_target=CLICK_KEY),
+                     key="chain", table=health.records())
+        return
+    counts = health.matrix[part].rename("part_firms").rename_axis("adcode").reset_index()
+    areas = tables.areas_with_metrics(counts, "city", ())
+    made = producers(ctx.frame, part)
+    spec = mapview.MapSpec(choropleth=mapview.Choropleth(areas, _part_spec(part), "city"),
+                           enterprises=made, click_target=CLICK_KEY)
+    mapview.show(ctx, spec, key="chain", table=_firm_table(made, ctx.lang))
+
+
+def _firm_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    table = tables.enterprise_export(frame, lang)
+    for col in ("products", "applications"):
+        if col in frame.columns:
+            table[col] = frame[col].to_numpy()
+    return table
+
+
+def part_detail(ctx: PageContext, health: chain.ChainHealth, part: str) -> None:
+    """The part's producers by city (bar chart) and listed (table)."""
+    if not part or ctx.present:
+        return
+    lang = ctx.lang
+    made = producers(ctx.frame, part)
+    st.markdown(f"**{t('chain_part_firms', lang, part=part_label(part, lang), n=len(made))}**")
+    if made.empty:
+        return
+    by_city = health.matrix[part]
+    by_city = by_city[by_city > 0].rename(index=lambda a: city_name(a, lang))
+    left, right = st.columns([2, 3])
+    with left:
+        st.caption(t("chain_by_city", lang))
+        view = by_city.rename_axis("city").reset_index(name="n")
+        st.altair_chart(alt.Chart(view).mark_bar().encode(
+            x=alt.X("n:Q", title=t("firms", lang)), y=alt.Y("city:N", sort="-x", title=None)),
+            width="stretch")
+    with right:
+        st.caption(t("chain_firms_of", lang, part=part_label(part, lang)))
+        view = _firm_table(made, lang)
+        view["products"] = view["products"].map(lambda v: _labels(v, lang))
+        view["city_adcode"] = view["city_adcode"].map(
+            lambda a: city_name(a, lang) if a in CITY_BY_ADCODE else "")
+        products = "主要产品" if lang == "zh" else "Products"
+        st.dataframe(tables.localized(view.drop(columns=["applications"], errors="ignore"),
+                                      lang).rename(columns={"products": products}),
+                     hide_index=True, width="stretch", height=300)
+
+
+# -- the heat table ------------------------------------------------------------------------
+def _heat(values: pd.DataFrame) -> pd.DataFrame:
+    """CSS backgrounds from white to blue by value (no matplotlib on page load)."""
+    top = max(float(np.nanmax(values.to_numpy(float))), 1.0)
+
+    def css(v: float) -> str:
+        share = 0.0 if pd.isna(v) else float(v) / top
+        r, g, b = (int(255 + (c - 255) * share) for c in (8, 81, 156))
+        ink = "white" if share > 0.55 else "black"
+        return f"background-color: rgb({r},{g},{b}); color: {ink}"
+
+    return values.map(css)
+
+
+def heat_table(ctx: PageContext, health: chain.ChainHealth) -> None:
+    """City x part: how many firms make each part in each city."""
+    if ctx.present:
+        return
+    lang = ctx.lang
+    st.subheader(t("chain_heat", lang))
+    matrix = health.matrix.rename(index=lambda a: city_name(a, lang),
+                                  columns=lambda c: part_label(c, lang)
+                                  ).rename_axis(t("cities", lang))
+    st.dataframe(matrix.style.apply(_heat, axis=None), width="stretch", height=560)
+
+
+# -- a city's gaps -------------------------------------------------------------------------
+def take_map_click() -> None:
+    """A city clicked on the map becomes the selected city (before the picker is drawn)."""
+    clicked = st.session_state.get(CLICK_KEY) or []
+    if clicked:
+        st.session_state[CITY_KEY] = clicked[-1]
+        st.session_state[CLICK_KEY] = []
+
+
+def city_gaps(ctx: PageContext) -> None:
+    """A city's parts, the inputs its firms need but lack, and the nearest producers."""
+    lang = ctx.lang
+    st.subheader(t("chain_city_title", lang))
+    names = {"": t("chain_pick_city", lang), **{c.adcode: city_name(c.adcode, lang)
+                                                for c in CITIES}}
+    if ctx.present:
+        adcode = str(st.session_state.get(CITY_KEY, ""))
+    else:
+        adcode = str(st.selectbox(t("chain_city_pick", lang), list(names), key=CITY_KEY,
+                                  format_func=names.__getitem__))
+    if not adcode:
+        return
+    gaps = data.city_chain(ctx.frame, ctx.dataset.key, ctx.params, adcode)
+    if not gaps.has:
+        st.info(t("chain_no_firms", lang))
+        return
+    supply = data.metrics_for(ctx.dataset, ctx.filters).table.set_index("adcode")
+    share = supply.loc[adcode, "supply_share"] if "supply_share" in supply.columns else np.nan
+    c1, c2 = st.columns([3, 1])
+    colon = "：" if lang == "zh" else ": "
+    c1.markdown(f"**{t('chain_has', lang)}**{colon}" + _labels(";".join(gaps.has), lang))
+    c2.metric(t("chain_supply", lang), fmt_share(share), help=t("chain_supply_help", lang))
+    if not gaps.missing:
+        st.success(t("chain_none_missing", lang))
+        return
+    st.markdown(f"**{t('chain_missing', lang)}**{colon}" + _labels(";".join(gaps.missing), lang))
+    st.markdown(f"**{t('chain_short_list', lang)}**")
+    st.dataframe(_short_list(gaps, lang), hide_index=True, width="stretch", height=360)
+    st.caption(t("chain_distance_note", lang))
+
+
+def _short_list(gaps: chain.CityChain, lang: str) -> pd.DataFrame:
+    near = gaps.nearest
+    rows = []
+    for code in gaps.missing:
+        hits = near[near["product"] == code]
+        if hits.empty:
+            rows.append({"product": part_label(code, lang), "rank": None, "name": "",
+                         "city": t("chain_nobody", lang), "distance_km": None, "sample": None})
+        for _, h in hits.iterrows():
+            rows.append({"product": part_label(code, lang), "rank": int(h["rank"]),
+                         "name": h["name_zh"] if lang == "zh" or not h.get("name_en")
+                         else h["name_en"],
+                         "city": city_name(h["city_adcode"], lang)
+                         if h["city_adcode"] in CITY_BY_ADCODE else "",
+                         "distance_km": round(float(h["distance_km"]), 1),
+                         "sample": bool(h.get("sample", False))})
+    heads = {"product": t("chain_part", lang), "rank": "#",
+             "name": tables.COLUMN_LABELS["name_zh"][0] if lang == "zh" else "Firm",
+             "city": t("cities", lang), "distance_km": t("distance_km", lang),
+             "sample": tables.COLUMN_LABELS["sample"][0 if lang == "zh" else 1]}
+    return pd.DataFrame(rows, columns=list(heads)).rename(columns=heads)
