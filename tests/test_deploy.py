@@ -1,13 +1,14 @@
 """Several app processes behind nginx (scripts/serve.py, deploy/): configuration and the
 cross-process view of the registry store.
 
-The end-to-end test starts the real launcher (two Streamlit processes + nginx on free
-loopback ports, ``ATLAS_STORE`` = the test PostgreSQL), opens websocket sessions through
-the proxy pinned to each process by the sticky cookie, publishes a version with
-``python -m geo publish`` and waits for a new session on the *other* process to open with
-it. It needs nginx (``apt-get install nginx``) and ``ATLAS_TEST_PG_URL``
-(``scripts/ci_postgres.sh``); without them it is skipped with a note saying so, except
-under ``CI=true`` (``.ci/run`` installs both), where that is a failure.
+The end-to-end tests start the real launcher once (two Streamlit processes + nginx on free
+loopback ports, served under ``/atlas/``, ``ATLAS_STORE`` = the test PostgreSQL), open
+websocket sessions through the proxy pinned to each process by the sticky cookie, publish a
+version with ``python -m geo publish`` and wait for a new session on the *other* process to
+open with it; and send static files and a 50 MB upload through the proxy. They need nginx
+(``apt-get install nginx``) and ``ATLAS_TEST_PG_URL`` (``scripts/ci_postgres.sh``);
+without them they are skipped with a note saying so, except under ``CI=true``
+(``.ci/run`` installs both), where that is a failure.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -169,13 +172,18 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
 
 @dataclass
 class Deployment:
-    proxy: str  # http://127.0.0.1:PORT
+    root: str  # http://127.0.0.1:PORT
+    proxy: str  # the app's URL: root + base path
     cookies: dict[str, str]  # upstream address -> a sticky cookie value that reaches it
     pg_url: str
 
 
-@pytest.fixture
-def deployment(tmp_path: Path) -> Iterator[Deployment]:
+BASE = "/atlas"
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    tmp_path = tmp_path_factory.mktemp("deploy")
     if shutil.which("nginx") is None:
         _need("nginx", "apt-get install nginx")
     if not PG_URL:
@@ -188,10 +196,12 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "scripts" / "serve.py"), "--workers", "2",
              "--first-port", str(first), "--listen", f"{HOST}:{listen}",
-             "--run-dir", str(tmp_path / "run"), "--check-every", "1"],
+             "--run-dir", str(tmp_path / "run"), "--check-every", "1",
+             "--base-url-path", BASE],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
-    proxy = f"http://{HOST}:{listen}"
+    root = f"http://{HOST}:{listen}"
+    proxy = root + BASE
     try:
         _wait_healthy(f"{proxy}/_stcore/health", proc, log, timeout=180)
         wanted = {f"{HOST}:{first}", f"{HOST}:{first + 1}"}
@@ -202,7 +212,7 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
             if set(cookies) >= wanted:
                 break
         assert set(cookies) == wanted, f"the proxy reached {sorted(cookies)}, not {wanted}"
-        yield Deployment(proxy, cookies, PG_URL)
+        yield Deployment(root, proxy, cookies, PG_URL)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # the launcher stops nginx and the apps
         try:
@@ -212,38 +222,49 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
             proc.wait(timeout=30)
 
 
-async def _session_dataset(proxy: str, cookie: str) -> tuple[str, str]:
-    """Open a new session through the proxy with ``cookie``; return (upstream that held
-    the websocket, the selected label of the data-version picker)."""
+def _connect(proxy: str, cookie: str):
+    """A websocket session through the proxy, pinned by the sticky ``cookie``."""
     import websockets
+
+    url = proxy.replace("http://", "ws://") + "/_stcore/stream"
+    return websockets.connect(url, subprotocols=["streamlit"], max_size=None,
+                              additional_headers={"Cookie": f"atlas_backend={cookie}"},
+                              open_timeout=30)
+
+
+async def _run_page(ws) -> tuple[str, str]:
+    """Run the start page; return (session id, selected label of the data-version picker)."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    url = proxy.replace("http://", "ws://") + "/_stcore/stream"
-    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
-                                  additional_headers={"Cookie": f"atlas_backend={cookie}"},
-                                  open_timeout=30) as ws:
+    request = BackMsg()
+    request.rerun_script.query_string = ""
+    request.rerun_script.page_name = ""
+    await ws.send(request.SerializeToString())
+    session_id, chosen = "", ""
+    while True:
+        msg = ForwardMsg.FromString(await asyncio.wait_for(ws.recv(), 120))
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            session_id = msg.new_session.initialize.session_id
+        elif kind == "delta" and session_id and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            if element.WhichOneof("type") == "exception":
+                pytest.fail(f"the page raised: {element.exception.message}")
+            box = element.selectbox if element.WhichOneof("type") == "selectbox" else None
+            if box is not None and any(o.startswith("v0 · ") for o in box.options):
+                chosen = box.raw_value
+        elif (kind == "script_finished" and session_id
+              and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):
+            return session_id, chosen
+
+
+async def _session_dataset(proxy: str, cookie: str) -> tuple[str, str]:
+    """Open a new session through the proxy with ``cookie``; return (upstream that held
+    the websocket, the selected label of the data-version picker)."""
+    async with _connect(proxy, cookie) as ws:
         upstream = ws.response.headers.get("X-Atlas-Upstream", "")
-        request = BackMsg()
-        request.rerun_script.query_string = ""
-        request.rerun_script.page_name = ""
-        await ws.send(request.SerializeToString())
-        chosen, started = "", False
-        while True:
-            msg = ForwardMsg.FromString(await asyncio.wait_for(ws.recv(), 120))
-            kind = msg.WhichOneof("type")
-            if kind == "new_session":
-                started = True
-            elif kind == "delta" and started and msg.delta.WhichOneof("type") == "new_element":
-                element = msg.delta.new_element
-                if element.WhichOneof("type") == "exception":
-                    pytest.fail(f"the page raised: {element.exception.message}")
-                box = element.selectbox if element.WhichOneof("type") == "selectbox" else None
-                if box is not None and any(o.startswith("v0 · ") for o in box.options):
-                    chosen = box.raw_value
-            elif (kind == "script_finished" and started
-                  and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):
-                return upstream, chosen
+        return upstream, (await _run_page(ws))[1]
 
 
 def _publish(tmp_path: Path, pg_url: str) -> int:
@@ -293,3 +314,71 @@ def test_a_version_published_through_one_process_opens_on_the_other(
     finally:
         # leave the shared test database opening with the bundled data again
         open_store(deployment.pg_url).set_default(0, TOKEN, author="deploy-test")
+
+
+def _get(url: str, cookie: str) -> tuple[int, Message, bytes]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie})
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as resp:
+            return resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, b""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs) -> None:  # see the 301 itself
+        return None
+
+
+def _put_file(url: str, cookies: str, xsrf: str, size: int) -> int:
+    """PUT one file of ``size`` bytes the way Streamlit's uploader does; the HTTP status."""
+    boundary = secrets.token_hex(12)
+    body = b"".join([
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+        f"filename=\"big.csv\"\r\nContent-Type: text/csv\r\n\r\n".encode(),
+        b"x" * size, f"\r\n--{boundary}--\r\n".encode(),
+    ])
+    request = urllib.request.Request(url, data=body, method="PUT", headers={
+        "Cookie": cookies, "X-Xsrftoken": xsrf,
+        "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.mark.postgres
+def test_base_path_static_files_and_a_50_mb_upload_pass_the_proxy(
+    deployment: Deployment,
+) -> None:
+    upstream, cookie = sorted(deployment.cookies.items())[0]
+    sticky = f"atlas_backend={cookie}"
+    status, headers, _ = _get(deployment.root + BASE, sticky)
+    assert status == 301 and headers["Location"].endswith(f"{BASE}/")
+    status, headers, body = _get(f"{deployment.proxy}/app/static/js/atlas-bundle.js", sticky)
+    assert status == 200 and headers["X-Atlas-Upstream"] == upstream
+    assert body == (ROOT / "static" / "js" / "atlas-bundle.js").read_bytes()
+    status, headers, _ = _get(f"{deployment.proxy}/_stcore/health", sticky)
+    xsrf = next((c.split(";")[0].split("=", 1)[1] for c in headers.get_all("Set-Cookie", [])
+                 if c.startswith("_streamlit_xsrf=")), "")  # what the frontend sends back
+    assert status == 200 and xsrf, f"no XSRF cookie from {upstream}: {headers}"
+
+    async def upload_while_connected() -> tuple[int, int]:
+        async with _connect(deployment.proxy, cookie) as ws:
+            session_id, _ = await _run_page(ws)
+            url = f"{deployment.proxy}/_stcore/upload_file/{session_id}"
+            cookies = f"{sticky}; _streamlit_xsrf={xsrf}"
+            # just under the app's 50 MB limit: Streamlit compares the whole request's
+            # Content-Length (file + multipart envelope) with it
+            limit = 50 * 2**20
+            ok = await asyncio.to_thread(_put_file, f"{url}/f1", cookies, xsrf,
+                                         limit - 2**16)
+            too_big = await asyncio.to_thread(_put_file, f"{url}/f2", cookies, xsrf,
+                                              limit + 2**20)
+            return ok, too_big
+
+    ok, too_big = asyncio.run(upload_while_connected())
+    assert ok == 204, "a registry of almost 50 MB must reach the session's process"
+    assert too_big == 413  # the app's limit still holds behind the proxy
