@@ -33,6 +33,14 @@ Two clients:
     ``--block-static`` aborts ``/app/static/`` requests (vendored Leaflet: no map drawing
     in the tabs); page errors that causes are not counted.
 
+``--processes P …`` serves the app the way ``make serve`` does instead: ``scripts/serve.py``
+starts P app processes behind nginx (``deploy/``) and every session goes through the proxy,
+its websocket pinned to one process by the sticky cookie (``--client ws``: cookies chosen so
+the sessions spread evenly over the processes; ``--client browser``: each page gets the
+random cookie nginx hands out). Rounds run for every P and every N; for each N the report
+ends with the ratio of the 1-process medians to the P-process ones. RSS and CPU columns
+then cover the whole tree (launcher, nginx, apps).
+
 It prints, per N: sessions that completed, median/p95 of the first load and of the filter
 changes, errors (failed sessions, Streamlit exceptions, compile errors, uncaught page
 errors), server RSS (the streamlit process and its children, psutil) idle and with the N
@@ -48,6 +56,7 @@ Usage::
     .venv/bin/python benchmarks/load_sessions.py                       # app.py, N = 1 10 30
     .venv/bin/python benchmarks/load_sessions.py --client browser --sessions 1 10
     .venv/bin/python benchmarks/load_sessions.py --app /tmp/demo/app.py --json out.json
+    .venv/bin/python benchmarks/load_sessions.py --processes 1 2 --sessions 30 --distinct
 """
 
 from __future__ import annotations
@@ -58,6 +67,7 @@ import contextlib
 import json
 import os
 import random
+import secrets
 import signal
 import socket
 import statistics
@@ -182,13 +192,16 @@ class Server:
     log_path: Path
     proc: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
-        cmd = [
+    def command(self) -> list[str]:
+        return [
             sys.executable, "-m", "streamlit", "run", str(self.app),
             "--server.headless=true", f"--server.address={HOST}", f"--server.port={self.port}",
             "--server.fileWatcherType=none", "--server.runOnSave=false",
             "--browser.gatherUsageStats=false",
         ]
+
+    def start(self) -> None:
+        cmd = self.command()
         log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
             cmd, cwd=self.app.parent, stdout=log, stderr=subprocess.STDOUT,
@@ -252,6 +265,54 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
+
+
+def free_ports(count: int) -> int:
+    """First of ``count`` consecutive free loopback ports (the launcher numbers its apps)."""
+    for _ in range(100):
+        first = free_port()
+        socks = []
+        try:
+            for port in range(first, first + count):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                socks.append(sock)
+                sock.bind((HOST, port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+    raise RuntimeError(f"no {count} consecutive free ports on {HOST}")
+
+
+@dataclass
+class Proxied(Server):
+    """``scripts/serve.py``: ``processes`` app processes behind nginx on ``port``."""
+
+    processes: int = 1
+    run_dir: Path | None = None
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable, str(ROOT / "scripts" / "serve.py"),
+            "--workers", str(self.processes), "--first-port", str(free_ports(self.processes)),
+            "--listen", f"{HOST}:{self.port}", "--run-dir", str(self.run_dir),
+        ]
+
+    def sticky_cookies(self) -> list[str]:
+        """One ``atlas_backend`` cookie value per app process (probed through the proxy)."""
+        by_upstream: dict[str, str] = {}
+        for _ in range(64 * self.processes):
+            cookie = secrets.token_hex(16)
+            request = urllib.request.Request(
+                f"http://{HOST}:{self.port}/_stcore/health",
+                headers={"Cookie": f"atlas_backend={cookie}"})
+            with urllib.request.urlopen(request, timeout=10) as resp:
+                by_upstream.setdefault(resp.headers["X-Atlas-Upstream"], cookie)
+            if len(by_upstream) == self.processes:
+                return [by_upstream[k] for k in sorted(by_upstream)]
+        raise RuntimeError(f"the proxy reached only {sorted(by_upstream)}")
 
 
 def browser_cpu_seconds() -> float:
@@ -439,7 +500,7 @@ def distinct_query(query: str, index: int) -> str:
 
 async def ws_session(
     port: int, args: argparse.Namespace, barrier: asyncio.Barrier, result: SessionResult,
-    index: int = 0,
+    index: int = 0, cookie: str | None = None,
 ) -> None:
     """One browser-less session over Streamlit's websocket: load, then timed changes."""
     import websockets
@@ -455,6 +516,7 @@ async def ws_session(
         ws = await websockets.connect(
             f"ws://{HOST}:{port}/_stcore/stream", subprotocols=["streamlit"],
             max_size=None, open_timeout=args.timeout,
+            additional_headers={"Cookie": f"atlas_backend={cookie}"} if cookie else None,
         )
         info = await asyncio.wait_for(_ws_run(ws, _rerun_msg(page_name, query)), args.timeout)
         result.load_s = time.perf_counter() - start
@@ -496,6 +558,7 @@ def _pct(values: list[float], q: float) -> float | None:
 
 @dataclass
 class RoundResult:
+    processes: int | None  # app processes behind nginx; None: one process, no proxy
     sessions: int
     ok_sessions: int
     startup_s: float
@@ -533,11 +596,20 @@ async def _browser_round(
     return rss, cpu
 
 
-async def run_round(n: int, args: argparse.Namespace, workdir: Path) -> RoundResult:
-    server = Server(args.app, free_port(), workdir / f"streamlit-{n}.log")
+async def run_round(
+    n: int, args: argparse.Namespace, workdir: Path, processes: int | None = None
+) -> RoundResult:
+    server: Server
+    if processes is None:
+        server = Server(args.app, free_port(), workdir / f"streamlit-{n}.log")
+    else:
+        run_dir = workdir / f"serve-{processes}-{n}"
+        server = Proxied(args.app, free_port(), workdir / f"serve-{processes}-{n}.log",
+                         processes=processes, run_dir=run_dir)
     server.start()
     try:
         startup = server.wait_healthy(args.timeout)
+        cookies = server.sticky_cookies() if isinstance(server, Proxied) else [None]
         rss_idle = server.rss_mb()
         cpu0 = server.cpu_seconds()
         results = [SessionResult() for _ in range(n)]
@@ -545,7 +617,8 @@ async def run_round(n: int, args: argparse.Namespace, workdir: Path) -> RoundRes
         deadline = args.timeout * (args.changes + 2)
         if args.client == "ws":
             await asyncio.wait_for(asyncio.gather(
-                *(ws_session(server.port, args, barrier, r, i) for i, r in enumerate(results))),
+                *(ws_session(server.port, args, barrier, r, i, cookies[i % len(cookies)])
+                  for i, r in enumerate(results))),
                 deadline)
             rss, bcpu = server.rss_mb(), 0.0  # sessions still open
         else:
@@ -555,6 +628,7 @@ async def run_round(n: int, args: argparse.Namespace, workdir: Path) -> RoundRes
         loads = [r.load_s for r in results if r.load_s is not None]
         changes = [c for r in results for c in r.changes_s]
         return RoundResult(
+            processes=processes,
             sessions=n,
             ok_sessions=sum(1 for r in results if r.load_s is not None
                             and len(r.changes_s) == args.changes),
@@ -588,25 +662,53 @@ def report(rounds: list[RoundResult], args: argparse.Namespace) -> list[str]:
         + ("every session its own segments · " if args.distinct else "")
         + ("" if args.client == "ws" else
            f"static {'blocked' if args.block_static else 'served'} · ")
+        + ("" if args.processes is None else "through nginx (scripts/serve.py) · ")
         + f"{os.cpu_count()} CPUs",
-        f"{'N':>3} {'ok':>4} {'load med':>9} {'load p95':>9} {'chg med':>8} {'chg p95':>8} "
-        f"{'chg max':>8} {'errors':>6} {'RSS idle':>9} {'RSS':>8} {'srv CPU':>8} {'brw CPU':>8}",
+        f"{'P':>2} {'N':>3} {'ok':>4} {'load med':>9} {'load p95':>9} {'chg med':>8} "
+        f"{'chg p95':>8} {'chg max':>8} {'errors':>6} {'RSS idle':>9} {'RSS':>8} "
+        f"{'srv CPU':>8} {'brw CPU':>8}",
     ]
     for r in rounds:
         lines.append(
-            f"{r.sessions:>3} {r.ok_sessions:>4} {_fmt(r.load_median_s, 's'):>9} "
+            f"{'-' if r.processes is None else r.processes:>2} {r.sessions:>3} "
+            f"{r.ok_sessions:>4} {_fmt(r.load_median_s, 's'):>9} "
             f"{_fmt(r.load_p95_s, 's'):>9} {_fmt(r.change_median_s, 's'):>8} "
             f"{_fmt(r.change_p95_s, 's'):>8} {_fmt(r.change_max_s, 's'):>8} {r.errors:>6} "
             f"{r.rss_idle_mb:>7.0f}MB {r.rss_mb:>6.0f}MB {r.server_cpu_s:>7.1f}s "
             f"{r.browser_cpu_s:>7.1f}s"
         )
         lines += [f"      ! {e}" for e in r.error_samples]
-    by_n = {r.sessions: r for r in rounds}
-    if 1 in by_n and max(by_n) > 1:
-        top = by_n[max(by_n)]
-        per = (top.rss_mb - by_n[1].rss_mb) / (top.sessions - 1)
-        lines.append(f"memory per extra session: {per:.1f} MB "
-                     f"((RSS at N={top.sessions} - RSS at N=1) / {top.sessions - 1})")
+    for procs in sorted({r.processes or 0 for r in rounds}):
+        by_n = {r.sessions: r for r in rounds if (r.processes or 0) == procs}
+        if 1 in by_n and max(by_n) > 1:
+            top = by_n[max(by_n)]
+            per = (top.rss_mb - by_n[1].rss_mb) / (top.sessions - 1)
+            lines.append(f"memory per extra session{f' (P={procs})' if procs else ''}: "
+                         f"{per:.1f} MB ((RSS at N={top.sessions} - RSS at N=1) / "
+                         f"{top.sessions - 1})")
+    return lines + process_ratios(rounds)
+
+
+def _ratio(one: float | None, many: float | None) -> str:
+    return "-" if not one or not many else f"{one / many:.2f}x"
+
+
+def process_ratios(rounds: list[RoundResult]) -> list[str]:
+    """For each N: 1 process vs the most processes (medians and p95, 1-process ÷ P)."""
+    lines = []
+    for n in sorted({r.sessions for r in rounds}):
+        by_p = {r.processes: r for r in rounds if r.sessions == n and r.processes}
+        if 1 not in by_p or max(by_p) == 1:
+            continue
+        one, many = by_p[1], by_p[max(by_p)]
+        lines.append(
+            f"N={n}, 1 -> {many.processes} processes: filter change median "
+            f"{_fmt(one.change_median_s, 's')} -> {_fmt(many.change_median_s, 's')} "
+            f"({_ratio(one.change_median_s, many.change_median_s)}), p95 "
+            f"{_fmt(one.change_p95_s, 's')} -> {_fmt(many.change_p95_s, 's')} "
+            f"({_ratio(one.change_p95_s, many.change_p95_s)}); first load median "
+            f"{_fmt(one.load_median_s, 's')} -> {_fmt(many.load_median_s, 's')} "
+            f"({_ratio(one.load_median_s, many.load_median_s)})")
     return lines
 
 
@@ -628,6 +730,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per wait")
     parser.add_argument("--block-static", action="store_true",
                         help="abort /app/static/ requests (no map drawing in the tabs)")
+    parser.add_argument("--processes", type=int, nargs="+",
+                        help="serve through nginx with this many app processes "
+                             "(scripts/serve.py), e.g. 1 2; default: one process, no proxy")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     if not args.app.is_file():
@@ -639,6 +744,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if any(n < 1 or n > 100 for n in args.sessions) or not 1 <= args.changes <= 20:
         parser.error("sessions must be 1..100 and changes 1..20")
     args.app = args.app.resolve()
+    if args.processes is not None:
+        if args.app != (ROOT / "app.py").resolve():
+            parser.error("--processes serves the project's app.py (scripts/serve.py)")
+        if any(not 1 <= p <= 16 for p in args.processes):
+            parser.error("--processes must be 1..16")
     return args
 
 
@@ -649,9 +759,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rounds: list[RoundResult] = []
     with tempfile.TemporaryDirectory(prefix="load_sessions-") as tmp:
-        for n in sorted(set(args.sessions)):
-            print(f"… N={n}", file=sys.stderr, flush=True)
-            rounds.append(asyncio.run(run_round(n, args, Path(tmp))))
+        for procs in sorted(set(args.processes)) if args.processes else [None]:
+            for n in sorted(set(args.sessions)):
+                print(f"… N={n}" + (f", {procs} process(es)" if procs else ""),
+                      file=sys.stderr, flush=True)
+                rounds.append(asyncio.run(run_round(n, args, Path(tmp), procs)))
     lines = report(rounds, args)
     print("\n".join(lines))
     if args.json:
