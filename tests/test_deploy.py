@@ -18,8 +18,6 @@ import importlib.util
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -46,15 +44,16 @@ REGISTRY_CSV = (
 ).encode()
 
 
-def _load_serve():
-    spec = importlib.util.spec_from_file_location("serve", ROOT / "scripts" / "serve.py")
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules["serve"] = module  # dataclasses look their module up while it loads
+    sys.modules[name] = module  # dataclasses look their module up while it loads
     spec.loader.exec_module(module)
     return module
 
 
-serve = _load_serve()
+serve = _load("serve", ROOT / "scripts" / "serve.py")
+harness = sys.modules.get("harness") or _load("harness", ROOT / "tests" / "e2e" / "harness.py")
 
 
 def _need(what: str, how: str) -> None:
@@ -137,37 +136,11 @@ def test_generation_changes_with_publish_and_default(tmp_path: Path,
 # --------------------------------------------------------------------------- end to end
 
 
-def _free_port_pair() -> int:
-    """A port p with p and p + 1 both free on loopback (the launcher numbers its apps)."""
-    for _ in range(50):
-        with socket.socket() as first:
-            first.bind((HOST, 0))
-            port = first.getsockname()[1]
-            with socket.socket() as second:
-                try:
-                    second.bind((HOST, port + 1))
-                except OSError:
-                    continue
-        return port
-    raise RuntimeError("no two consecutive free ports on loopback")
-
-
 def _upstream_of(proxy: str, cookie: str) -> str:
     request = urllib.request.Request(f"{proxy}/_stcore/health",
                                      headers={"Cookie": f"atlas_backend={cookie}"})
     with urllib.request.urlopen(request, timeout=10) as resp:
         return resp.headers["X-Atlas-Upstream"]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"scripts/serve.py exited {proc.returncode}:\n{log.read_text()}")
-        if serve.healthy(url):
-            return
-        time.sleep(0.3)
-    pytest.fail(f"{url} not healthy within {timeout:.0f} s:\n{log.read_text()}")
 
 
 @dataclass
@@ -183,43 +156,25 @@ BASE = "/atlas"
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    tmp_path = tmp_path_factory.mktemp("deploy")
     if shutil.which("nginx") is None:
         _need("nginx", "apt-get install nginx")
     if not PG_URL:
         _need("PostgreSQL", 'export ATLAS_TEST_PG_URL="$(bash scripts/ci_postgres.sh)"')
-    first, listen = _free_port_pair(), _free_port_pair()
-    env = {**os.environ, "ATLAS_STORE": PG_URL, "EDITOR_TOKEN": TOKEN,
-           "ATLAS_SECRETS_FILE": str(tmp_path / "absent.toml")}
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "scripts" / "serve.py"), "--workers", "2",
-             "--first-port", str(first), "--listen", f"{HOST}:{listen}",
-             "--run-dir", str(tmp_path / "run"), "--check-every", "1",
-             "--base-url-path", BASE],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    root = f"http://{HOST}:{listen}"
-    proxy = root + BASE
+    tmp_path = tmp_path_factory.mktemp("deploy")
+    server = harness.start_proxied(2, base_path=BASE, env={
+        "ATLAS_STORE": PG_URL, "EDITOR_TOKEN": TOKEN,
+        "ATLAS_SECRETS_FILE": str(tmp_path / "absent.toml")})
     try:
-        _wait_healthy(f"{proxy}/_stcore/health", proc, log, timeout=180)
-        wanted = {f"{HOST}:{first}", f"{HOST}:{first + 1}"}
         cookies: dict[str, str] = {}
         for _ in range(64):
             cookie = secrets.token_hex(16)
-            cookies.setdefault(_upstream_of(proxy, cookie), cookie)
-            if set(cookies) >= wanted:
+            cookies.setdefault(_upstream_of(server.base_url, cookie), cookie)
+            if len(cookies) == 2:
                 break
-        assert set(cookies) == wanted, f"the proxy reached {sorted(cookies)}, not {wanted}"
-        yield Deployment(root, proxy, cookies, PG_URL)
+        assert len(cookies) == 2, f"the proxy reached only {sorted(cookies)}"
+        yield Deployment(f"http://{HOST}:{server.port}", server.base_url, cookies, PG_URL)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)  # the launcher stops nginx and the apps
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
+        server.stop()  # the launcher stops nginx and the apps
 
 
 def _connect(proxy: str, cookie: str):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -67,16 +68,19 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """A running ``streamlit run`` process (in its own process group)."""
+    """A running ``streamlit run`` process, or ``scripts/serve.py`` (app processes behind
+    nginx, :func:`start_proxied`), in its own process group."""
 
     proc: subprocess.Popen[bytes]
     port: int
     log: Path
+    base_path: str = ""  # server.baseUrlPath as a prefix: "" or "/atlas"
+    run_dir: Path | None = None  # the launcher's configuration, logs and temp files
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:PORT``, no trailing slash."""
-        return f"http://127.0.0.1:{self.port}"
+        """``http://127.0.0.1:PORT`` plus the base path, no trailing slash."""
+        return f"http://127.0.0.1:{self.port}{self.base_path}"
 
     @property
     def pid(self) -> int:
@@ -101,6 +105,8 @@ class Server:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=timeout)
         self.log.unlink(missing_ok=True)
+        if self.run_dir is not None:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
 
 
 def start_server(script: str | Path = "app.py", *, cwd: Path = ROOT,
@@ -141,6 +147,53 @@ def start_server(script: str | Path = "app.py", *, cwd: Path = ROOT,
         server.stop()
         raise RuntimeError(f"{' '.join(cmd)} (cwd {cwd}) did not become healthy within "
                            f"{timeout:.0f} s; its output ends with:\n{tail}") from None
+    return server
+
+
+def free_ports(count: int) -> int:
+    """The first of ``count`` consecutive ports free on 127.0.0.1 right now."""
+    for _ in range(100):
+        first = free_port()
+        with contextlib.ExitStack() as stack:
+            try:
+                for port in range(first, first + count):
+                    sock = stack.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return first
+    raise RuntimeError(f"no {count} consecutive free ports on 127.0.0.1")
+
+
+def start_proxied(workers: int = 2, *, base_path: str = "", env: Mapping[str, str] | None = None,
+                  timeout: float = 180.0) -> Server:
+    """Start ``scripts/serve.py``: ``workers`` app processes behind nginx, on free loopback
+    ports, served under ``base_path``; wait until the proxy answers its health check.
+
+    Raises
+    ------
+    RuntimeError
+        If the launcher exits or the proxy is not healthy in time (with the log's tail).
+    """
+    port, first = free_port(), free_ports(workers)
+    run_dir = Path(tempfile.mkdtemp(prefix="e2e-serve-"))
+    log = run_dir / "serve.log"
+    cmd = [sys.executable, str(ROOT / "scripts" / "serve.py"), "--workers", str(workers),
+           "--first-port", str(first), "--listen", f"127.0.0.1:{port}",
+           "--run-dir", str(run_dir), "--check-every", "1", "--base-url-path", base_path]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
+                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+    prefix = "/" + base_path.strip("/") if base_path.strip("/") else ""
+    server = Server(proc, port, log, base_path=prefix, run_dir=run_dir)
+    try:
+        _wait_healthy(server, timeout)
+    except BaseException:
+        tail = server.log_tail()
+        server.stop()
+        raise RuntimeError(f"{' '.join(cmd)} did not become healthy within {timeout:.0f} s; "
+                           f"its output ends with:\n{tail}") from None
     return server
 
 
