@@ -4,11 +4,14 @@ into formulas, and safe download file names.
 A firm name such as ``=HYPERLINK("http://evil","点击")`` in a registry is data, not a
 formula. Following OWASP's CSV-injection advice, every *text* cell that starts with
 ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe. Numbers
-(including negative numbers stored as numbers) are left alone.
+(including negative numbers stored as numbers) are left alone. In CSV every text cell is
+quoted too: a spreadsheet set to another separator (``;`` in much of Europe) would split
+``x;=1+1`` into ``x`` and a formula cell.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import math
@@ -104,10 +107,20 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """Return ``df`` as CSV bytes, UTF-8 with a BOM (so Excel reads Chinese), neutralised.
 
     Rows end in CRLF (RFC 4180); the index is not written; missing values are empty cells.
+    Text cells are quoted, so no separator inside one (``,`` ``;`` tab ``|``) can split it
+    into a cell that starts a formula; header cells are quoted when they hold one.
     """
     table = neutralize_formulas(table_frame(df))
-    text = table.to_csv(index=False, lineterminator="\r\n")
-    return text.encode("utf-8-sig")
+    header = ",".join(_csv_header_cell(str(c)) for c in table.columns)
+    body = table.to_csv(index=False, header=False, lineterminator="\r\n",
+                        quoting=csv.QUOTE_NONNUMERIC)
+    return (header + "\r\n" + body).encode("utf-8-sig")
+
+
+def _csv_header_cell(name: str) -> str:
+    if re.search(r'[,;\t|"\r\n]', name):
+        return '"' + name.replace('"', '""') + '"'
+    return name
 
 
 def _cell(value: Any) -> Any:

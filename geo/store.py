@@ -861,25 +861,68 @@ class GeoPackageStore(Store):
         super().__init__(secrets_path=secrets_path)
         self.path = Path(path).resolve()
         self.url = str(self.path)
+        #: an existing store this process may not write (a read-only mount or file) is
+        #: opened read-only: versions can be listed and loaded, publishing is refused
+        self.read_only = self.path.is_file() and not (
+            os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
+        self._uri = self._read_only_uri()
         self._initialise()
+
+    def _read_only_uri(self) -> str | None:
+        """The SQLite URI a read-only store is opened with (``None`` when writable).
+
+        A WAL database needs its -shm file, which a read-only folder cannot hold: then the
+        file is opened as immutable (nothing can change it there anyway)."""
+        if not self.read_only:
+            return None
+        base = f"{self.path.as_uri().replace('file://', 'file:', 1)}?mode=ro"
+        try:
+            probe = sqlite3.connect(base, uri=True)
+            try:
+                probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return base
+            finally:
+                probe.close()
+        except sqlite3.Error:
+            return base + "&immutable=1"
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            if self._uri is not None:
+                con = sqlite3.connect(self._uri, uri=True, timeout=30.0, isolation_level=None)
+            else:
+                con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
             con.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the registry store {self.path}: {exc}") from None
         return con
 
+    def _check_integrity(self, con: sqlite3.Connection) -> None:
+        """``PRAGMA quick_check``: damaged pages are found now, not when a version is read."""
+        found = [row[0] for row in con.execute("PRAGMA quick_check(5)").fetchall()]
+        if found != ["ok"]:
+            said = " ".join("; ".join(found).split())[:300]
+            raise StoreError(
+                f"{self.path} is damaged (SQLite quick_check: {said}); "
+                "restore it from a backup, or point the store setting at a new file"
+            )
+
     def _initialise(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the folder for {self.path}: {exc}") from None
+        if not self.read_only:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the folder for {self.path}: {exc}") from None
         con = self._connect()
         try:
             if self._is_current(con):
+                self._check_integrity(con)
                 return
+            if self.read_only:
+                raise StoreError(
+                    f"{self.path} is read-only and not a registry store of this version; "
+                    "point the store setting at a writable file, or open it once writable"
+                )
             con.execute("PRAGMA journal_mode = WAL")
             con.execute("BEGIN IMMEDIATE")
             if con.execute("PRAGMA application_id").fetchone()[0] == 0:
@@ -929,9 +972,11 @@ class GeoPackageStore(Store):
         names = ", ".join(f'"{n}"' for n in COLUMNS)
         marks = ", ".join("?" * (len(COLUMNS) + 3))
         insert = f"INSERT INTO enterprises (version_id, row_no, {names}, geom) VALUES ({marks})"
+        self._refuse_if_read_only("publishing")
         con = self._connect()
         try:
             con.execute("BEGIN IMMEDIATE")
+            self._check_integrity(con)  # never add a version to a damaged file
             vid = con.execute("SELECT coalesce(max(version_id), 0) + 1 FROM atlas_versions")
             vid = int(vid.fetchone()[0])
             now = _utc_now_text()
@@ -1002,7 +1047,13 @@ class GeoPackageStore(Store):
         )
         return int(rows[0][0]), int(rows[0][1])
 
+    def _refuse_if_read_only(self, what: str) -> None:
+        if self.read_only:
+            raise StoreError(f"{what} refused: {self.path} is read-only here (a read-only "
+                             "mount or file); publish through a writable copy of the store")
+
     def _append_default(self, version_id: int, author: str) -> None:
+        self._refuse_if_read_only("setting the default")
         con = self._connect()
         try:
             con.execute(

@@ -158,3 +158,16 @@ def test_download_names_cannot_be_paths(stem):
 def test_download_name_rejects_bad_extensions(ext):
     with pytest.raises(ValueError, match="extension"):
         download_name("table", ext)
+
+
+@pytest.mark.parametrize("separator", [";", "\t", "|", ","])
+def test_csv_quotes_text_so_no_separator_splits_off_a_formula(separator):
+    """In a locale whose list separator is ``;``, an unquoted ``x;=1+1`` opens as two cells,
+    the second a formula: text cells are quoted, whatever the separator."""
+    df = pd.DataFrame({"企业名称": [f"x{separator}=1+1", "甲"], "营收": [1.5, np.nan]})
+    text = to_csv_bytes(df).decode("utf-8-sig")
+    for sep in (",", ";", "\t", "|"):  # whatever separator a spreadsheet splits on
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
+            assert not any(cell.startswith(FORMULA_PREFIXES) for cell in row), (sep, row)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows == [["企业名称", "营收"], [f"x{separator}=1+1", "1.5"], ["甲", ""]]
