@@ -314,6 +314,11 @@ class Proxied(Server):
                 return [by_upstream[k] for k in sorted(by_upstream)]
         raise RuntimeError(f"the proxy reached only {sorted(by_upstream)}")
 
+    def restarts(self) -> list[str]:
+        """App processes the launcher had to restart (counted as errors)."""
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return [line for line in text.splitlines() if "restarting" in line]
+
 
 def browser_cpu_seconds() -> float:
     """CPU time of the chromium processes this script's Playwright driver started."""
@@ -625,6 +630,7 @@ async def run_round(
             rss, bcpu = await _browser_round(server, args, barrier, results, deadline)
         errors = [e for r in results for e in r.errors
                   if not (args.block_static and e.startswith("page error"))]
+        errors += server.restarts() if isinstance(server, Proxied) else []
         loads = [r.load_s for r in results if r.load_s is not None]
         changes = [c for r in results for c in r.changes_s]
         return RoundResult(

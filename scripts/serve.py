@@ -165,7 +165,7 @@ def check_store() -> str:
 # --------------------------------------------------------------------------- processes
 
 
-def healthy(url: str, timeout: float = 2.0) -> bool:
+def healthy(url: str, timeout: float = 10.0) -> bool:
     """True if ``url`` (a ``/_stcore/health``) answers ``ok``."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
@@ -270,7 +270,8 @@ def wait_healthy(apps: list[App], timeout: float) -> None:
 def supervise(apps: list[App], proxy: Child | None, check_every: float,
               stop: list[bool]) -> None:
     """Keep the processes running until ``stop[0]``; restart an app that exited or failed
-    three health checks in a row; give up (raise) if nginx exits."""
+    three health checks in a row (each waits 10 s: a process busy with page runs still
+    answers, one that is stuck for half a minute does not); give up (raise) if nginx exits."""
     while not stop[0]:
         time.sleep(check_every)
         if stop[0]:
@@ -287,6 +288,14 @@ def supervise(apps: list[App], proxy: Child | None, check_every: float,
 
 
 # --------------------------------------------------------------------------- command line
+
+
+def cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -317,7 +326,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="seconds between health checks of the app processes")
     parser.add_argument("--start-timeout", type=float, default=120.0)
     args = parser.parse_args(argv)
-    args.workers = args.workers or os.cpu_count() or 1
+    args.workers = args.workers or cores()
     if not 1 <= args.workers <= 64:
         parser.error("--workers must be 1..64")
     try:

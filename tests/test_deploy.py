@@ -149,6 +149,8 @@ class Deployment:
     proxy: str  # the app's URL: root + base path
     cookies: dict[str, str]  # upstream address -> a sticky cookie value that reaches it
     pg_url: str
+    pid: int  # scripts/serve.py
+    log: Path  # its output
 
 
 BASE = "/atlas"
@@ -172,7 +174,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             if len(cookies) == 2:
                 break
         assert len(cookies) == 2, f"the proxy reached only {sorted(cookies)}"
-        yield Deployment(f"http://{HOST}:{server.port}", server.base_url, cookies, PG_URL)
+        yield Deployment(f"http://{HOST}:{server.port}", server.base_url, cookies, PG_URL,
+                         server.pid, server.log)
     finally:
         server.stop()  # the launcher stops nginx and the apps
 
@@ -337,3 +340,27 @@ def test_base_path_static_files_and_a_50_mb_upload_pass_the_proxy(
     ok, too_big = asyncio.run(upload_while_connected())
     assert ok == 204, "a registry of almost 50 MB must reach the session's process"
     assert too_big == 413  # the app's limit still holds behind the proxy
+
+
+@pytest.mark.postgres
+def test_a_dead_process_is_skipped_then_restarted(deployment: Deployment) -> None:
+    """Last in this module: it kills one of the deployment's app processes."""
+    import psutil
+
+    upstream, cookie = sorted(deployment.cookies.items())[1]
+    port = upstream.rpartition(":")[2]
+    launcher = psutil.Process(deployment.pid)
+    victim = next(p for p in launcher.children(recursive=True)
+                  if f"--server.port={port}" in p.cmdline())
+    victim.kill()
+    victim.wait(timeout=30)
+    # nginx sends the browser whose process died to the other one meanwhile
+    held_by, chosen = asyncio.run(_session_dataset(deployment.proxy, cookie))
+    assert held_by != upstream and chosen.startswith("v")
+    # the launcher notices (it checks every second here) and starts the process again
+    health = f"http://{upstream}{BASE}/_stcore/health"
+    deadline = time.monotonic() + 120
+    while not serve.healthy(health, timeout=2) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert serve.healthy(health), f"{upstream} was not restarted within 120 s"
+    assert f"restarting app:{port}" in deployment.log.read_text()
