@@ -136,7 +136,8 @@ def test_panel_upload_on_data_page_then_used_on_targets():
     at.button(key="panel_use").click().run()
     at.switch_page("pages/targets.py").run()
     assert not at.exception, at.exception
-    assert any("mine.csv" in c.value for c in at.caption)
+    shown = [c.value.replace("\\", "").replace("\u2060", "") for c in at.caption]
+    assert any("Firm-years: mine.csv" in c for c in shown)
 
 
 def test_panel_template_imports_cleanly():

@@ -14,6 +14,7 @@ import streamlit as st
 from geo import export, panel, registry, store
 from ui.i18n import t
 from ui.shell import PageContext
+from ui.text import plain
 
 SESSION_KEY = "panel_upload"
 
@@ -42,7 +43,7 @@ def section(ctx: PageContext) -> None:
                            "firm-years-template.xlsx", on_click="ignore", key="panel_tpl")
         current = session_panel()
         if current is not None:
-            st.caption(t("panel_in_use", lang, name=current["name"],
+            st.caption(t("panel_in_use", lang, name=plain(current["name"]),
                          n=f"{len(current['frame']):,}"))
             st.button(t("panel_use_bundled", lang), key="panel_bundled", on_click=_use,
                       args=(None,))
@@ -55,7 +56,7 @@ def section(ctx: PageContext) -> None:
             store.check_upload_size(len(content))
             result = panel.load_panel(content, name=file.name, registry=ctx.dataset.frame)
         except (store.UploadTooLarge, registry.RegistryError) as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             return
         report(result, lang)
         if len(result.frame):
@@ -70,7 +71,7 @@ def report(result: panel.PanelResult, lang: str) -> None:
                   form=t(f"panel_form_{result.form}", lang)))
     if result.unmatched_ids:
         st.warning(t("panel_unmatched", lang, n=len(result.unmatched_ids),
-                     ids=", ".join(result.unmatched_ids[:20])))
+                     ids=plain(", ".join(result.unmatched_ids[:20]))))
     if result.problems:
         problems = pd.DataFrame([p.to_dict() for p in result.problems]).rename(columns={
             "row": t("row", lang), "column": t("column", lang), "message": t("message", lang)})
