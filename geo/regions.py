@@ -119,16 +119,14 @@ def zones_frame(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def label_points(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return one label anchor per area (``lon``, ``lat``), inside its largest part.
 
-    Uses the polygon of largest area's pole of inaccessibility proxy
-    (``shapely.point_on_surface``) so a label never lands in the sea or in 东沙群岛.
+    The anchors of :func:`geo.symbology.label_anchors` (the pole of inaccessibility of the
+    largest part, so never in the sea or on 东沙群岛): firms known only to their city are
+    placed where the map and the figure write the city's name.
     """
-    def _largest(geom: shapely.Geometry) -> shapely.Geometry:
-        parts = shapely.get_parts(geom)
-        return max(parts, key=lambda p: p.area)
+    from geo.symbology import label_anchors
 
-    main = gdf.geometry.apply(_largest)
-    pts = gpd.GeoSeries(main, crs=gdf.crs).representative_point()
-    return pd.DataFrame({"lon": pts.x.to_numpy(), "lat": pts.y.to_numpy()}, index=gdf.index)
+    lon, lat = label_anchors(gdf.geometry.to_numpy())
+    return pd.DataFrame({"lon": lon, "lat": lat}, index=gdf.index)
 
 
 def boundary_metadata(path: Path | str = REGIONS_PATH) -> str:

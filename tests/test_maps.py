@@ -207,7 +207,7 @@ def _areas(regions: gpd.GeoDataFrame, values: list[float]) -> gpd.GeoDataFrame:
 
 def test_choropleth_equal_interval_honest_labels_and_no_data(regions):
     # 21 cities: values 1..10 (twice) and one missing; equal interval, 3 classes:
-    # width (10 - 1) / 3 = 3 -> classes 1–4, 4–7, 7–10
+    # width (10 - 1) / 3 = 3 -> classes [1, 4], (4, 7], (7, 10]: integers 1–4, 5–7, 8–10
     values = [*range(1, 11), *range(1, 11), np.nan]
     areas = _areas(regions, values)
     html = render(maps.choropleth_layer(areas, "metric", scheme="equal_interval", k=3,
@@ -215,7 +215,7 @@ def test_choropleth_equal_interval_honest_labels_and_no_data(regions):
                   regions=regions)
     legend = payloads(html, "legend")[0]
     assert "企业数（家）" in legend
-    for label in ("1 – 4", "4 – 7", "7 – 10"):
+    for label in ("1 – 4（8）", "5 – 7（6）", "8 – 10（6）"):
         assert label in legend
     assert "无数据（1）" in legend and "atlas-swatch-nodata" in legend
     data = next(p for p in payloads(html, "areas") if p.get("hatch"))
@@ -237,7 +237,7 @@ def test_choropleth_zero_is_a_class_not_no_data(regions):
     assert "atlas-nodata" not in json.dumps(data["si"])
     assert not data.get("hatch")
     legend = payloads(html, "legend")[0]
-    assert "0 – 0（5）" in legend and "10 – 16（6）" in legend  # last class up to the max
+    assert "<span>0（5）" in legend and "11 – 16（6）" in legend  # last class up to the max
     assert "无数据" not in legend
 
 

@@ -19,14 +19,10 @@ from geo.maps.base import MAX_ZOOM, MIN_ZOOM, base_map, layer_control, title_lay
 from geo.maps.basemaps import BASEMAPS, basemap_datum, normalize_basemap, tile_layers
 from geo.maps.layers import (
     LABEL_OFFSETS,
-    SCHEMES,
     boundary_layer,
     choropleth_layer,
     city_labels,
-    class_labels,
-    classify,
     layout_layer,
-    normalize_scheme,
 )
 from geo.maps.points import encode_enterprises, enterprise_layer, site_layer
 from geo.offline import (
@@ -44,14 +40,11 @@ __all__ = [
     "LABEL_OFFSETS",
     "MAX_ZOOM",
     "MIN_ZOOM",
-    "SCHEMES",
     "base_map",
     "basemap_datum",
     "boundary_layer",
     "choropleth_layer",
     "city_labels",
-    "class_labels",
-    "classify",
     "encode_enterprises",
     "enterprise_layer",
     "inline_html",
@@ -59,7 +52,6 @@ __all__ = [
     "layout_layer",
     "localize",
     "normalize_basemap",
-    "normalize_scheme",
     "remote_urls",
     "render_html",
     "site_layer",

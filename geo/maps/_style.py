@@ -11,16 +11,6 @@ from typing import Final
 
 from geo.layout import LANGS, SEGMENTS, TIER_UNKNOWN, TIERS
 
-#: Okabe–Ito: core orange, the belt's wings two blues (one belt), north green.
-ZONE_COLORS: Final = {
-    "core": "#E69F00",
-    "east_wing": "#0072B2",
-    "west_wing": "#56B4E9",
-    "north": "#009E73",
-}
-CORRIDOR_COLOR: Final = "#D55E00"
-CARRIER_COLOR: Final = "#3b3b3b"
-
 #: Size tiers, largest first (ColorBrewer RdPu 4 + grey for unknown revenue).
 TIER_ORDER: Final = (*TIERS, TIER_UNKNOWN.code)
 TIER_COLORS: Final = ("#7a0177", "#c51b8a", "#f768a1", "#fbb4b9", "#9e9e9e")
@@ -34,7 +24,6 @@ SEGMENT_COLORS: Final = (
 
 SITE_COLORS: Final = {"park": "#1b7837", "platform": "#0b5ea8", "facility": "#762a83"}
 
-NO_DATA_FILL: Final = "#d9d9d9"
 LAND_FILL: Final = "#fbfaf6"
 BOUNDARY_STROKE: Final = "#8a8f98"
 

@@ -8,6 +8,7 @@ FeatureGroups (``geo.maps.layers`` / ``geo.maps.points``) that a page passes to
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar, Final
 
 import folium
@@ -20,6 +21,7 @@ from geo.maps._style import LAND_FILL, check_lang, esc, t
 from geo.maps.basemaps import normalize_basemap, tile_layers
 from geo.maps.layers import boundary_layer, city_labels
 from geo.offline import DEFAULT_BASE_URL
+from geo.provenance import SAMPLE_MARK
 from geo.regions import DEFAULT_BOUNDS
 
 MIN_ZOOM: Final = 5
@@ -71,28 +73,36 @@ def _latlng_bounds(bounds: tuple[float, ...], basemap: str) -> list[list[float]]
             [round(float(y[1]), 5), round(float(x[1]), 5)]]
 
 
-def title_html(title: str | None, subtitle: str | None) -> str:
-    """Escaped HTML of the title block."""
+def title_html(title: str | None, subtitle: str | None, notes: Sequence[str] = ()) -> str:
+    """Escaped HTML of the title block; ``notes`` (:func:`geo.provenance.export_notes`)
+    under it, the sample-data line marked so it stands out."""
     parts = []
     if title:
         parts.append(f'<div class="atlas-title-main">{esc(title)}</div>')
     if subtitle:
         parts.append(f'<div class="atlas-title-sub">{esc(subtitle)}</div>')
+    for note in notes:
+        sample = note.startswith(tuple(SAMPLE_MARK.values()))
+        cls = "atlas-title-note atlas-sample" if sample else "atlas-title-note"
+        parts.append(f'<div class="{cls}">{esc(note)}</div>')
     return "".join(parts)
 
 
-def title_layer(title: str | None, subtitle: str | None, *,
+def title_layer(title: str | None, subtitle: str | None, *, notes: Sequence[str] = (),
                 static_url: str | None = DEFAULT_BASE_URL) -> folium.FeatureGroup:
     """The title block as an overlay (not in the layer switcher).
 
     A page whose title or subtitle follows the filters passes this to
     ``st_folium(feature_group_to_add=…)`` instead of giving ``base_map`` the title: the base
     map then stays the same across filter changes, so the component keeps its Leaflet map
-    and the user's view, and only the overlays are redrawn.
+    and the user's view, and only the overlays are redrawn. ``notes`` (the sample-data line
+    and the data version) follow the data in view, so they travel with the title: into the
+    full-screen map and the offline HTML too.
     """
     group = folium.FeatureGroup(name="atlas_title", control=False)
     box = {"position": "topcenter", "className": "atlas-title"}
-    js_layer("legend", title_html(title, subtitle), box, name="atlas_title").add_to(group)
+    js_layer("legend", title_html(title, subtitle, notes), box,
+             name="atlas_title").add_to(group)
     return finish(group, static_url)
 
 
@@ -131,6 +141,7 @@ def base_map(
     boundaries: bool = True,
     labels: bool = True,
     layer_control: bool = True,
+    fold_legends: bool = True,
     static_url: str | None = DEFAULT_BASE_URL,
 ) -> folium.Map:
     """Return the province base map with its furniture, assets served locally.
@@ -156,6 +167,9 @@ def base_map(
     layer_control : bool
         Add the layer switcher. With ``st_folium(feature_group_to_add=…)`` pass ``False``
         here and ``layer_control=geo.maps.layer_control(lang)`` to ``st_folium``.
+    fold_legends : bool
+        Let legends start folded on a small map; ``False`` keeps them open (presentation
+        mode: a slide shows every legend).
     static_url : str or None
         Where ``./static`` is served (``geo.offline.static_base_url(baseUrlPath)``);
         ``None`` leaves folium's CDN links (not offline).
@@ -180,19 +194,21 @@ def base_map(
                        static_url=None).add_to(m)
     if labels:
         city_labels(regions, lang, basemap=key, static_url=None).add_to(m)
-    _furniture(m, lang, latlng, title, subtitle, source_note, data_date)
+    _furniture(m, lang, latlng, title, subtitle, source_note, data_date, fold_legends)
     if layer_control:
         _layer_control(lang).add_to(m)
     return finish(m, static_url)
 
 
 def _furniture(m: folium.Map, lang: str, latlng: list[list[float]], title: str | None,
-               subtitle: str | None, source_note: str | None, data_date: str | None) -> None:
+               subtitle: str | None, source_note: str | None, data_date: str | None,
+               fold_legends: bool = True) -> None:
     m.fit_bounds(latlng)
     # Also loads what overlays need (Leaflet.heat): streamlit-folium loads scripts only when
     # the component mounts, so a heat layer added later through feature_group_to_add would
     # otherwise find no L.heatLayer.
-    JsCall("{parent}.getContainer().classList.add('atlas-map')", name="atlas_container",
+    classes = "'atlas-map'" if fold_legends else "'atlas-map','atlas-unfolded'"
+    JsCall(f"{{parent}}.getContainer().classList.add({classes})", name="atlas_container",
            js=[HEAT_JS]).add_to(m)
     fullscreen = Fullscreen(position="topleft", title=t("fullscreen", lang),
                             title_cancel=t("exit_fullscreen", lang))

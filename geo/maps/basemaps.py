@@ -42,7 +42,7 @@ _TDT = (
 BASEMAPS: Final[dict[str, Basemap]] = {
     b.key: b
     for b in (
-        Basemap("none", "无底图", "No basemap"),
+        Basemap("none", "无底图（离线）", "None (offline)"),
         Basemap(
             "osm", "OpenStreetMap", "OpenStreetMap",
             tiles=("https://tile.openstreetmap.org/{z}/{x}/{y}.png",),
@@ -64,7 +64,7 @@ BASEMAPS: Final[dict[str, Basemap]] = {
             attr="&copy; 高德地图 AutoNavi", datum="gcj02", subdomains="1234",
         ),
         Basemap(
-            "tianditu", "天地图", "Tianditu",
+            "tianditu", "天地图（需密钥）", "Tianditu (needs a key)",
             tiles=(_TDT.replace("{layer}", "vec"), _TDT.replace("{layer}", "cva")),
             attr="&copy; 天地图 Tianditu", subdomains="01234567", needs_key=True,
         ),
