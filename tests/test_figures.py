@@ -20,18 +20,17 @@ from PIL import Image
 from pyproj import Transformer
 
 from geo import figures, fonts
+from geo.cli.render import cli
 from geo.figures import (
     DONGSHA_BOX,
     FigureError,
     build_figure,
-    classify,
-    cli,
-    district_areas,
     figure_rc,
     render_figure,
 )
 from geo.layout import CITIES
-from geo.regions import DEFAULT_BOUNDS, EQUAL_AREA_CRS
+from geo.regions import DEFAULT_BOUNDS, EQUAL_AREA_CRS, district_areas
+from geo.symbology import classify
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TITLE = "广东省测试专题图"
@@ -163,9 +162,11 @@ def test_svg_has_title_and_one_legend_entry_per_class(regions, land):
     texts = _svg_texts(svg)
     assert TITLE in texts
     # Limits computed here from the data: min, the breaks, and the max as the last class.
-    expected = _expected_labels(land, [2_000, 5_000, 10_000, float(land.max())], 1)
-    for label in expected:
-        assert texts.count(label) == 1, label
+    upper = [2_000, 5_000, 10_000, float(land.max())]
+    counts = np.bincount(np.searchsorted(upper, land.to_numpy(), side="left"), minlength=4)
+    expected = _expected_labels(land, upper, 1)
+    for label, n in zip(expected, counts, strict=True):
+        assert texts.count(f"{label}（{n}）") == 1, label
     assert "土地面积（平方公里）" in texts
 
 
@@ -175,7 +176,7 @@ def test_svg_quantile_legend_matches_numpy_quantiles(regions, land):
     upper = np.quantile(land.to_numpy(), [0.25, 0.5, 0.75, 1.0]).tolist()
     texts = _svg_texts(svg)
     for label in _expected_labels(land, upper, 1):
-        assert label in texts
+        assert any(t.startswith(label + "（") for t in texts), label
 
 
 def test_svg_keeps_text_as_text_in_the_cjk_family(regions, land):
@@ -314,7 +315,7 @@ def test_missing_values_are_no_data(regions, land):
     c = classify(values, "equal_interval", k=3)
     assert (c.index.iloc[:3] == -1).all() and (c.index.iloc[3:] >= 0).all()
     svg = render_figure(regions, values=values, fmt="svg", width_px=WIDTH).decode("utf-8")
-    assert "无数据" in _svg_texts(svg)
+    assert "无数据（3）" in _svg_texts(svg)
 
 
 def test_natural_breaks_are_deterministic(land):
@@ -324,7 +325,7 @@ def test_natural_breaks_are_deterministic(land):
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [
-    ({"scheme": "jenks"}, "unknown scheme"),
+    ({"scheme": "jenkins"}, "unknown classification scheme"),
     ({"k": 1}, "k must be"),
     ({"k": 12}, "k must be"),
     ({"scheme": "user_defined"}, "needs breaks"),
