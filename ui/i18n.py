@@ -42,6 +42,9 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "tianditu_key": ("天地图密钥", "Tianditu key"),
     "presentation": ("演示模式", "Presentation mode"),
     "presentation_exit": ("退出演示模式", "Exit presentation mode"),
+    "presentation_help": ("只显示地图（标题、图例、注记在图中）；鼠标移到右上角可退出",
+                          "The map alone (title, legends and notes on it); move the pointer "
+                          "to the top-right corner to leave"),
     "data_source": ("数据版本", "Data version"),
     "bundled": ("内置数据", "Bundled data"),
     "uploaded": ("本次上传", "This session's upload"),

@@ -21,7 +21,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import export, maps, offline
+from geo import export, maps, offline, provenance, symbology
 from geo.metrics import METRICS, MetricSpec
 from geo.regions import city_at
 from ui import data, state, stfolium
@@ -30,16 +30,11 @@ from ui.shell import PageContext
 from ui.text import plain
 
 MAP_HEIGHT = 620
-PRESENT_HEIGHT = 860
-SCHEME_LABELS = {
-    "quantiles": ("分位数", "Quantiles"), "natural_breaks": ("自然断点", "Natural breaks"),
-    "equal_interval": ("等间距", "Equal interval"), "user_defined": ("自定义", "User-defined"),
-}
-BASEMAP_LABELS = {
-    "none": ("无底图（离线）", "None (offline)"), "osm": ("OpenStreetMap", "OpenStreetMap"),
-    "carto_positron": ("CartoDB Positron", "CartoDB Positron"),
-    "amap": ("高德地图", "AMap / Gaode"), "tianditu": ("天地图（需密钥）", "Tianditu (key)"),
-}
+#: Presentation mode: the map fills a 1920×1080 screen (the page has no chrome then).
+PRESENT_HEIGHT = 1072
+#: The vocabularies with their labels live in the library (one list each).
+SCHEME_LABELS = {code: (term.zh, term.en) for code, term in symbology.SCHEMES.items()}
+BASEMAP_LABELS = {code: (b.zh, b.en) for code, b in maps.BASEMAPS.items()}
 MODE_LABELS = {"auto": ("自动", "Auto"), "cluster": ("聚合", "Clusters"),
                "dots": ("散点", "Dots"), "heat": ("热力图", "Heat map")}
 COLOR_LABELS = {"tier": ("按规模着色", "Colour by size"),
@@ -129,6 +124,7 @@ class MapOptions:
     k: int = 5
     breaks: tuple[float, ...] | None = None
     static_url: str = offline.DEFAULT_BASE_URL
+    present: bool = False  # a slide: legends open
 
 
 def _accept_basemap(choice: str | None) -> None:
@@ -181,7 +177,8 @@ def _map_controls(ctx: PageContext, spec: MapSpec) -> MapOptions:
         color_by=st.session_state.get("point_color", "tier"), tianditu_key=key or None,
         scheme=scheme, k=int(state.view("k")),
         breaks=tuple(breaks) if breaks else None,
-        static_url=offline.static_base_url(st.get_option("server.baseUrlPath")))
+        static_url=offline.static_base_url(st.get_option("server.baseUrlPath")),
+        present=ctx.present)
 
 
 def _title(ctx: PageContext, spec: MapSpec) -> tuple[str, str]:
@@ -208,10 +205,11 @@ def build(ctx: PageContext, spec: MapSpec, opts: MapOptions
     m = maps.base_map(regions, lang=lang, basemap=basemap, tianditu_key=opts.tianditu_key,
                       data_date=ctx.dataset.date,
                       labels=choro is None or choro.level != "city", layer_control=False,
-                      static_url=static)
+                      fold_legends=not opts.present, static_url=static)
     if spec.layout:
         maps.layout_layer(regions, lang, basemap=basemap, static_url=static).add_to(m)
-    overlays: list[folium.FeatureGroup] = [maps.title_layer(title, subtitle, static_url=static)]
+    overlays: list[folium.FeatureGroup] = [maps.title_layer(
+        title, subtitle, notes=_notes(ctx), static_url=static)]
     if choro is not None:
         c = choro.spec
         areas = choro.areas.assign(**{c.column: c.shown(choro.areas[c.column])})
@@ -241,6 +239,19 @@ def build(ctx: PageContext, spec: MapSpec, opts: MapOptions
                       fill=False, dash_array="6 4").add_to(group)
         overlays.append(offline.localize(group, static))
     return m, overlays
+
+
+def _notes(ctx: PageContext) -> list[str]:
+    """The sample-data line (when sample rows are in view) and the data version."""
+    return provenance.export_notes(ctx.lang, ctx.dataset.label,
+                                   provenance.sample_rows(ctx.frame))
+
+
+def _view_name(spec: MapSpec) -> str:
+    """What the map shows, for file names: ``layout``, ``<metric>-<level>`` or ``map``."""
+    if spec.choropleth is not None:
+        return f"{spec.choropleth.spec.code}-{spec.choropleth.level}"
+    return "layout" if spec.layout else "map"
 
 
 def _digest(frame: pd.DataFrame | None, columns: tuple[str, ...] = ()) -> str | None:
@@ -330,27 +341,31 @@ def show(ctx: PageContext, spec: MapSpec, *, key: str, table: pd.DataFrame | Non
 
 def downloads(ctx: PageContext, spec: MapSpec, opts: MapOptions, *, key: str,
               table: pd.DataFrame | None) -> None:
-    """Figure (PNG/SVG/PDF), offline interactive HTML, and the table (CSV/XLSX)."""
+    """Figure (PNG/SVG/PDF), offline interactive HTML, and the table (CSV/XLSX).
+
+    File names say page, view, language and date (:func:`geo.provenance.export_name`).
+    """
     lang = ctx.lang
-    stem = f"gd-laser-{key}"
+    view = _view_name(spec)
+
+    def name(ext: str, what: str = view) -> str:
+        return provenance.export_name(key, what, lang, ext)
+
     cols = st.columns([2, 1.3, 2.4, 1.1, 1.1])
     fmt = cols[0].radio(t("figure_format", lang), ["png", "svg", "pdf"], horizontal=True,
                         key=f"fig_fmt_{key}")
     cols[1].download_button(
-        t("download_figure", lang), lambda: _figure(ctx, spec, opts, fmt), export.download_name(
-            stem, fmt, None), mime={"png": "image/png", "svg": "image/svg+xml",
-                                    "pdf": "application/pdf"}[fmt],
-        on_click="ignore", key=f"dl_fig_{key}")
+        t("download_figure", lang), lambda: _figure(ctx, spec, opts, fmt), name(fmt),
+        mime=export.MIME_TYPES[fmt], on_click="ignore", key=f"dl_fig_{key}")
     cols[2].download_button(
-        t("download_html", lang), lambda: _interactive_html(ctx, spec, opts),
-        export.download_name(stem, "html", None), "text/html", on_click="ignore",
-        key=f"dl_html_{key}")
+        t("download_html", lang), lambda: _interactive_html(ctx, spec, opts), name("html"),
+        "text/html", on_click="ignore", key=f"dl_html_{key}")
     if table is not None:
         cols[3].download_button(t("download_csv", lang), lambda: export.to_csv_bytes(table),
-                                export.download_name(stem, "csv", None), "text/csv",
+                                name("csv", f"{view}-table"), "text/csv",
                                 on_click="ignore", key=f"dl_csv_{key}")
         cols[4].download_button(t("download_xlsx", lang), lambda: export.to_xlsx_bytes(table),
-                                export.download_name(stem, "xlsx", None),
+                                name("xlsx", f"{view}-table"),
                                 on_click="ignore", key=f"dl_xlsx_{key}")
 
 
@@ -381,5 +396,6 @@ def _figure(ctx: PageContext, spec: MapSpec, opts: MapOptions, fmt: str) -> byte
                       "decimals": c.spec.decimals}
     return figures.render_figure(
         areas, regions=regions, enterprises=spec.enterprises, sites=spec.sites,
-        title=title, subtitle=subtitle, lang=ctx.lang, fmt=fmt,
-        data_date=ctx.dataset.date, **kwargs)
+        layout=spec.layout, title=title, subtitle=subtitle, lang=ctx.lang, fmt=fmt,
+        data_date=ctx.dataset.date, data_version=ctx.dataset.label,
+        sample_rows=provenance.sample_rows(ctx.frame), **kwargs)

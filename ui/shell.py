@@ -80,22 +80,38 @@ def sidebar(lang: str) -> None:
         st.session_state["dataset"] = publish.default_choice()
     sb.selectbox(t("data_source", lang), list(options), key="dataset",
                  format_func=options.__getitem__)
-    sb.toggle(t("presentation", lang), key="present")
+    sb.toggle(t("presentation", lang), key="present", help=t("presentation_help", lang))
 
 
 def presentation_css() -> None:
-    """Hide the sidebar and controls, enlarge the map and fonts for clean screenshots."""
+    """A clean slide: no app chrome, nothing but the map (its title block carries the title,
+    the sample-data line and the data version), and the exit control hidden until the
+    pointer reaches the top-right corner, so a screenshot shows the map alone."""
     st.markdown(
         """<style>
         [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
         header[data-testid="stHeader"], [data-testid="stToolbar"],
+        [data-testid="stDecoration"], [data-testid="stStatusWidget"],
         .atlas-controls { display: none !important; }
-        .block-container { padding-top: 1rem; max-width: 100% !important; }
-        h1 { font-size: 2.6rem !important; }
-        p, li, [data-testid="stMetricValue"] { font-size: 1.15rem; }
+        [data-testid="stMainBlockContainer"], .block-container {
+          padding: 0 !important; max-width: 100% !important; }
+        [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0; }
+        [data-testid="stMainBlockContainer"]
+          [data-testid="stElementContainer"]:not(:has(iframe)):not(.st-key-exit_present),
+        [data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"]:not(:has(iframe)),
+        [data-testid="stMainBlockContainer"] [data-testid="stExpander"]:not(:has(iframe)) {
+          display: none !important; }
+        .st-key-exit_present { position: fixed; top: 0; right: 0; z-index: 1000;
+          padding: 10px; opacity: 0; transition: opacity .15s; }
+        .st-key-exit_present:hover, .st-key-exit_present:focus-within { opacity: 1; }
         </style>""",
         unsafe_allow_html=True,
     )
+
+
+def _leave_presentation() -> None:
+    """Leave presentation mode (a callback: it runs before the toggle is drawn again)."""
+    st.session_state["present"] = False
 
 
 def sample_badge(frame: gpd.GeoDataFrame, lang: str) -> None:
@@ -131,9 +147,8 @@ def page(title_key: str) -> PageContext:
     present = bool(state.view("present"))
     if present:
         presentation_css()
-        if st.button(t("presentation_exit", lang), key="exit_present"):
-            st.session_state["present"] = False
-            st.rerun()
+        st.button(t("presentation_exit", lang), key="exit_present",
+                  on_click=_leave_presentation, icon=":material/close_fullscreen:")
     for problem in st.session_state.pop("_url_problems", []):
         st.toast(plain(problem))
     st.title(t(title_key, lang))

@@ -14,9 +14,11 @@ from typing import Any, Final
 import streamlit as st
 
 from geo.filters import SAMPLE_CHOICES, Filters
+from geo.maps.basemaps import BASEMAPS as _BASEMAPS
+from geo.symbology import SCHEMES as _SCHEMES
 
-SCHEMES: Final = ("quantiles", "natural_breaks", "equal_interval", "user_defined")
-BASEMAPS: Final = ("none", "osm", "carto_positron", "amap", "tianditu")
+SCHEMES: Final = tuple(_SCHEMES)
+BASEMAPS: Final = tuple(_BASEMAPS)
 DEFAULT_METRIC: Final = "density_per_1000km2"
 
 #: session key -> (query parameter, default). Filter keys are handled by geo.filters.

@@ -427,7 +427,10 @@
       // on a small map the stacked legends would hide the province: start them folded
       // (their titles stay; a click opens them)
       var size = map.getSize(), details = box.querySelector("details");
-      if (details && (size.x < this.options.foldBelow[0] || size.y < this.options.foldBelow[1])) {
+      // a presentation map (class atlas-unfolded) keeps every legend open: it is a slide
+      if (details && map.getContainer().classList.contains("atlas-unfolded")) {
+        details.open = true;
+      } else if (details && (size.x < this.options.foldBelow[0] || size.y < this.options.foldBelow[1])) {
         details.open = false;
       } else if (details) {
         // several legends stacked in one corner must not cover half the province: once
