@@ -393,7 +393,7 @@ def test_city_precision_firms_are_a_symbol_at_the_city_label_not_points(regions,
     """A firm located only to its city is never drawn inside a district it is not known to
     be in: it leaves the point payload and joins one dashed ring per city, at the city's
     label anchor, whose popup lists it (escaped)."""
-    from geo.maps._common import label_anchors
+    from geo.symbology import label_anchors
 
     coarse = enterprises.copy()
     coarse.loc[coarse.index[[0, 2]], "coord_precision"] = "city"  # 大族激光 + a hostile name
@@ -402,7 +402,7 @@ def test_city_precision_firms_are_a_symbol_at_the_city_label_not_points(regions,
     (entry,) = data["cp"]
     assert entry["city"] == "440300" and entry["name"] == "深圳市"
     assert sorted(entry["firms"]) == sorted(coarse.name_zh.iloc[[0, 2]])
-    lon, lat = label_anchors(regions)
+    lon, lat = label_anchors(regions.geometry.to_numpy())
     i = list(regions["adcode"]).index("440300")
     assert (entry["lon"], entry["lat"]) == (round(lon[i], 5), round(lat[i], 5))
     html = render(maps.enterprise_layer(coarse, "zh"), regions=regions)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geo.layout import CITIES, SEGMENTS, SITE_KINDS, SITE_STATUSES, TIER_UNKNOWN, TIERS, tier_codes
-from geo.maps._common import check_table, display_xy, feature_group, finish, label_anchors
+from geo.maps._common import check_table, display_xy, feature_group, finish
 from geo.maps._encode import NAME_SUFFIXES, sort_and_code_points, split_name_suffixes, string_codes
 from geo.maps._js import HEAT_JS, js_layer, legend_control
 from geo.maps._style import (
@@ -33,6 +33,7 @@ from geo.maps._style import (
     t,
 )
 from geo.offline import DEFAULT_BASE_URL
+from geo.symbology import label_anchors
 
 MODES: Final = ("auto", "cluster", "dots", "heat")
 COLOR_BY: Final = ("tier", "segment")
@@ -114,7 +115,7 @@ def _city_anchors() -> dict[str, tuple[float, float]]:
     from geo.regions import load_regions
 
     regions = load_regions()
-    lon, lat = label_anchors(regions)
+    lon, lat = label_anchors(regions.geometry.to_numpy())
     return {a: (float(x), float(y))
             for a, x, y in zip(regions["adcode"].astype(str), lon, lat, strict=True)}
 
