@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 STATIC = ROOT / "static"
 #: The text catalogues and the modules whose strings reach figures and map labels.
-CATALOGUES = ("ui/i18n.py", "geo/layout.py", "geo/maps/_style.py", "geo/figures.py")
+CATALOGUES = ("ui/i18n.py", "geo/layout.py", "geo/maps/_style.py", "geo/figures.py",
+              "geo/symbology.py", "geo/provenance.py", "geo/cli/render.py")
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 RARE = "\U00017000"  # a Tangut character: in no CJK font, the stand-in for a rare name
 
@@ -161,10 +162,11 @@ seen = sorted({e.name for e in fm.fontManager.ttflist})
 import matplotlib as mpl
 from matplotlib.text import Text
 from geo import fonts, figures
+from geo.cli.render import cli
 from geo.regions import load_regions
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    code = figures.cli(["--out", sys.argv[1]])
+    code = cli(["--out", sys.argv[1]])
     with mpl.rc_context(figures.figure_rc()):
         fig = figures.build_figure(load_regions(), title="广东省激光与增材制造产业集群（示意）")
 files = {}
