@@ -82,6 +82,9 @@ SITE_COLUMNS: Final = (
     "coord_precision", "source", "note",
 )
 COORD_PRECISIONS: Final = ("exact", "district", "city")
+#: Sites may also be located to a town or street (镇/街道: the point is its sourced centre)
+#: or not at all: a plan item without a place (``none``: lon, lat and city left blank).
+SITE_PRECISIONS: Final = ("exact", "town", "district", "city", "none")
 #: Cities without county-level units: the city is its own district.
 NO_DISTRICT_CITIES: Final = frozenset({"441900", "442000"})
 
@@ -1499,8 +1502,8 @@ def _site_problems(df: pd.DataFrame) -> list[Problem]:
         ("kind", df["kind"].isin(list(SITE_KINDS)), f"kind must be one of {list(SITE_KINDS)}"),
         ("status", df["status"].isin(list(SITE_STATUSES)),
          f"status must be one of {list(SITE_STATUSES)}"),
-        ("coord_precision", df["coord_precision"].isin(list(COORD_PRECISIONS)),
-         f"coord_precision must be one of {list(COORD_PRECISIONS)}"),
+        ("coord_precision", df["coord_precision"].isin(list(SITE_PRECISIONS)),
+         f"coord_precision must be one of {list(SITE_PRECISIONS)}"),
         ("source", df["source"].str.strip() != "", "source is empty; cite where this is from"),
         ("name_zh", df["name_zh"].str.strip() != "", "name_zh is empty"),
         ("id", ~df["id"].duplicated() & (df["id"] != ""), "id is empty or duplicated"),
@@ -1509,10 +1512,15 @@ def _site_problems(df: pd.DataFrame) -> list[Problem]:
         problems += [Problem(int(i) + 2, column, message) for i in np.flatnonzero(~ok.to_numpy())]
     lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)
     lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype=float)
+    placeless = (df["coord_precision"] == "none").to_numpy()
     city, _ = locate(np.nan_to_num(lon), np.nan_to_num(lat))
-    wrong = (city != df["city_adcode"].to_numpy(dtype=object)) | ~np.isfinite(lon + lat)
+    wrong = ((city != df["city_adcode"].to_numpy(dtype=object)) | ~np.isfinite(lon + lat)) \
+        & ~placeless
     problems += [Problem(int(i) + 2, "lon", "coordinates missing or not in city_adcode")
                  for i in np.flatnonzero(wrong)]
+    located = placeless & ((df["lon"].str.strip() != "") | (df["lat"].str.strip() != ""))
+    problems += [Problem(int(i) + 2, "lon", "coord_precision is none (a plan item without a "
+                         "place): leave lon and lat blank") for i in np.flatnonzero(located)]
     return sorted(problems, key=lambda p: (p.row, p.column))
 
 
@@ -1520,7 +1528,9 @@ def load_sites(path: Path | str = SITES_PATH) -> gpd.GeoDataFrame:
     """Load the bundled parks, platforms and big-science facilities (EPSG:4326).
 
     Columns: :data:`SITE_COLUMNS` + geometry. ``kind`` is a :data:`geo.layout.SITE_KINDS`
-    code, ``status`` a :data:`geo.layout.SITE_STATUSES` code.
+    code, ``status`` a :data:`geo.layout.SITE_STATUSES` code, ``coord_precision`` one of
+    :data:`SITE_PRECISIONS`. A plan item without a place (``none``) has NaN ``lon``/``lat``
+    and no geometry: lists show it, maps and metrics skip it.
 
     Raises
     ------
@@ -1539,8 +1549,9 @@ def load_sites(path: Path | str = SITES_PATH) -> gpd.GeoDataFrame:
     if problems:
         _raise_problems(path, problems)
     for col in ("lon", "lat"):
-        df[col] = df[col].astype(float)
+        df[col] = pd.to_numeric(df[col].replace("", np.nan)).astype(float)
     geometry = gpd.points_from_xy(df["lon"], df["lat"], crs="EPSG:4326")
+    geometry[(df["coord_precision"] == "none").to_numpy()] = None
     return gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -196,19 +197,27 @@ def test_sites_schema_and_sources(sites):
     assert sites.crs.to_epsg() == 4326
     assert set(sites["kind"]) <= set(SITE_KINDS)
     assert set(sites["status"]) <= set(SITE_STATUSES)
-    assert sites["source"].str.contains("http").all()
+    plan_items = sites["coord_precision"] == "none"
+    # every site has a source: a URL, or the plan itself for a plan item
+    assert (sites["source"].str.contains("http")
+            | (plan_items & sites["source"].str.contains(PLAN_TITLE.zh, regex=False))).all()
     assert sites["id"].is_unique
-    assert np.isfinite(sites["lon"]).all() and np.isfinite(sites["lat"]).all()
+    located = sites[~plan_items]
+    assert np.isfinite(located["lon"]).all() and np.isfinite(located["lat"]).all()
 
 
 @pytest.mark.parametrize(("name", "kind", "status"), [
-    ("深圳激光谷", "park", "operating"),
-    ("中国散裂中子源", "facility", "operating"),
+    ("深圳激光谷", "park", "building"),  # launched 2019-05-10; nothing says "operating"
+    ("中国散裂中子源", "facility", "operating"),  # national acceptance 2018-08
     ("南方先进光源", "facility", "planned"),
-    ("先进阿秒激光设施", "facility", "building"),
-    ("深圳自由电子激光", "facility", "planned"),
+    ("先进阿秒激光设施", "facility", "building"),  # ground broken 2025-01-10
+    ("深圳自由电子激光", "facility", "building"),  # budget approved 2025-12-27, started
     ("季华实验室", "platform", "operating"),
     ("松山湖材料实验室", "platform", "operating"),
+    ("中山光子科学中心", "facility", "planned"),
+    ("南方光源研究测试平台", "platform", "operating"),
+    ("深圳先进光源研究院", "platform", "building"),
+    ("激光与增材制造广东省实验室", "platform", "planned"),
 ])
 def test_named_sites_per_their_sources(sites, name, kind, status):
     row = sites[sites["name_zh"].str.contains(name)]
@@ -218,7 +227,7 @@ def test_named_sites_per_their_sources(sites, name, kind, status):
 
 def test_sites_lie_in_their_city(sites, regions):
     geom = regions.set_index("adcode").geometry
-    for _, row in sites.iterrows():
+    for _, row in sites[sites["coord_precision"] != "none"].iterrows():
         assert geom.loc[row["city_adcode"]].contains(row.geometry), row["name_zh"]
 
 
@@ -272,3 +281,43 @@ def test_audited_enterprise_facts(firms):
     for name, district in located.items():
         assert real.at[name, "district_adcode"] == district, name
         assert real.at[name, "coord_precision"] == "district", name
+
+
+def test_plan_item_without_a_place_is_listed_not_mapped(sites, regions):
+    """激光与增材制造广东省实验室: the plan asks for it, no source says it exists."""
+    from geo import maps
+    from geo.offline import render_html
+
+    lab = sites[sites["name_zh"] == "激光与增材制造广东省实验室"].iloc[0]
+    assert lab["coord_precision"] == "none" and lab["status"] == "planned"
+    assert lab.geometry is None and np.isnan(lab["lon"]) and lab["city_adcode"] == ""
+    m = maps.base_map(regions)
+    maps.site_layer(sites).add_to(m)
+    html = render_html(m)
+    start = html.index("L.atlas.sites(") + len("L.atlas.sites(")
+    payload, _ = json.JSONDecoder().raw_decode(html, start)
+    assert "深圳激光谷" in payload["nm"] and "激光与增材制造广东省实验室" not in payload["nm"]
+    assert len(payload["nm"]) == len(sites) - 1
+
+
+def test_dongguan_sites_are_in_dalang_not_on_the_city_point(sites):
+    """CSNS, the materials lab and the light-source platform are in 大朗镇 (IHEP address
+    中子源路一号), at the town's sourced centre, no longer on Dongguan's interior point."""
+    dalang = sites[sites["district"] == "大朗镇"]
+    assert set(dalang["name_zh"]) >= {"中国散裂中子源", "松山湖材料实验室", "南方光源研究测试平台"}
+    assert (dalang["coord_precision"] == "town").all()
+    lon, lat = 113 + 52 / 60, 22 + 58 / 60  # 鎮中心 22°58′N 113°52′E (twwiki)
+    assert np.allclose(dalang["lon"], lon, atol=1e-4) and np.allclose(dalang["lat"], lat,
+                                                                       atol=1e-4)
+
+
+def test_laser_valley_is_in_baoan_xinqiao_and_says_how_precisely(sites, districts):
+    """深圳激光谷 is in 宝安区 新桥街道. No street-level coordinates were found, so the row
+    stays at district precision and says so; it must never claim more."""
+    valley = sites[sites["name_zh"] == "深圳激光谷"].iloc[0]
+    assert valley["city_adcode"] == "440300" and valley["district"] == "宝安区"
+    baoan = districts.set_index("adcode").geometry["440306"]
+    assert baoan.contains(valley.geometry)
+    assert "新桥街道" in valley["note"] and "新桥107创智园" in valley["note"]
+    if valley["coord_precision"] != "exact":
+        assert "interior point" in valley["note"] and "NOT at its real place" in valley["note"]

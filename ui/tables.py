@@ -7,6 +7,7 @@ import math
 
 import altair as alt
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -277,6 +278,7 @@ def site_table(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
 def site_picker(ctx: PageContext, sites: pd.DataFrame) -> str:
     """Pick a site (or none) to list the firms around it."""
     lang = ctx.lang
+    sites = sites[np.isfinite(sites["lon"].astype(float))]  # plan items have no place
     names = {"": "—", **{str(i): f"{n} · {SITE_KINDS[k].label(lang)} · "
                          f"{SITE_STATUSES[s].label(lang)}"
                          for i, n, k, s in zip(sites["id"], sites[_name_col(lang)].where(
@@ -289,7 +291,7 @@ def site_picker(ctx: PageContext, sites: pd.DataFrame) -> str:
 
 
 def _site_row(sites: pd.DataFrame, site_id: str) -> pd.Series | None:
-    hit = sites[sites["id"].astype(str) == site_id]
+    hit = sites[(sites["id"].astype(str) == site_id) & np.isfinite(sites["lon"].astype(float))]
     return None if hit.empty else hit.iloc[0]
 
 
