@@ -201,6 +201,17 @@ def label(code: str, lang: str = "zh", vocabulary: str = "products") -> str:
     return terms[code].label(lang)
 
 
+def labels(codes: str, lang: str = "zh", vocabulary: str = "products") -> str:
+    """The labels of ``;``-joined canonical codes, joined for reading.
+
+    >>> labels("galvo_scanner;laser_head"), labels("new_energy", "en", "applications")
+    ('扫描振镜、激光加工头', 'New energy')
+    """
+    terms = _terms(vocabulary)
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(terms[c].label(lang) for c in str(codes).split(";") if c in terms)
+
+
 def suggest(value: str, vocabulary: str = "products") -> str | None:
     """The closest known term to ``value`` as ``"label (code)"``, ``None`` if none is close.
 

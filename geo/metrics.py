@@ -173,8 +173,8 @@ def _metric_list() -> list[MetricSpec]:
                    "Share of firms near a platform", _SHARE_ZH, _SHARE_EN,1, 100.0),
         MetricSpec("median_km_to_platform", "median_km_to_platform", "至最近创新平台距离中位数",
                    "Median distance to nearest platform", "公里", "km", 1),
-        MetricSpec("supply_share", "supply_share", "配套半径：50公里内有关键零部件配套的比例",
-                   "Supply radius: key components within 50 km", _SHARE_ZH, _SHARE_EN, 1,
+        MetricSpec("supply_share", "supply_share", "配套半径（50公里内有关键零部件配套的比例）",
+                   "Supply radius (key components within 50 km)", _SHARE_ZH, _SHARE_EN, 1,
                    100.0),
     ]
     for code, term in SEGMENTS.items():

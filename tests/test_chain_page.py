@@ -64,3 +64,39 @@ def test_unknown_part_in_the_url_is_ignored_with_a_notice():
     at.switch_page("pages/chain.py").run()
     assert not at.exception
     assert at.selectbox(key="chain_part").value == ""
+
+
+def test_cities_page_maps_the_supply_radius_metric():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["metric"] = "supply_share"
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("pages/cities.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="metric").value == "supply_share"
+    ranking = next(d.value for d in at.dataframe if "Prefectures" in d.value.columns)
+    shares = ranking.filter(like="Supply radius").iloc[:, 0].dropna()
+    assert len(shares) > 10 and ((shares >= 0) & (shares <= 100)).all()
+
+
+def test_enterprise_table_shows_product_labels():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.query_params["q"] = "创鑫"
+    at.run()
+    at.switch_page("pages/enterprises.py").run()
+    at.session_state["firm_list"] = True
+    at.run()
+    grid = at.dataframe[0].value
+    assert grid["Products"].tolist() == ["Other fibre lasers"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_city_ranking_draws_metrics_whose_title_holds_a_colon(lang):
+    # "区位商:…" / "Location quotient: …" once broke Altair's "field:Q" shorthand
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["metric"] = "lq_equipment"
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("pages/cities.py").run()
+    assert not at.exception, at.exception

@@ -25,11 +25,6 @@ def part_label(code: str, lang: str) -> str:
     return chain.PARTS[code].label(lang)
 
 
-def _labels(codes: str, lang: str) -> str:
-    sep = "、" if lang == "zh" else ", "
-    return sep.join(part_label(c, lang) for c in codes.split(";") if c in chain.PARTS)
-
-
 def has_tags(ctx: PageContext) -> bool:
     """Say what to do when the data carries no product tags; True if the page can go on."""
     if "products" in ctx.frame.columns and (ctx.frame["products"].fillna("") != "").any():
@@ -142,15 +137,7 @@ def part_map(ctx: PageContext, health: chain.ChainHealth, part: str) -> None:
     made = producers(ctx.frame, part)
     spec = mapview.MapSpec(choropleth=mapview.Choropleth(areas, _part_spec(part), "city"),
                            enterprises=made, click_target=CLICK_KEY)
-    mapview.show(ctx, spec, key="chain", table=_firm_table(made, ctx.lang))
-
-
-def _firm_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    table = tables.enterprise_export(frame, lang)
-    for col in ("products", "applications"):
-        if col in frame.columns:
-            table[col] = frame[col].to_numpy()
-    return table
+    mapview.show(ctx, spec, key="chain", table=tables.enterprise_export(made, ctx.lang))
 
 
 def part_detail(ctx: PageContext, health: chain.ChainHealth, part: str) -> None:
@@ -173,14 +160,13 @@ def part_detail(ctx: PageContext, health: chain.ChainHealth, part: str) -> None:
             width="stretch")
     with right:
         st.caption(t("chain_firms_of", lang, part=part_label(part, lang)))
-        view = _firm_table(made, lang)
-        view["products"] = view["products"].map(lambda v: _labels(v, lang))
+        view = tables.enterprise_export(made, lang)
+        view["products"] = view["products"].map(lambda v: chain.labels(v, lang))
         view["city_adcode"] = view["city_adcode"].map(
             lambda a: city_name(a, lang) if a in CITY_BY_ADCODE else "")
-        products = "主要产品" if lang == "zh" else "Products"
-        st.dataframe(tables.localized(view.drop(columns=["applications"], errors="ignore"),
-                                      lang).rename(columns={"products": products}),
-                     hide_index=True, width="stretch", height=300)
+        view["applications"] = view["applications"].map(
+            lambda v: chain.labels(v, lang, "applications"))
+        st.dataframe(tables.localized(view, lang), hide_index=True, width="stretch", height=300)
 
 
 # -- the heat table ------------------------------------------------------------------------
@@ -239,12 +225,13 @@ def city_gaps(ctx: PageContext) -> None:
     share = supply.loc[adcode, "supply_share"] if "supply_share" in supply.columns else np.nan
     c1, c2 = st.columns([3, 1])
     colon = "：" if lang == "zh" else ": "
-    c1.markdown(f"**{t('chain_has', lang)}**{colon}" + _labels(";".join(gaps.has), lang))
+    c1.markdown(f"**{t('chain_has', lang)}**{colon}" + chain.labels(";".join(gaps.has), lang))
     c2.metric(t("chain_supply", lang), fmt_share(share), help=t("chain_supply_help", lang))
     if not gaps.missing:
         st.success(t("chain_none_missing", lang))
         return
-    st.markdown(f"**{t('chain_missing', lang)}**{colon}" + _labels(";".join(gaps.missing), lang))
+    st.markdown(f"**{t('chain_missing', lang)}**{colon}"
+                + chain.labels(";".join(gaps.missing), lang))
     st.markdown(f"**{t('chain_short_list', lang)}**")
     st.dataframe(_short_list(gaps, lang), hide_index=True, width="stretch", height=360)
     st.caption(t("chain_distance_note", lang))

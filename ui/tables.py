@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import proximity
+from geo import chain, proximity
 from geo.layout import (
     CITY_BY_ADCODE,
     SECTORS,
@@ -36,6 +36,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "listed": ("上市代码", "Ticker"), "lon": ("经度", "Lon"), "lat": ("纬度", "Lat"),
     "coord_precision": ("定位精度", "Location precision"), "source": ("出处", "Source"),
     "sample": ("示例数据", "Sample"), "distance_km": ("距离（公里）", "Distance (km)"),
+    "products": ("主要产品", "Products"), "applications": ("应用领域", "Applications"),
 }
 
 
@@ -143,7 +144,8 @@ def ranking(ctx: PageContext, table: pd.DataFrame, spec: MetricSpec) -> None:
     left, right = st.columns([2, 3])
     left.dataframe(view, hide_index=True, width="stretch", height=420)
     chart = alt.Chart(view.dropna()).mark_bar().encode(
-        x=alt.X(f"{spec.title(lang)}:Q"),
+        # field= rather than "name:Q" shorthand: metric titles may hold a colon (区位商:…)
+        x=alt.X(field=spec.title(lang), type="quantitative"),
         y=alt.Y(f"{t('cities', lang)}:N", sort="-x"),
         color=alt.Color(f"{t('zone', lang)}:N"),
     ).properties(height=420)
@@ -199,8 +201,8 @@ def _fmt_value(value: float, spec: MetricSpec) -> str:
 def enterprise_export(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The filtered enterprises as a plain table (no geometry), for display and download."""
     cols = ["id", "name_zh", "name_en", "city", "district", "city_adcode", "segment", "sector",
-            "tier", "revenue_10k_cny", "revenue_year", "listed", "lon", "lat",
-            "coord_precision", "source", "sample"]
+            "tier", "revenue_10k_cny", "revenue_year", "listed", "products", "applications",
+            "lon", "lat", "coord_precision", "source", "sample"]
     return pd.DataFrame(frame[[c for c in cols if c in frame.columns]])
 
 
@@ -259,6 +261,9 @@ def _firm_grid(ctx: PageContext) -> None:
         segment=table["segment"].map(lambda c: SEGMENTS[c].label(lang) if c in SEGMENTS else ""),
         tier=table["tier"].map(lambda c: tiers.get(c, "–")),
     )
+    for col in ("products", "applications"):  # chain tags (geo.chain codes) as labels
+        if col in view.columns:
+            view[col] = view[col].fillna("").map(lambda v, c=col: chain.labels(v, lang, c))
     sector = {c: term.label(lang) for c, term in SECTORS.items()}
     view = localized(view.assign(sector=view["sector"].map(lambda c: sector.get(c, ""))), lang)
     source = COLUMN_LABELS["source"][0 if lang == "zh" else 1]
