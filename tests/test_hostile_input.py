@@ -156,6 +156,21 @@ def test_huge_numbers_in_the_cli_give_json_and_exit_1(tmp_path, capsys):
                                                          "revenue_year", "lon"}
 
 
+def test_publish_with_huge_numbers_publishes_and_reports(tmp_path, monkeypatch, capsys):
+    """Exit 1 means a store error: a number out of range is a row problem, not that."""
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('EDITOR_TOKEN = "tok"\n', encoding="utf-8")
+    monkeypatch.setenv("ATLAS_SECRETS_FILE", str(secrets))
+    monkeypatch.setenv("EDITOR_TOKEN", "tok")
+    monkeypatch.delenv("ATLAS_STORE", raising=False)
+    path = tmp_path / "huge.csv"
+    path.write_text(_csv([["甲", "深圳", "", "", "99999999999999999999", "1.7e308", ""]]),
+                    encoding="utf-8")
+    assert main(["publish", str(path), "--store", str(tmp_path / "s.gpkg")]) == 0
+    out, err = capsys.readouterr()
+    assert "published version 1" in out and "employees" in err and "revenue_10k_cny" in err
+
+
 # --------------------------------------------------------------------------- 5. misread values
 @pytest.mark.parametrize("value", ["1,5", "12,3456", "1.234,5", "113,85", "1，5"])
 def test_decimal_commas_are_reported_not_guessed(value):

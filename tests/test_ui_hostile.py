@@ -141,3 +141,33 @@ def test_an_unreadable_store_is_said_on_every_page(tmp_path, monkeypatch):
         assert not at.exception, at.exception
         assert any(t("bundled", "zh") in w.value and plain(str(broken)) in w.value
                    for w in at.warning), [w.value for w in at.warning]
+
+
+def _column_types(element) -> dict[str, str]:
+    import json
+
+    config = json.loads(element.proto.columns or "{}")
+    return {k: v.get("type_config", {}).get("type", "") for k, v in config.items()}
+
+
+def test_sources_of_an_upload_are_not_live_links(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_STORE", str(tmp_path / "store.gpkg"))
+    data = ("企业名称,所在城市,数据来源,示例数据\n"
+            "[点此](http://evil.example),深圳,http://evil.example/login,否\n").encode()
+    at = _app("data")
+    bundled = [_column_types(d) for d in at.dataframe]
+    assert any("link" in types.values() for types in bundled)  # curated sources: links
+    at.file_uploader(key="upload_file").set_value(("mine.csv", data, "text/csv")).run()
+    at.button(key="use_upload").click().run()
+    assert not at.exception
+    tables = [_column_types(d) for d in at.dataframe]
+    provenance = next(types for types in tables if "出处" in types or "数据来源" in types
+                      or any("source" in k.lower() for k in types))
+    assert "link" not in provenance.values()
+    assert "text" in provenance.values()
+    at.switch_page("pages/enterprises.py").run()
+    at.session_state["firm_list"] = True  # open the folded firm list
+    at.run()
+    assert not at.exception
+    firms = _column_types(at.dataframe[0])
+    assert firms and "link" not in firms.values()

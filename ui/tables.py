@@ -25,7 +25,7 @@ from geo.metrics import METRICS, MetricSpec
 from ui import data
 from ui.i18n import fmt_number, fmt_revenue_100m, fmt_share, t
 from ui.shell import PageContext
-from ui.text import plain
+from ui.text import plain, source_column
 
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "ID"), "name_zh": ("企业名称", "Name (zh)"), "name_en": ("英文名称", "Name"),
@@ -269,7 +269,7 @@ def _firm_grid(ctx: PageContext) -> None:
     source = COLUMN_LABELS["source"][0 if lang == "zh" else 1]
     st.dataframe(view, hide_index=True, width="stretch", height=320, key="firm_table",
                  on_select="rerun", selection_mode="single-row",
-                 column_config={source: st.column_config.LinkColumn(source)})
+                 column_config=source_column(source, ctx.dataset.key == data.BUNDLED))
 
 
 # -- sites ---------------------------------------------------------------------------------

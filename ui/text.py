@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+import streamlit as st
+
 # CommonMark lets any ASCII punctuation be escaped with a backslash; escaping all of it
 # also breaks the extensions' triggers ($ math, : directives and emoji, www./http:// links).
 _PUNCTUATION: Final = re.compile(r"([!-/:-@\[-`{-~])")
@@ -40,3 +42,10 @@ def plain(text: object) -> str:
     text = _LINK_TRIGGERS.sub(lambda m: (m.group(1) or "") + WORD_JOINER,
                               _SPACES.sub(" ", str(text)).strip())
     return _PUNCTUATION.sub(r"\\\1", text)
+
+
+def source_column(label: str, trusted: bool) -> dict[str, object]:
+    """``column_config`` for a table's source column: live links only for curated data
+    (the bundled registry); the sources of an upload or a published version are text."""
+    config = st.column_config.LinkColumn if trusted else st.column_config.TextColumn
+    return {label: config(label)}

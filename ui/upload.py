@@ -12,7 +12,7 @@ from ui import data, publish
 from ui.i18n import t
 from ui.shell import PageContext
 from ui.tables import localized
-from ui.text import plain
+from ui.text import plain, source_column
 
 DATUM_LABELS = {"wgs84": "WGS-84 (GPS)", "gcj02": "GCJ-02 (高德/腾讯 AMap/Tencent)",
                 "bd09": "BD-09 (百度 Baidu)"}
@@ -115,7 +115,7 @@ def provenance(ctx: PageContext) -> None:
     source = localized(pd.DataFrame(columns=["source"]), lang).columns[0]
     shown = provenance_table(ctx).astype(object).where(lambda d: d.notna(), "–")
     st.dataframe(localized(shown, lang), hide_index=True, width="stretch",
-                 column_config={source: st.column_config.LinkColumn(source)})
+                 column_config=source_column(source, ctx.dataset.key == data.BUNDLED))
     st.dataframe(data.load_sites().drop(columns="geometry"), hide_index=True, width="stretch",
                  column_config={"source": st.column_config.LinkColumn("source")})
     land_areas(lang)
