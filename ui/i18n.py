@@ -107,6 +107,9 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "target_name": ("目标", "Target"),
     "tab_projects": ("重点项目跟踪", "Key projects"),
     "targets_view": ("视图", "View"),
+    "year_select": ("营收年份（企业-年数据）", "Revenue year (firm-year panel)"),
+    "year_snapshot": ("名录快照（各企业最新）", "Registry snapshot (latest per firm)"),
+    "year_of": ("{year} 年营收", "revenue of {year}"),
     "panel_import": ("企业-年数据（营收时间序列）导入", "Import firm-years (revenue by year)"),
     "panel_import_help": (
         "长表（编号, 年份, 营业收入, 从业人员）或宽表（编号, 2019年营业收入, "

@@ -21,7 +21,7 @@ from geo import registry
 from geo.filters import Filters
 from geo.layout import CITIES, SECTORS, SEGMENTS, TIER_UNKNOWN, TIERS, ZONES
 from geo.metrics import METRICS
-from ui import data, publish, state
+from ui import data, publish, state, years
 from ui.i18n import t
 from ui.text import plain
 
@@ -74,6 +74,7 @@ def sidebar(lang: str) -> None:
     sb.radio(t("sample_filter", lang), list(samples), key="f_sample",
              format_func=samples.__getitem__)
     sb.text_input(t("search", lang), key="f_query")
+    years.control(sb, lang)
     sb.divider()
     options = publish.version_options(lang)
     if st.session_state.get("dataset") not in options:
@@ -160,6 +161,7 @@ def page(title_key: str) -> PageContext:
     except registry.RegistryError as exc:
         bundled_failure(exc, lang)
         st.stop()
+    dataset = years.apply(dataset, lang)
     filters = state.filters()
     frame = data.filtered(dataset, filters)
     if not present:

@@ -31,6 +31,7 @@ VIEW_KEYS: Final[dict[str, tuple[str, Any]]] = {
     "present": ("present", False),
     "chain_part": ("part", ""),  # Chain page: the selected part and city (geo.chain codes)
     "chain_city": ("chain_city", ""),
+    "year": ("year", ""),  # revenue year from the firm-year panel (ui/years.py)
 }
 FILTER_KEYS: Final = (
     "f_cities", "f_zone", "f_segments", "f_sectors", "f_tiers", "f_listed", "f_sample", "f_query",
@@ -68,6 +69,8 @@ def _parse_view(params: dict[str, str], metrics: set[str]) -> tuple[dict[str, An
             from geo.chain import PARTS
 
             ok = raw in PARTS
+        elif key == "year":
+            ok = raw.isdigit() and 1990 <= int(raw) <= 2100
         elif key == "chain_city":
             from geo.layout import CITY_BY_ADCODE
 

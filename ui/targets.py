@@ -23,13 +23,15 @@ from geo import panel as pnl
 from geo import plan as pln
 from geo import projects as prj
 from geo.layout import CITY_BY_ADCODE, SITE_KINDS
-from ui import mapview, tables
+from ui import mapview, tables, years
 from ui.i18n import fmt_number, t
 from ui.shell import PageContext
 from ui.text import plain
 
 #: Environment variable naming another plan file (deployments, tests).
 PLAN_ENV = "ATLAS_PLAN"
+
+
 def plan_paths() -> list[str]:
     """The plan files to choose from: ``ATLAS_PLAN`` if set, else ``data/plans/*.toml``."""
     override = os.environ.get(PLAN_ENV)
@@ -49,8 +51,8 @@ def _indicators(path: str, mtime: float) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def _panel(path: str, mtime: float) -> pd.DataFrame:
-    return pnl.load_panel(path).frame
+def _projects(path: str, mtime: float) -> pd.DataFrame:
+    return prj.load_projects(path)
 
 
 def _mtime(path: str | Path) -> float:
@@ -58,21 +60,6 @@ def _mtime(path: str | Path) -> float:
         return Path(path).stat().st_mtime
     except OSError:
         return -1.0
-
-
-@st.cache_resource(show_spinner=False)
-def _projects(path: str, mtime: float) -> pd.DataFrame:
-    return prj.load_projects(path)
-
-
-def load_panel() -> tuple[pd.DataFrame, str]:
-    """The session's uploaded firm-year panel, else the bundled one (shared, read-only)."""
-    from ui.panel_upload import session_panel
-
-    upload = session_panel()
-    if upload is not None:
-        return upload["frame"], upload["name"]
-    return _panel(str(pnl.PANEL_PATH), _mtime(pnl.PANEL_PATH)), pnl.PANEL_PATH.name
 
 
 def _fmt(value: float, row: pd.Series | pln.Target, lang: str) -> str:
@@ -233,7 +220,7 @@ def show(ctx: PageContext) -> None:
     try:
         plan = _plan(path, _mtime(path))
         indicators = _indicators(str(ind.INDICATORS_PATH), _mtime(ind.INDICATORS_PATH))
-        panel, panel_name = load_panel()
+        panel, panel_name = years.panel()
     except (pln.PlanError, ind.IndicatorError, ValueError) as exc:
         st.error(t("targets_input_error", lang, error=plain(exc)))
         return
