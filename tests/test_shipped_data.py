@@ -36,6 +36,14 @@ def test_plan_title_is_the_first_line_of_the_plan_text():
     assert PLAN_SOURCE.startswith(f"《{first_line}》")
 
 
+def test_the_plan_file_carries_the_same_title():
+    import tomllib
+
+    head = tomllib.loads((ROOT / "data" / "plans" / "gd-laser-2021-2025.toml")
+                         .read_text(encoding="utf-8"))["plan"]
+    assert (head["title_zh"], head["title_en"]) == (PLAN_TITLE.zh, PLAN_TITLE.en)
+
+
 def test_no_module_spells_a_different_plan_title():
     """The audit found 《…发展…战略性新兴产业集群行动计划》 in the footer: one title only."""
     from ui.i18n import t

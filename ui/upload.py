@@ -7,6 +7,7 @@ import streamlit as st
 
 from geo import areas, export, registry, store
 from geo.datum import DATUMS
+from geo.layout import PLAN_DATES, PLAN_TITLE
 from geo.regions import boundary_metadata
 from ui import data, publish
 from ui.i18n import t
@@ -102,6 +103,8 @@ def provenance(ctx: PageContext) -> None:
     st.subheader(t("provenance", lang))
     st.markdown(f"- {t('boundary_source', lang)}")
     st.caption(boundary_metadata())
+    st.caption(f"《{PLAN_TITLE.zh}》：{PLAN_DATES.zh}" if lang == "zh"
+               else f"{PLAN_TITLE.en}: {PLAN_DATES.en}")
     n_sample = int(ctx.dataset.frame["sample"].astype(bool).sum())
     n_real = len(ctx.dataset.frame) - n_sample
     st.markdown(
