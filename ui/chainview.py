@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import chain
+from geo import chain, provenance
 from geo.layout import CITIES, CITY_BY_ADCODE, SEGMENTS, city_name
 from geo.metrics import MetricSpec
 from ui import data, mapview, tables
@@ -97,6 +97,33 @@ def diagram(ctx: PageContext, health: chain.ChainHealth) -> None:
     st.caption(t("chain_legend", lang, thin=chain.THIN_PRODUCERS,
                  share=round(chain.THIN_TOP_SHARE * 100)) + " · "
                + t("chain_tagged", lang, tagged=f"{health.tagged:,}", firms=f"{health.firms:,}"))
+    if not ctx.present:
+        figure_download(ctx, health)
+
+
+def _figure(ctx: PageContext, health: chain.ChainHealth, fmt: str) -> bytes:
+    from geo.chain_figure import render_chain_figure  # matplotlib: on the first download
+
+    adcode = str(st.session_state.get(CITY_KEY, ""))
+    city = data.city_chain(ctx.frame, ctx.dataset.key, ctx.params, adcode) if adcode else None
+    return render_chain_figure(health, lang=ctx.lang, city=city, fmt=fmt,
+                               subtitle=ctx.filters.describe(ctx.lang),
+                               data_date=ctx.dataset.date, data_version=ctx.dataset.label,
+                               sample_rows=provenance.sample_rows(ctx.frame))
+
+
+def figure_download(ctx: PageContext, health: chain.ChainHealth) -> None:
+    """The chain as a briefing figure (PNG/SVG/PDF), for the province or the picked city."""
+    lang = ctx.lang
+    left, right = st.columns([2, 3])
+    fmt = left.radio(t("figure_format", lang), ["png", "svg", "pdf"], horizontal=True,
+                     key="chain_fig_fmt")
+    view = str(st.session_state.get(CITY_KEY, "")) or "province"
+    right.download_button(
+        t("chain_figure", lang), lambda: _figure(ctx, health, fmt),
+        provenance.export_name("chain", view, lang, fmt),
+        mime={"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt],
+        on_click="ignore", key="chain_fig")
 
 
 def part_picker(ctx: PageContext) -> str:

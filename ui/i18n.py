@@ -311,6 +311,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "basemap_keep": ("保持离线", "Stay offline"),
     # Chain page (issue 19)
     "page_chain": ("产业链", "Chain"),
+    "chain_figure": ("下载产业链图谱（所选城市或全省）", "Download the chain figure (picked "
+                     "city or province)"),
     "chain_diagram": ("产业链图谱：各环节产品的生产企业", "The chain: who makes each part"),
     "chain_legend": (
         "方框：产品 · 生产企业数（含示例）· 营收合计（仅计有营收数据的企业，不拆分到产品）。"
