@@ -1221,10 +1221,7 @@ def build_figure(
     numbered = layout and site_set is not None and 0 < len(site_set) <= MAX_NUMBERED_SITES
     styles = _line_styles(classes, district_level)
     title = title if title is not None else _default_title(metric_label, lang)
-    if sample_rows is None:
-        sample_rows = provenance.sample_rows(enterprises)
-    notes = provenance.export_notes(lang, data_version or "–", sample_rows) \
-        if data_version is not None or sample_rows else []
+    notes = figure_notes(lang, data_version, sample_rows, enterprises)
     has_zones = zones and "zone" in cities.columns
 
     page = _page(int(width_px), aspect)
@@ -1488,18 +1485,38 @@ def render_figure(
     }
     with _RENDER_LOCK, mpl.rc_context(figure_rc()):
         fig = build_figure(areas, **kwargs)
-        return _save(fig, fmt)
+        return _save(fig, fmt, figure_notes(lang, data_version, sample_rows, enterprises))
 
 
-def _save(fig: Figure, fmt: str) -> bytes:
+def figure_notes(lang: str, data_version: str | None, sample_rows: int | None,
+                 enterprises: pd.DataFrame | None) -> list[str]:
+    """The notes a figure prints (and stores in the file's metadata): the sample-data line
+    when sample rows are behind it, and the data version (:mod:`geo.provenance`)."""
+    if sample_rows is None:
+        sample_rows = provenance.sample_rows(enterprises)
+    if data_version is None and not sample_rows:
+        return []
+    return provenance.export_notes(lang, data_version or "–", sample_rows)
+
+
+def _save(fig: Figure, fmt: str, notes: Sequence[str] = ()) -> bytes:
+    """The file's bytes; ``notes`` also go into its metadata (PNG/SVG Description, PDF
+    Subject), where a script finds them without reading pixels."""
     buf = io.BytesIO()
     title = str(fig.get_label())
     metadata: dict[str, Any] = {"Title": title}
+    described = " · ".join(notes)
     if fmt == "png":
         metadata["Software"] = "gd-laser-atlas (matplotlib)"
+        if described:
+            metadata["Description"] = described
     elif fmt == "pdf":
         metadata.update({"Creator": "gd-laser-atlas (matplotlib)", "CreationDate": None})
+        if described:
+            metadata["Subject"] = described
     else:
         metadata.update({"Creator": "gd-laser-atlas (matplotlib)", "Date": None})
+        if described:
+            metadata["Description"] = described
     fig.savefig(buf, format=fmt, dpi=fig.dpi, facecolor="white", metadata=metadata)
     return buf.getvalue()
