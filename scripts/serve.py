@@ -307,7 +307,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                       help="nginx only, in front of --upstreams on other machines")
     mode.add_argument("--print-site", action="store_true",
                       help="print the nginx site configuration for --upstreams and exit")
-    parser.add_argument("--workers", type=int, default=int(env("ATLAS_WORKERS") or 0) or None,
+    parser.add_argument("--workers", default=env("ATLAS_WORKERS", ""),
                         help="app processes (default: one per core)")
     parser.add_argument("--bind", default="127.0.0.1", help="address the app processes use")
     parser.add_argument("--first-port", type=int, default=8501,
@@ -326,9 +326,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="seconds between health checks of the app processes")
     parser.add_argument("--start-timeout", type=float, default=120.0)
     args = parser.parse_args(argv)
-    args.workers = args.workers or cores()
-    if not 1 <= args.workers <= 64:
-        parser.error("--workers must be 1..64")
+    workers = str(args.workers).strip()
+    if workers and not (workers.isdigit() and 1 <= int(workers) <= 64):
+        parser.error(f"--workers / ATLAS_WORKERS must be a whole number 1..64, got {workers!r}")
+    args.workers = int(workers) if workers else cores()
     try:
         args.base_path = normalize_base_path(args.base_url_path)
         args.upstream_list = parse_upstreams(args.upstreams) if args.upstreams else []
@@ -349,7 +350,7 @@ def run(args: argparse.Namespace) -> int:
     """Start what the mode asks for and supervise it until a signal."""
     run_dir = args.run_dir.resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
-    run_dir.chmod(0o755)  # nginx's workers (nobody) write request bodies under it
+    run_dir.chmod(0o755)  # nginx's workers (nobody, when started as root) reach tmp/ in it
     apps: list[App] = []
     proxy: Child | None = None
     stop = [False]

@@ -78,6 +78,17 @@ def test_upstreams_and_base_path_are_checked_where_they_enter() -> None:
         serve.normalize_base_path("at las; }")
 
 
+def test_workers_default_to_the_cores_and_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ATLAS_WORKERS", raising=False)
+    assert serve.parse_args([]).workers == serve.cores() >= 1
+    monkeypatch.setenv("ATLAS_WORKERS", "3")
+    assert serve.parse_args([]).workers == 3
+    assert serve.parse_args(["--workers", "5"]).workers == 5
+    for bad in ("0", "x", "65"):
+        with pytest.raises(SystemExit):
+            serve.parse_args(["--workers", bad])
+
+
 def test_site_config_has_stickiness_websocket_and_upload_size() -> None:
     site = serve.render_site(["10.0.0.11:8501", "10.0.0.12:8501"], "80",
                              base_path="/atlas", max_body_mb=55)
