@@ -111,7 +111,7 @@ class Server:
 
 def start_server(script: str | Path = "app.py", *, cwd: Path = ROOT,
                  env: Mapping[str, str] | None = None, timeout: float = 60.0,
-                 extra_args: Sequence[str] = ()) -> Server:
+                 extra_args: Sequence[str] = (), base_path: str = "") -> Server:
     """Start ``streamlit run script`` on a free port and wait until it is healthy.
 
     Parameters
@@ -124,6 +124,8 @@ def start_server(script: str | Path = "app.py", *, cwd: Path = ROOT,
         Extra environment variables (e.g. ``ATLAS_ENTERPRISES``).
     timeout : float
         Seconds to wait for ``/_stcore/health``.
+    base_path : str, optional
+        ``server.baseUrlPath`` (``"/atlas"``): the app alone under a path, no proxy.
 
     Raises
     ------
@@ -135,11 +137,14 @@ def start_server(script: str | Path = "app.py", *, cwd: Path = ROOT,
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false", *extra_args]
+    prefix = "/" + base_path.strip("/") if base_path.strip("/") else ""
+    if prefix:
+        cmd += ["--server.baseUrlPath", prefix.strip("/")]
     with os.fdopen(fd, "wb") as log:
         proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
-    server = Server(proc, port, Path(log_name))
+    server = Server(proc, port, Path(log_name), base_path=prefix)
     try:
         _wait_healthy(server, timeout)
     except BaseException:
