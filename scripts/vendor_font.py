@@ -85,11 +85,19 @@ def shipped_chars(root: Path = ROOT) -> set[str]:
     return chars
 
 
+#: Whole Unicode blocks kept (where the source has glyphs), so new text rarely needs a rebuild:
+#: ASCII, Latin-1, general punctuation, super/subscripts, currency, letterlike symbols,
+#: number forms, arrows, mathematical operators, geometric shapes, CJK symbols and
+#: punctuation, halfwidth and fullwidth forms.
+BLOCKS = ((0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x2070, 0x209F), (0x20A0, 0x20CF),
+          (0x2100, 0x214F), (0x2150, 0x218F), (0x2190, 0x21FF), (0x2200, 0x22FF),
+          (0x25A0, 0x25FF), (0x3000, 0x303F), (0xFF00, 0xFFEF))
+
+
 def charset() -> set[str]:
-    """The characters to keep: ASCII, Latin-1, GB 2312, punctuation, Guangdong GBK, shipped."""
-    ascii_ = {chr(c) for c in range(0x20, 0x7F)}
-    latin1 = {chr(c) for c in range(0xA0, 0x100)}
-    return ascii_ | latin1 | _gb2312() | set(PUNCTUATION) | set(GUANGDONG_GBK) | shipped_chars()
+    """The characters to keep: :data:`BLOCKS`, GB 2312, punctuation, Guangdong GBK, shipped."""
+    blocks = {chr(c) for lo, hi in BLOCKS for c in range(lo, hi + 1)}
+    return blocks | _gb2312() | set(PUNCTUATION) | set(GUANGDONG_GBK) | shipped_chars()
 
 
 def _sha256(path: Path) -> str:
@@ -172,8 +180,9 @@ def build() -> dict:
                    "licence": "OFL-1.1"},
         "fonttools": fonttools_version,
         "codepoints": len(_cmap(FONTS / f"{FACES['Regular'][1]}.otf")),
-        # wanted but not in Noto Sans CJK at all: drawn by the viewer's fallback fonts
-        "not_in_source": "".join(missing(FONTS / f"{FACES['Regular'][1]}.otf", chars)),
+        # shipped characters Noto Sans CJK does not have at all: the viewer's fallback fonts
+        "not_in_source": "".join(missing(FONTS / f"{FACES['Regular'][1]}.otf",
+                                         shipped_chars())),
         "files": files,
     }
     MANIFEST.write_text(json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
