@@ -89,13 +89,18 @@ class Bundled:
 
 @pytest.fixture(scope="session")
 def bundled() -> Bundled:
-    """Firm counts of data/enterprises.csv per layout zone (zone of the firm's city)."""
+    """Firms drawn as points per layout zone (zone of the firm's city) and located sites."""
     from geo.layout import CITY_BY_ADCODE, ZONES
     from geo.registry import load_enterprises, load_sites
 
     frame = load_enterprises()
+    # firms located only to their city are drawn at the city's label, not as points; a
+    # plan item without a location is listed, not drawn
+    frame = frame[frame["coord_precision"] != "city"]
     zones = frame["city_adcode"].map(lambda a: CITY_BY_ADCODE[a].zone if a else "")
-    return Bundled(len(frame), {z: int((zones == z).sum()) for z in ZONES}, len(load_sites()))
+    sites = load_sites()
+    return Bundled(len(frame), {z: int((zones == z).sum()) for z in ZONES},
+                   int(sites["lon"].notna().sum()))
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ PAGES = {
     "": ("page_overview", {"points": True, "sites": True}),
     "cities": ("page_cities", {"points": False, "sites": False}),
     "enterprises": ("page_enterprises", {"points": True, "sites": False}),
+    "chain": ("page_chain", {"points": True, "sites": False}),
     "sites": ("page_sites", {"points": True, "sites": True}),
     "targets": ("page_targets", {"points": False, "sites": False}),
     "data": ("page_data", {"points": True, "sites": False}),

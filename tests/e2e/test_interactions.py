@@ -11,7 +11,7 @@ from ui.i18n import t
 
 pytestmark = pytest.mark.e2e
 
-NAV_EN = [t(k, "en") for k in ("page_overview", "page_cities", "page_enterprises",
+NAV_EN = [t(k, "en") for k in ("page_overview", "page_cities", "page_enterprises", "page_chain",
                                 "page_sites", "page_targets", "page_data")]
 
 
