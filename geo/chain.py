@@ -386,18 +386,24 @@ class ChainHealth:
         Firms per city (index: the 21 adcodes) and part (columns: part codes).
     firms, tagged : int
         Firms in the input, and those with at least one product tag.
+    sample_matrix : pandas.DataFrame
+        Of :attr:`matrix`, the sample (synthetic) firms.
     """
 
     parts: pd.DataFrame
     matrix: pd.DataFrame
     firms: int
     tagged: int
+    sample_matrix: pd.DataFrame | None = None
 
     def records(self) -> pd.DataFrame:
-        """The matrix as records: ``adcode``, ``product``, ``product_zh``, ``firms``."""
+        """The matrix as records: ``adcode``, ``product``, ``product_zh``, ``firms`` and
+        ``sample_firms`` (of them, sample firms)."""
         long = self.matrix.rename_axis("adcode").reset_index().melt(
             "adcode", var_name="product", value_name="firms")
         long.insert(2, "product_zh", long["product"].map(lambda c: PARTS[c].zh))
+        sample = self.sample_matrix if self.sample_matrix is not None else self.matrix * 0
+        long["sample_firms"] = sample.to_numpy().T.ravel()
         return long
 
 
@@ -424,10 +430,16 @@ def chain_health(frame: pd.DataFrame, *, thin_producers: int = THIN_PRODUCERS,
     m = products_of(frame)
     city = _city_index(frame)
     n_cities, n_parts = len(_CITY_CODES), len(PARTS)
-    # one bincount over (city, part) pairs: the matrix without a loop over parts
-    rows, cols = np.nonzero(m & (city >= 0)[:, None])
-    counts = np.bincount(city[rows] * n_parts + cols, minlength=n_cities * n_parts
-                         ).reshape(n_cities, n_parts)
+    sample = frame["sample"].fillna(False).to_numpy(bool) if "sample" in frame.columns \
+        else np.zeros(len(frame), dtype=bool)
+
+    def per_city(rows_of: np.ndarray) -> np.ndarray:
+        # one bincount over (city, part) pairs: the matrix without a loop over parts
+        rows, cols = np.nonzero(m & ((city >= 0) & rows_of)[:, None])
+        return np.bincount(city[rows] * n_parts + cols, minlength=n_cities * n_parts
+                           ).reshape(n_cities, n_parts)
+
+    counts = per_city(np.ones(len(frame), dtype=bool))
     producers = m.sum(axis=0)
     in_city = counts.sum(axis=0)
     top = counts.max(axis=0)
@@ -437,8 +449,6 @@ def chain_health(frame: pd.DataFrame, *, thin_producers: int = THIN_PRODUCERS,
     rev = np.zeros(len(frame)) if revenue is None else revenue.to_numpy(float)
     known = np.isfinite(rev)
     rev_sum = (m[known].T.astype(float) @ rev[known]) / 1e4
-    sample = frame["sample"].fillna(False).to_numpy(bool) if "sample" in frame.columns \
-        else np.zeros(len(frame), dtype=bool)
     status = np.select([producers == 0, (producers < thin_producers) | (top_share >= thin_share)],
                        ["missing", "thin"], "strong")
     parts = pd.DataFrame({
@@ -454,9 +464,11 @@ def chain_health(frame: pd.DataFrame, *, thin_producers: int = THIN_PRODUCERS,
         "revenue_known": m[known].sum(axis=0),
         "status": status,
     })
-    matrix = pd.DataFrame(counts, index=pd.Index(_CITY_CODES, name="adcode"),
-                          columns=list(PARTS))
-    return ChainHealth(parts, matrix, len(frame), int(m.any(axis=1).sum()))
+    index = pd.Index(_CITY_CODES, name="adcode")
+    matrix = pd.DataFrame(counts, index=index, columns=list(PARTS))
+    sample_matrix = pd.DataFrame(per_city(sample) if sample.any() else counts * 0, index=index,
+                                 columns=list(PARTS))
+    return ChainHealth(parts, matrix, len(frame), int(m.any(axis=1).sum()), sample_matrix)
 
 
 # ---------------------------------------------------------------------------------------

@@ -128,10 +128,13 @@ def test_matrix_and_statuses_on_a_hand_built_fixture():
     strict = chain.chain_health(_fixture(), thin_share=0.6).parts.set_index("code")
     assert strict.loc["fiber_laser_10kw", "status"] == "thin"
     rec = health.records()
-    assert list(rec.columns) == ["adcode", "product", "product_zh", "firms"]
+    assert list(rec.columns) == ["adcode", "product", "product_zh", "firms", "sample_firms"]
     assert len(rec) == 21 * len(chain.PARTS)
     hit = rec[(rec["adcode"] == SZ) & (rec["product"] == "fiber_laser_10kw")]
     assert hit["firms"].tolist() == [2] and hit["product_zh"].tolist() == ["万瓦级工业光纤激光器"]
+    assert hit["sample_firms"].tolist() == [0]
+    dg = rec[(rec["adcode"] == DG) & (rec["product"] == "fiber_laser_10kw")]
+    assert dg["sample_firms"].tolist() == [1]  # firm c is a sample firm
 
 
 def test_chain_health_without_products_column_is_all_missing():

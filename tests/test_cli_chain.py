@@ -33,7 +33,7 @@ def test_json_has_parts_matrix_and_a_city_short_list(registry, capsys):
     assert parts["laser_chip"]["status"] == "missing"
     assert parts["fiber_laser_10kw"]["revenue_100m_cny"] == 2.0
     assert parts["isolator"]["revenue_100m_cny"] is None  # unknown, not zero
-    assert {"adcode", "product", "product_zh", "firms"} == set(out["matrix"][0])
+    assert {"adcode", "product", "product_zh", "firms", "sample_firms"} == set(out["matrix"][0])
     hit = [r for r in out["matrix"] if r["adcode"] == "441900" and r["product"] == "isolator"]
     assert hit[0]["firms"] == 1
     city = out["city"]

@@ -132,7 +132,7 @@ def part_picker(ctx: PageContext) -> str:
     if ctx.present:
         return str(st.session_state.get(PART_KEY, ""))
     label = {"": t("chain_pick_part", ctx.lang),
-             **{c: f"{SEGMENTS[p.segment].label(ctx.lang)} › {p.label(ctx.lang)}"
+             **{c: f"{SEGMENTS[p.segment].label(ctx.lang)} · {p.label(ctx.lang)}"
                 for c, p in chain.PARTS.items()}}
     return str(st.selectbox(t("chain_part", ctx.lang), options, key=PART_KEY,
                             format_func=label.__getitem__))
