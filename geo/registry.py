@@ -173,6 +173,7 @@ _HEADER_SCAN: Final = 20  # title rows above the header that we tolerate
 COAST_TOLERANCE_DEG: Final = 0.01
 _BORDER_TOLERANCE_DEG: Final = 0.002  # ~200 m: simplification error near borders
 _MAX_PROBLEMS_IN_ERROR: Final = 5
+_MAX_CSV_FIELDS: Final = 10_000  # fields kept per CSV row (a longer row is reported)
 #: Plausible ranges: larger values are typing or unit errors (and would overflow sums).
 MAX_REVENUE_10K_CNY: Final = 1e9  # 10 万亿元, several times the largest Chinese firm
 MAX_EMPLOYEES: Final = 5_000_000
@@ -618,10 +619,15 @@ def _csv_records(data: bytes, name: str) -> _Table:
     csv.field_size_limit(sys.maxsize)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     try:
-        return _Table(list(reader))
+        records = list(reader)
     except csv.Error as exc:
         raise RegistryError(f"{name}: not a readable CSV table ({exc}); "
                             "save it again as CSV UTF-8 or XLSX") from None
+    # a row of a million separators: its fields past the limit are joined into one (still
+    # reported as too many fields when any holds a value), so later steps stay cheap
+    for i in [i for i, r in enumerate(records) if len(r) > _MAX_CSV_FIELDS]:
+        records[i] = [*records[i][:_MAX_CSV_FIELDS], "".join(records[i][_MAX_CSV_FIELDS:])]
+    return _Table(records)
 
 
 def _cell_text(value: object) -> str:

@@ -264,6 +264,14 @@ def test_over_long_fields_are_row_problems():
     assert result.frame["name_zh"].tolist() == ["乙"] and result.frame["address"].tolist() == [""]
 
 
+def test_a_csv_row_of_a_million_separators_is_one_row_problem():
+    text = _csv(ROWS).replace("乙,广州", "乙" + "," * 1_000_000 + "广州")
+    result = load_registry(text.encode())
+    assert set(_where(result)) == {(3, "")}
+    assert "fields but the header has" in _where(result)[(3, "")]
+    assert result.frame["name_zh"].tolist() == ["甲"]
+
+
 # --------------------------------------------------------------------------- property test
 _VALUES = st.one_of(
     st.text(max_size=12),
