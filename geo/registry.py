@@ -654,7 +654,7 @@ class XlsxLimits:
     expanded_bytes: int = 150 * 2**20
 
 
-#: Limits applied while an XLSX file is read (tests may pass smaller ones).
+#: Limits applied while an XLSX file is read.
 XLSX_LIMITS: Final = XlsxLimits()
 
 
@@ -749,8 +749,8 @@ def _open_book(data: bytes, data_only: bool) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
 
 
-def _xlsx_records(data: bytes, name: str, limits: XlsxLimits | None = None) -> _Table:
-    limits = limits or XLSX_LIMITS
+def _xlsx_records(data: bytes, name: str) -> _Table:
+    limits = XLSX_LIMITS
     books = []
     try:
         with warnings.catch_warnings():
