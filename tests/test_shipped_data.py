@@ -224,7 +224,7 @@ def test_sites_schema_and_sources(sites):
     ("松山湖材料实验室", "platform", "operating"),
     ("中山光子科学中心", "facility", "planned"),
     ("南方光源研究测试平台", "platform", "operating"),
-    ("深圳先进光源研究院", "platform", "building"),
+    ("深圳先进光源研究院", "platform", "operating"),  # moved into its building (dutenews)
     ("激光与增材制造广东省实验室", "platform", "planned"),
 ])
 def test_named_sites_per_their_sources(sites, name, kind, status):
