@@ -24,7 +24,8 @@ PAGES = {
     "enterprises": ("page_enterprises", {"points": True, "sites": False}),
     "chain": ("page_chain", {"points": True, "sites": False}),
     "sites": ("page_sites", {"points": True, "sites": True}),
-    "targets": ("page_targets", {"points": False, "sites": False}),
+    # the Targets page's map is the change map of its plan-period view (a radio choice)
+    "targets": ("page_targets", {"points": False, "sites": False, "view": "tab_ended"}),
     "data": ("page_data", {"points": True, "sites": False}),
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -41,6 +42,8 @@ READY = "(s) => s.cityLayers >= 1 && s.labels.length >= 21 && s.legends.length >
 def test_page_draws_its_map(view, artifacts, bundled, path, lang):
     title_key, carries = PAGES[path]
     view.open(path, lang=lang)
+    if carries.get("view"):
+        view.page.get_by_text(t(carries["view"], lang, end=2025), exact=True).click()
     state = harness.wait_map(view.page, READY)
     harness.wait_idle(view.page)
     view.page.screenshot(path=artifacts / f"{path or 'overview'}-{lang}.png")
