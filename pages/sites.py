@@ -14,6 +14,7 @@ near = tables.firms_near_site(ctx, sites, site_id, radius)
 mapview.show(ctx, mapview.MapSpec(sites=sites, enterprises=near if site_id else ctx.frame,
                                   circle=tables.site_circle(sites, site_id, radius)),
              key="sites", table=tables.site_table(sites, ctx.lang))
+tables.plan_items(ctx, sites)
 if not ctx.present:
     result = data.metrics_for(ctx.dataset, ctx.filters, radius_km=float(radius))
     tables.coverage_gaps(ctx, result.table, radius)

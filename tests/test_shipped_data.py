@@ -329,3 +329,25 @@ def test_laser_valley_is_in_baoan_xinqiao_and_says_how_precisely(sites, district
     assert "新桥街道" in valley["note"] and "新桥107创智园" in valley["note"]
     if valley["coord_precision"] != "exact":
         assert "interior point" in valley["note"] and "NOT at its real place" in valley["note"]
+
+
+def test_sites_page_lists_the_plan_item_and_data_page_shows_both_areas():
+    """The Sites page's table holds the placeless plan item; the Data page shows official
+    and polygon land areas side by side (AppTest, bundled data)."""
+    from streamlit.testing.v1 import AppTest
+
+    app = str(ROOT / "app.py")
+    at = AppTest.from_file(app, default_timeout=60)
+    at.run()
+    at.switch_page("pages/sites.py").run()
+    assert not at.exception, at.exception
+    listed = {n for df in at.dataframe for n in df.value.get("name_zh", [])}
+    assert "激光与增材制造广东省实验室" in listed
+    picker = " ".join(str(o) for o in at.selectbox(key="site").options)
+    assert "深圳激光谷" in picker and "激光与增材制造广东省实验室" not in picker
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    areas = [df.value for df in at.dataframe if "official_km2" in df.value.columns]
+    assert len(areas) == 1
+    zhuhai = areas[0].set_index("adcode").loc["440400"]
+    assert (zhuhai["official_km2"], round(zhuhai["polygon_km2"])) == (1736.46, 1956)

@@ -249,6 +249,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "valid_rows": ("有效行 {valid} / 共 {rows} 行", "{valid} valid rows of {rows}"),
     "problems": ("问题", "Problems"),
     "provenance": ("数据出处", "Where the figures come from"),
+    "plan_items": ("行动计划提出、尚无地点的平台（列出，不上图）",
+                   "Platforms the plan calls for that have no place yet (listed, not mapped)"),
     "sample_definition": (
         "示例数据口径：总量与企业数按行动计划的产业集群口径（2019 年主营收超过 1000 亿元）；"
         "其中激光企业按公开的激光产值口径校准（约 371 亿元，深圳约 70%，宝安约 46%）。"

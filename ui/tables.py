@@ -280,6 +280,17 @@ def site_table(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(sites[[c for c in cols if c in sites.columns]])
 
 
+def plan_items(ctx: PageContext, sites: pd.DataFrame) -> None:
+    """Sites the plan names that have no place (``coord_precision`` none): listed, not mapped."""
+    items = sites[sites["coord_precision"] == "none"]
+    if items.empty or ctx.present:
+        return
+    st.subheader(t("plan_items", ctx.lang))
+    st.dataframe(site_table(items, ctx.lang).drop(columns=["lon", "lat", "city_adcode",
+                                                           "district", "coord_precision"]),
+                 hide_index=True, width="stretch")
+
+
 def site_picker(ctx: PageContext, sites: pd.DataFrame) -> str:
     """Pick a site (or none) to list the firms around it."""
     lang = ctx.lang
