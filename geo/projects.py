@@ -14,7 +14,8 @@ was reported (``status_as_of``) and its ``source``.
 - ``delayed`` — planned but its start year has passed, or building past its planned
   completion year;
 - ``not_started`` — planned, start year not reached (or unknown);
-- ``on_schedule`` — building, completion year not passed (or unknown).
+- ``on_schedule`` — building, completion year not passed (or unknown);
+- ``no_report`` — the register's report is dated after the chosen date (nothing known then).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ COLUMNS: Final = ("id", "name_zh", "name_en", "kind", "city_adcode", "district",
                   "planned_completion_year", "status", "status_as_of", "source", "note")
 KINDS: Final = ("platform", "park", "industrial_project", "facility")
 STATUSES: Final = ("planned", "building", "done")
-TRACKING: Final = ("done", "on_schedule", "delayed", "not_started", "needs_update")
+TRACKING: Final = ("done", "on_schedule", "delayed", "not_started", "needs_update",
+                    "no_report")
 STALE_DAYS: Final = 730
 
 
@@ -126,9 +128,9 @@ def track(projects: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     start = projects["start_year"].astype("Float64").fillna(np.inf).to_numpy(float)
     end = projects["planned_completion_year"].astype("Float64").fillna(np.inf).to_numpy(float)
     tracking = np.select(
-        [status == "done", age > STALE_DAYS,
+        [age < 0, status == "done", age > STALE_DAYS,
          (status == "planned") & (start < year), status == "planned",
          (status == "building") & (end < year)],
-        ["done", "needs_update", "delayed", "not_started", "delayed"],
+        ["no_report", "done", "needs_update", "delayed", "not_started", "delayed"],
         default="on_schedule")
     return projects.assign(tracking=tracking, report_age_days=age)

@@ -39,6 +39,7 @@ def test_shipped_register_is_sourced_and_loads():
     ("planned", "2026", "", "2025-01-01", "not_started"),
     ("planned", "", "", "2025-01-01", "not_started"),
     ("building", "2022", "2030", "2022-01-01", "needs_update"),  # report older than 730 days
+    ("done", "2022", "2024", "2025-12-01", "no_report"),         # reported after the date
 ])
 def test_tracking_hand_computed(tmp_path, status, start, end, as_of_report, expected):
     path = tmp_path / "p.csv"

@@ -94,9 +94,15 @@ def test_project_tracking_view_lists_the_register():
     projects = next(df for df in tables if "Tracking" in df.columns)
     assert "Southern Advanced Photon Source" in set(projects["Project"])
     assert set(projects["Tracking"]) <= {"done", "on schedule", "delayed", "not started",
-                                         "needs an update (old report)"}
+                                         "needs an update (old report)",
+                                         "no report by this date"}
     at.date_input(key="projects_as_of").set_value(dt.date(2019, 1, 1)).run()
     assert not at.exception
+    projects = next(d.value for d in at.dataframe if "Tracking" in d.value.columns)
+    tracking = dict(zip(projects["Project"], projects["Tracking"], strict=True))
+    assert tracking["China Spallation Neutron Source (phase I)"] == "done"
+    attosecond = "Advanced Attosecond Laser Facility (Dongguan part)"
+    assert tracking[attosecond] == "no report by this date"  # its report is from 2026
 
 
 def test_plan_period_view_shows_end_values_and_city_contributions():

@@ -154,6 +154,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "tracking_delayed": ("滞后", "delayed"),
     "tracking_not_started": ("未开工", "not started"),
     "tracking_needs_update": ("需更新（报道过旧）", "needs an update (old report)"),
+    "tracking_no_report": ("该日期前无报道", "no report by this date"),
     "tracking_help": (
         "跟踪状态按评估日期由最近一次有出处的报道推断：报道超过 {days} 天视为需更新；"
         "规划项目过了开工年份或在建项目过了计划完成年份为滞后。"
