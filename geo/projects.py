@@ -21,6 +21,7 @@ was reported (``status_as_of``) and its ``source``.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Final
 
@@ -45,8 +46,9 @@ class ProjectError(ValueError):
     """The project register cannot be used; the message names file, row and column."""
 
 
-def load_projects(path: Path | str = PROJECTS_PATH) -> pd.DataFrame:
-    """Read and check the register.
+def load_projects(path: Path | str | bytes = PROJECTS_PATH, name: str | None = None
+                  ) -> pd.DataFrame:
+    """Read and check the register (a path, or a CSV file's bytes with its ``name``).
 
     Returns
     -------
@@ -60,13 +62,18 @@ def load_projects(path: Path | str = PROJECTS_PATH) -> pd.DataFrame:
         Missing file or column, or a row with an unknown kind or status, an unknown city,
         a bad number, year or date, or no source (row numbers as a spreadsheet shows them).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ProjectError(f"{path}: file not found; give the path of a projects CSV")
+    if isinstance(path, bytes):
+        source: object = io.BytesIO(path)
+        path = name or "upload"
+    else:
+        path = source = Path(path)
+        if not path.is_file():
+            raise ProjectError(f"{path}: file not found; give the path of a projects CSV")
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ProjectError(f"{path}: not a readable CSV table ({exc})") from None
+        raw = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"{path}: not a readable CSV table ({exc}); save it as CSV "
+                           "UTF-8 with the columns of data/projects.csv") from None
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
         raise ProjectError(f"{path}: columns {missing} are missing; expected {list(COLUMNS)}")

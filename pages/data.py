@@ -5,6 +5,7 @@ from ui import mapview, panel_upload, shell, upload
 ctx = shell.page("page_data")
 upload.panel(ctx)
 panel_upload.section(ctx)
+panel_upload.projects_section(ctx)
 mapview.show(ctx, mapview.MapSpec(enterprises=ctx.frame), key="data",
              table=upload.provenance_table(ctx))
 upload.provenance(ctx)

@@ -153,3 +153,27 @@ def test_panel_template_imports_cleanly():
     for lang in ("zh", "en"):
         r = panel.load_panel(export.to_xlsx_bytes(template(lang)), name="t.xlsx")
         assert r.form == "wide" and r.problems == [] and len(r.frame) == 0
+
+
+def test_project_register_upload_is_checked_and_used():
+    from geo.projects import PROJECTS_PATH
+
+    good = PROJECTS_PATH.read_bytes().replace("南方先进光源".encode(), "测试光源".encode())
+    bad = good.replace(b",facility,441900,", b",lab,441900,", 1)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="projects_file").set_value(("p.csv", bad, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert any("row 2, kind" in e.value.replace("\\", "") for e in at.error)
+    at.file_uploader(key="projects_file").set_value(("mine.csv", good, "text/csv")).run()
+    at.button(key="projects_use").click().run()
+    at.switch_page("pages/targets.py").run()
+    at.radio(key="targets_view").set_value("projects").run()
+    assert not at.exception, at.exception
+    projects = next(d.value for d in at.dataframe if "Tracking" in d.value.columns)
+    assert len(projects) == 7
+    at.radio(key="lang").set_value("zh").run()
+    projects = next(d.value for d in at.dataframe if "跟踪状态" in d.value.columns)
+    assert "测试光源" in set(projects["项目"])

@@ -131,6 +131,21 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
                      "Using uploaded firm-years: {name} ({n} rows)"),
     "panel_use_bundled": ("改用内置企业-年数据", "Use the bundled firm-years"),
     "panel_source": ("企业-年数据：{name}", "Firm-years: {name}"),
+    "projects_import": ("重点项目登记表导入", "Import the key-project register"),
+    "projects_import_help": (
+        "CSV，列与内置 projects.csv 相同（可下载作模板）：每个项目的类型、位置、投资、"
+        "开工与计划完成年份、报道状态及其日期和出处。导入后用于“目标”页的重点项目跟踪。",
+        "CSV with the columns of the bundled projects.csv (download it as a template): kind, "
+        "place, investment, start and planned completion year, reported status with its date "
+        "and source per project. Used by the Targets page's key-project tracking."),
+    "projects_template": ("下载内置登记表（CSV 模板）", "Download the bundled register (CSV)"),
+    "projects_upload": ("上传重点项目登记表（CSV）", "Upload a project register (CSV)"),
+    "projects_read": ("读入 {n} 个项目，未发现问题。", "{n} projects read, no problems found."),
+    "projects_use": ("本次会话使用该登记表", "Use this register in this session"),
+    "projects_in_use": ("当前使用上传的登记表：{name}（{n} 个项目）",
+                        "Using the uploaded register: {name} ({n} projects)"),
+    "projects_use_bundled": ("改用内置登记表", "Use the bundled register"),
+    "projects_source": ("项目登记表：{name}", "Project register: {name}"),
     "year_from": ("起始年份", "From"),
     "year_to": ("结束年份", "To"),
     "change_metric": ("变化指标", "Change measure"),

@@ -1,7 +1,9 @@
-"""Data page section: import a firm-year panel (long or wide), its row report, use it.
+"""Data page sections: import a firm-year panel (long or wide) or a key-project register,
+see what is wrong by row and column, and use it for the session.
 
-The uploaded panel replaces the bundled one for this session on the Targets page (its
-growth views and firm-count targets); ids are checked against the session's registry.
+An uploaded panel replaces the bundled one for this session (Targets page growth views and
+firm-count targets, the revenue year); ids are checked against the session's registry. An
+uploaded project register replaces data/projects.csv on the Targets page's projects view.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from geo import export, panel, registry, store
+from geo import export, panel, projects, registry, store
 from ui.i18n import t
 from ui.shell import PageContext
 from ui.text import plain
 
 SESSION_KEY = "panel_upload"
+PROJECTS_KEY = "projects_upload"
 
 
 def session_panel() -> dict | None:
@@ -86,3 +89,46 @@ def _use(upload: dict | None) -> None:
         st.session_state.pop(SESSION_KEY, None)
     else:
         st.session_state[SESSION_KEY] = upload
+
+
+def session_projects() -> dict | None:
+    """The project register uploaded in this session (``{"name", "frame"}``), if any."""
+    return st.session_state.get(PROJECTS_KEY)
+
+
+def projects_section(ctx: PageContext) -> None:
+    """Upload and use-for-session of a key-project register (columns of data/projects.csv)."""
+    if ctx.present:
+        return
+    lang = ctx.lang
+    with st.expander(t("projects_import", lang), expanded=session_projects() is not None):
+        st.caption(t("projects_import_help", lang))
+        st.download_button(t("projects_template", lang),
+                           projects.PROJECTS_PATH.read_bytes(), "projects.csv", "text/csv",
+                           on_click="ignore", key="projects_tpl")
+        current = session_projects()
+        if current is not None:
+            st.caption(t("projects_in_use", lang, name=plain(current["name"]),
+                         n=len(current["frame"])))
+            st.button(t("projects_use_bundled", lang), key="projects_bundled",
+                      on_click=_use_projects, args=(None,))
+        file = st.file_uploader(t("projects_upload", lang), type=["csv"], key="projects_file")
+        if file is None:
+            return
+        content = file.getvalue()
+        try:
+            store.check_upload_size(len(content))
+            frame = projects.load_projects(content, name=file.name)
+        except (store.UploadTooLarge, projects.ProjectError) as exc:
+            st.error(plain(exc))
+            return
+        st.success(t("projects_read", lang, n=len(frame)))
+        st.button(t("projects_use", lang), type="primary", key="projects_use",
+                  on_click=_use_projects, args=({"name": file.name, "frame": frame},))
+
+
+def _use_projects(upload: dict | None) -> None:
+    if upload is None:
+        st.session_state.pop(PROJECTS_KEY, None)
+    else:
+        st.session_state[PROJECTS_KEY] = upload

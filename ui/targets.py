@@ -277,11 +277,17 @@ _SITE_STATUS = {"done": "operating", "building": "building", "planned": "planned
 def _project_tracking(ctx: PageContext) -> None:
     """Key projects: reported status, tracking status on a chosen date, and a map."""
     lang = ctx.lang
+    from ui.panel_upload import session_projects
+
+    upload = session_projects()
     try:
-        register = _projects(str(prj.PROJECTS_PATH), _mtime(prj.PROJECTS_PATH))
+        register = (upload["frame"] if upload is not None
+                    else _projects(str(prj.PROJECTS_PATH), _mtime(prj.PROJECTS_PATH)))
     except prj.ProjectError as exc:
         st.error(t("targets_input_error", lang, error=plain(exc)))
         return
+    st.caption(plain(t("projects_source", lang, name=upload["name"] if upload
+                       else prj.PROJECTS_PATH.name)))
     as_of = st.date_input(t("as_of", lang), value=dt.date.today(), key="projects_as_of")
     tracked = prj.track(register, as_of)
     name = "name_zh" if lang == "zh" else "name_en"
