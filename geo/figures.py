@@ -72,7 +72,7 @@ from geo.layout import (
     tier_codes,
 )
 from geo.regions import DEFAULT_BOUNDS, DONGSHA_BOX, EQUAL_AREA_CRS, zones_frame
-from geo.symbology import Classes, classify  # noqa: F401  (figures.classify: same classes)
+from geo.symbology import Classes
 
 # ---------------------------------------------------------------------------------------
 # Vocabulary and style
