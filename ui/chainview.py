@@ -18,6 +18,9 @@ from ui.shell import PageContext
 PART_KEY, CITY_KEY, CLICK_KEY, DIAGRAM_KEY = "chain_part", "chain_city", "chain_click", \
     "chain_diagram"
 BOX_HEIGHT = 66
+#: one click selection per layer of the diagram (box, name, producers, revenue): the text
+#: covers most of a box, and a selection belongs to the one layer it is added to
+PICKS = ("pick", "pick_label", "pick_line2", "pick_line3")
 
 
 def part_label(code: str, lang: str) -> str:
@@ -37,9 +40,12 @@ def has_tags(ctx: PageContext) -> bool:
 def _on_pick() -> None:
     """Diagram click -> the part picker (runs before the rerun, so the widget may change)."""
     state = st.session_state.get(DIAGRAM_KEY) or {}
-    picked = (state.get("selection") or {}).get("pick") or []
-    if picked and picked[0].get("code") in chain.PARTS:
-        st.session_state[PART_KEY] = picked[0]["code"]
+    selection = state.get("selection") or {}
+    for name in PICKS:  # the box or one of its lines of text
+        picked = selection.get(name) or []
+        if picked and picked[0].get("code") in chain.PARTS:
+            st.session_state[PART_KEY] = picked[0]["code"]
+            return
 
 
 def _diagram_frame(health: chain.ChainHealth, lang: str) -> pd.DataFrame:
@@ -66,7 +72,6 @@ def diagram(ctx: PageContext, health: chain.ChainHealth) -> None:
     parts = _diagram_frame(health, lang)
     order = [SEGMENTS[s].label(lang) for s in SEGMENTS]
     statuses = [chain.STATUSES[s].label(lang) for s in chain.STATUSES]
-    pick = alt.selection_point(name="pick", fields=["code"], on="click")
     base = alt.Chart(parts).encode(
         x=alt.X("seg:N", sort=order, title=None,
                 axis=alt.Axis(orient="top", labelAngle=0, labelLimit=160, labelFontSize=12,
@@ -82,9 +87,10 @@ def diagram(ctx: PageContext, health: chain.ChainHealth) -> None:
                         scale=alt.Scale(domain=statuses, range=list(chain.STATUS_COLOURS.values())),
                         legend=alt.Legend(orient="bottom")),
         strokeWidth=alt.condition(alt.datum.code == selected, alt.value(4), alt.value(0.5)),
-    ).add_params(pick)
+    ).add_params(alt.selection_point(name=PICKS[0], fields=["code"], on="click"))
     text = [base.mark_text(dy=dy, color="white", fontSize=size, fontWeight=weight, limit=150)
             .encode(text=f"{field}:N")
+            .add_params(alt.selection_point(name=f"pick_{field}", fields=["code"], on="click"))
             for field, dy, size, weight in (("label", -14, 11, "bold"), ("line2", 3, 10, "normal"),
                                             ("line3", 18, 10, "normal"))]
     rows = int(parts["row"].max()) + 1
@@ -93,7 +99,7 @@ def diagram(ctx: PageContext, health: chain.ChainHealth) -> None:
         st.altair_chart(chart, width="stretch")
     else:
         st.altair_chart(chart, width="stretch", key=DIAGRAM_KEY, on_select=_on_pick,
-                        selection_mode="pick")
+                        selection_mode=list(PICKS))
     st.caption(t("chain_legend", lang, thin=chain.THIN_PRODUCERS,
                  share=round(chain.THIN_TOP_SHARE * 100)) + " · "
                + t("chain_tagged", lang, tagged=f"{health.tagged:,}", firms=f"{health.firms:,}"))
