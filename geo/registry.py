@@ -652,6 +652,8 @@ class XlsxLimits:
     columns: int = 256
     cells: int = 1_500_000
     expanded_bytes: int = 150 * 2**20
+    #: parts openpyxl holds whole in memory (shared strings, styles …), unlike the sheets
+    held_bytes: int = 40 * 2**20
 
 
 #: Limits applied while an XLSX file is read.
@@ -694,6 +696,10 @@ def _scan_sheet(part: IO[bytes], name: str, limits: XlsxLimits, cells: list[int]
     return formulas or _FORMULA_TAG.search(carry) is not None
 
 
+def _is_sheet(part: str) -> bool:
+    return part.startswith("xl/worksheets/") and part.endswith(".xml")
+
+
 def _scan_workbook(archive: zipfile.ZipFile, name: str, limits: XlsxLimits) -> bool:
     """Refuse a workbook that expands beyond the limits; return True if it has formulas.
 
@@ -704,9 +710,14 @@ def _scan_workbook(archive: zipfile.ZipFile, name: str, limits: XlsxLimits) -> b
     if total > limits.expanded_bytes:
         raise _too_big(name, f"the workbook expands to {total / 2**20:,.0f} MB, more than "
                              f"the limit of {limits.expanded_bytes / 2**20:,.0f} MB")
+    held = sum(info.file_size for info in archive.infolist() if not _is_sheet(info.filename))
+    if held > limits.held_bytes:
+        raise _too_big(name, f"the workbook's shared strings and styles expand to "
+                             f"{held / 2**20:,.0f} MB, more than the limit of "
+                             f"{limits.held_bytes / 2**20:,.0f} MB")
     formulas, cells = False, [0]
     for info in archive.infolist():
-        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+        if _is_sheet(info.filename):
             with archive.open(info) as part:
                 formulas = _scan_sheet(part, name, limits, cells) or formulas
     return formulas

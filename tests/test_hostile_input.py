@@ -107,11 +107,52 @@ def test_xlsx_bomb_is_refused_in_bounded_memory(tmp_path, rows, columns, limit):
     assert measured["grew_mb"] < 40, measured
 
 
+def strings_bomb(strings: int) -> bytes:
+    """An XLSX of two rows whose shared-string table (read whole by openpyxl) holds
+    ``strings`` strings of 94 digits: 3 MB of zip, ~100 bytes of XML per string."""
+    plain = zipfile.ZipFile(io.BytesIO(_xlsx([["企业名称", "所在城市"], ["甲", "深圳"]])))
+    extra = {
+        "[Content_Types].xml": (b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                                b'ContentType="application/vnd.openxmlformats-officedocument.'
+                                b'spreadsheetml.sharedStrings+xml"/></Types>'),
+        "xl/_rels/workbook.xml.rels": (b"</Relationships>", b'<Relationship Id="rIdSS" Type='
+                                       b'"http://schemas.openxmlformats.org/officeDocument/'
+                                       b'2006/relationships/sharedStrings" Target='
+                                       b'"sharedStrings.xml"/></Relationships>'),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in plain.infolist():
+            content = plain.read(info)
+            if info.filename in extra:
+                content = content.replace(*extra[info.filename])
+            z.writestr(info, content)
+        with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
+            f.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            for start in range(0, strings, 10_000):
+                f.write(b"".join(b"<si><t>%094d</t></si>" % i
+                                 for i in range(start, min(start + 10_000, strings))))
+            f.write(b"</sst>")
+    return out.getvalue()
+
+
+def test_shared_strings_bomb_is_refused_before_it_is_read(tmp_path):
+    """126 MB of shared strings took 31 s and 284 MB of memory to read: refused unread."""
+    path = tmp_path / "strings.xlsx"
+    path.write_bytes(strings_bomb(1_200_000))
+    run = subprocess.run([sys.executable, "-c", MEASURE, str(path)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300, check=True)
+    measured = json.loads(run.stdout)
+    assert "shared strings and styles expand to 126 MB" in measured["error"]
+    assert measured["grew_mb"] < 40 and measured["seconds"] < 5, measured
+
+
 @pytest.mark.parametrize(("limits", "message"), [
     (XlsxLimits(rows=3), "more than 3 rows"),
     (XlsxLimits(columns=4), "more than 4 columns"),
     (XlsxLimits(cells=10), "more than 10 cells"),
-    (XlsxLimits(expanded_bytes=1000), "more than the limit of 0 MB"),
+    (XlsxLimits(expanded_bytes=1000), "expands to 0 MB, more than the limit of 0 MB"),
+    (XlsxLimits(held_bytes=1000), "shared strings and styles expand to 0 MB"),
 ])
 def test_each_xlsx_limit_is_named(monkeypatch, limits, message):
     monkeypatch.setattr(registry, "XLSX_LIMITS", limits)
