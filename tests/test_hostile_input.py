@@ -342,9 +342,12 @@ def _text_cell(value: object) -> str:
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=600))
-def test_validate_on_random_bytes(tmp_path, capsys, data):
-    _validate(tmp_path, data, ".csv", capsys)
+@given(prefix=st.sampled_from([b"", b"PK\x03\x04", b"\xef\xbb\xbf", b"\xff\xfe",
+                               b"\xff\xfe\x00\x00", "企业名称,城市\n".encode()]),
+       data=st.binary(max_size=600))
+def test_validate_on_random_bytes(tmp_path, capsys, prefix, data):
+    """Random bytes, some behind a zip, BOM or header start: a result or a clean refusal."""
+    _validate(tmp_path, prefix + data, ".csv", capsys)
 
 
 def _check_every_row(report: dict, rows: int) -> None:
