@@ -1,6 +1,6 @@
 """Command line: ``python -m geo COMMAND …`` exposes the library without a browser.
 
-Each command lives beside the code it drives and is looked up here by name, so adding
+Each command is a module of :mod:`geo.cli`, looked up here by name, so adding
 one is a line in :data:`COMMANDS`. Every command returns a process exit code.
 """
 
@@ -12,14 +12,14 @@ from typing import Final
 
 #: command -> (module, function, one-line help). The function takes argv, returns an int.
 COMMANDS: Final[dict[str, tuple[str, str, str]]] = {
-    "validate": ("geo.registry", "cli", "check a registry file (CSV/XLSX) row by row"),
+    "validate": ("geo.cli.validate", "cli", "check a registry file (CSV/XLSX) row by row"),
     "metrics": ("geo.cli.metrics", "cli", "per-city / district / zone metrics as CSV or JSON"),
     "targets": ("geo.cli.targets", "cli", "where each plan target stands (text or JSON)"),
     "growth": ("geo.cli.growth", "cli", "revenue change between two years per city or zone"),
     "chain": ("geo.cli.chain", "cli", "chain parts: producers, status, a city's short list"),
     "render": ("geo.cli.render", "cli", "render a briefing figure (PNG/SVG/PDF)"),
-    "publish": ("geo.store", "cli_publish", "publish a validated registry as a new version"),
-    "versions": ("geo.store", "cli_versions", "list published registry versions"),
+    "publish": ("geo.cli.publish", "cli", "publish a validated registry as a new version"),
+    "versions": ("geo.cli.versions", "cli", "list published registry versions"),
 }
 
 

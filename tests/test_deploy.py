@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from geo.store import open_store
-from ui.publish import GENERATION_TTL_S
+from ui.data import GENERATION_TTL_S
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("ATLAS_TEST_PG_URL", "").strip()

@@ -37,6 +37,8 @@ from geo.auth import (
     editor_token_configured,
     read_secrets,
 )
+from geo.cli.publish import cli as cli_publish
+from geo.cli.versions import cli as cli_versions
 from geo.store import (
     DEFAULT_STORE_PATH,
     GeoPackageStore,
@@ -45,8 +47,6 @@ from geo.store import (
     StoreError,
     UploadTooLarge,
     check_upload_size,
-    cli_publish,
-    cli_versions,
     default_store_url,
     display_name,
     max_upload_bytes,

@@ -10,7 +10,8 @@ import pytest
 from store_writer_helper import make_frame
 
 from geo import store as store_mod
-from geo.store import GeoPackageStore, StoreError, cli_versions, open_store
+from geo.cli.versions import cli as cli_versions
+from geo.store import GeoPackageStore, StoreError, open_store
 
 TOKEN = "s3cret-token"
 

@@ -4,6 +4,14 @@ Immutable shared frames (boundaries, bundled registry, sites, published versions
 once per server with ``st.cache_resource`` — not copied per session, so 30 sessions cost
 little memory. Callers must treat them as read-only. Small derived tables (metrics) use
 ``st.cache_data``. Cached functions read nothing but their arguments.
+
+The shared store (:mod:`geo.store`) is opened once per server; a version's frame never
+changes, so it is cached with no expiry. Several app processes (replicas behind a proxy, see
+``deploy/``) share one store: each asks the store for its *generation* (newest version id,
+default id: one small query) at most every :data:`GENERATION_TTL_S` seconds and keeps the
+version list keyed by it, so a version published or made default through any replica is
+seen by every other one within that time, without a restart, and the full list is read
+again only when it changed.
 """
 
 from __future__ import annotations
@@ -17,8 +25,10 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import chain, metrics, regions, registry
+from geo import chain, metrics, regions, registry, store
 from geo import filters as flt
+from ui.i18n import t
+from ui.text import plain
 
 BUNDLED = "bundled"
 
@@ -106,23 +116,118 @@ def upload_key(data: bytes, datum: str) -> str:
 
 def current_dataset(lang: str) -> Dataset:
     """The registry chosen in this session: an upload, a published version or the bundle."""
-    from ui.i18n import t
-
     choice = str(st.session_state.get("dataset", BUNDLED))
     upload = st.session_state.get("upload")
     if choice.startswith("upload:") and upload and upload["key"] == choice:
         return Dataset(choice, f"{t('uploaded', lang)}: {upload['name']}", upload["frame"])
     if choice.startswith("v"):
-        published = _published(choice)
+        published = load_version(choice)
         if published is not None:
             return published
     return Dataset(BUNDLED, t("bundled", lang), load_bundled(bundled_path()))
 
 
-def _published(choice: str) -> Dataset | None:
-    from ui.publish import load_version
+# --------------------------------------------------------------------------- the store
+#: how stale a replica's view of the store may be; one store round trip per period per
+#: process (a PostgreSQL connection costs 10-20 ms, too much for every page run)
+GENERATION_TTL_S = 2.0
 
-    return load_version(choice)
+
+@st.cache_resource(show_spinner=False)
+def _open(url: str) -> tuple[store.Store | None, str]:
+    try:
+        return store.open_store(url), ""
+    except (store.StoreError, ValueError, OSError) as exc:
+        return None, str(exc)
+
+
+def open_store(url: str) -> store.Store | None:
+    """The shared store at ``url`` (``None`` if it cannot be opened: the app still runs)."""
+    return _open(url)[0]
+
+
+def store_problem(lang: str) -> str | None:
+    """Markdown saying that the configured store cannot be read (``None`` if it can): the
+    pages then run on the bundled data, and every page says so."""
+    url = store.default_store_url()
+    s, error = _open(url)
+    if s is not None and generation(url) is None:
+        error = t("store_unreadable_now", lang)
+    if s is not None and not error:
+        return None
+    return t("store_unreadable", lang, url=plain(store.redact_url(url)), error=plain(error))
+
+
+def default_store() -> store.Store | None:
+    """The configured shared store (``None`` if it cannot be opened)."""
+    return open_store(store.default_store_url())
+
+
+@st.cache_data(show_spinner=False, ttl=GENERATION_TTL_S)
+def generation(url: str) -> tuple[int, int] | None:
+    """The store's ``(newest version, default version)``; ``None`` if it cannot be read."""
+    s = open_store(url)
+    if s is None:
+        return None
+    try:
+        return s.generation()
+    except store.StoreError:
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _versions(url: str, generation: tuple[int, int] | None) -> list[store.Version]:
+    s = open_store(url)
+    return [] if s is None or generation is None else s.versions()
+
+
+def versions(url: str) -> list[store.Version]:
+    """Versions newest first (version 0 = bundled data last), as of the store's generation;
+    none while the store cannot be read (the app runs on the bundled data meanwhile)."""
+    try:
+        return _versions(url, generation(url))
+    except store.StoreError:
+        return []  # not cached: asked again on the next run
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _load(url: str, version_id: int) -> gpd.GeoDataFrame | None:
+    s = open_store(url)
+    return None if s is None else s.load(version_id)
+
+
+def default_choice() -> str:
+    """The shared default version as a dataset key (``bundled`` for version 0)."""
+    for v in versions(store.default_store_url()):
+        if v.is_default and not v.is_bundled:
+            return f"v{v.id}"
+    return BUNDLED
+
+
+def load_version(choice: str) -> Dataset | None:
+    """The Dataset for a ``v<N>`` choice, or ``None`` if there is no such version."""
+    try:
+        vid = int(choice[1:])
+    except ValueError:
+        return None
+    url = store.default_store_url()
+    match = [v for v in versions(url) if v.id == vid]
+    if not match or match[0].is_bundled:
+        return None
+    frame = _load(url, vid)
+    return None if frame is None else Dataset(choice, match[0].label(), frame)
+
+
+def version_options(lang: str) -> dict[str, str]:
+    """Dataset keys and labels for the sidebar picker."""
+    options = {BUNDLED: f"v0 · {t('bundled', lang)}"}
+    for v in versions(store.default_store_url()):
+        if not v.is_bundled:
+            options[f"v{v.id}"] = v.label() + (" ★" if v.is_default else "")
+    upload = st.session_state.get("upload")
+    if upload:
+        options[upload["key"]] = f"{t('uploaded', lang)}: {upload['name']}"
+    return options
 
 
 def filtered(dataset: Dataset, filters: flt.Filters) -> gpd.GeoDataFrame:

@@ -21,8 +21,9 @@ from geo import registry
 from geo.filters import Filters
 from geo.layout import CITIES, SECTORS, SEGMENTS, TIER_UNKNOWN, TIERS, ZONES
 from geo.metrics import METRICS
-from ui import data, publish, state, years
+from ui import data, state, years
 from ui.i18n import t
+from ui.report import registry_report
 from ui.text import plain
 
 
@@ -76,9 +77,9 @@ def sidebar(lang: str) -> None:
     sb.text_input(t("search", lang), key="f_query")
     years.control(sb, lang)
     sb.divider()
-    options = publish.version_options(lang)
+    options = data.version_options(lang)
     if st.session_state.get("dataset") not in options:
-        st.session_state["dataset"] = publish.default_choice()
+        st.session_state["dataset"] = data.default_choice()
     sb.selectbox(t("data_source", lang), list(options), key="dataset",
                  format_func=options.__getitem__)
     sb.toggle(t("presentation", lang), key="present", help=t("presentation_help", lang))
@@ -153,7 +154,7 @@ def page(title_key: str) -> PageContext:
     for problem in st.session_state.pop("_url_problems", []):
         st.toast(plain(problem))
     st.title(t(title_key, lang))
-    problem = publish.store_problem(lang)
+    problem = data.store_problem(lang)
     if problem:
         st.warning(problem, icon=":material/database:")
     try:
@@ -175,8 +176,6 @@ def page(title_key: str) -> PageContext:
 def bundled_failure(exc: registry.RegistryError, lang: str) -> None:
     """The configured registry (``ATLAS_ENTERPRISES``) cannot be used: say which file, why
     and, row by row, what to fix — instead of the page."""
-    from ui.upload import report  # the Data page's report (that module imports this one)
-
     path = data.bundled_path()
     st.error(t("bundled_unusable", lang, path=plain(path)))
     mtime = os.path.getmtime(path) if os.path.isfile(path) else 0.0
@@ -184,7 +183,7 @@ def bundled_failure(exc: registry.RegistryError, lang: str) -> None:
     if result is None or not result.problems:
         st.error(plain(exc))
     else:
-        report(result, lang)
+        registry_report(result, lang)
 
 
 def empty_notice(ctx: PageContext) -> bool:

@@ -11,6 +11,7 @@ from geo.layout import PLAN_DATES, PLAN_TITLE
 from geo.regions import boundary_metadata
 from ui import data, publish
 from ui.i18n import t
+from ui.report import registry_report
 from ui.shell import PageContext
 from ui.tables import localized
 from ui.text import plain, source_column
@@ -57,7 +58,7 @@ def panel(ctx: PageContext) -> None:
         st.error(plain(exc))  # quotes the file name and its header
         return
     bar.empty()
-    report(result, lang)
+    registry_report(result, lang)
     publish.publish_form(result, content, file.name, datum, lang)
     key = data.upload_key(content, datum)
     if result.valid_rows:
@@ -70,22 +71,6 @@ def _use(dataset: str, upload: dict | None) -> None:
     if upload is not None:
         st.session_state["upload"] = upload
     st.session_state["dataset"] = dataset
-
-
-def report(result: registry.RegistryResult, lang: str) -> None:
-    """The row-by-row validation report."""
-    st.subheader(t("validation", lang))
-    st.markdown(t("valid_rows", lang, valid=result.valid_rows, rows=result.rows))
-    if result.ignored_columns:
-        st.caption(plain(("未识别的列（未导入）：" if lang == "zh" else "Columns not "
-                          "recognised (not imported): ") + ", ".join(result.ignored_columns)))
-    if result.problems:
-        problems = pd.DataFrame([p.to_dict() for p in result.problems]).rename(columns={
-            "row": t("row", lang), "column": t("column", lang), "message": t("message", lang)})
-        st.markdown(f"**{t('problems', lang)}：{len(result.problems):,}**")
-        st.dataframe(problems, hide_index=True, width="stretch", height=300)
-    else:
-        st.success("✓")
 
 
 def provenance_table(ctx: PageContext) -> pd.DataFrame:
