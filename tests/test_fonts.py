@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -127,6 +128,22 @@ def test_missing_bundled_font_fails_clearly(regions, monkeypatch, tmp_path):
 # ---------------------------------------------------------------------------------------
 # A character no font has: reported once, never a silent empty box
 # ---------------------------------------------------------------------------------------
+def test_installed_fonts_draw_what_the_subset_lacks(regions, monkeypatch):
+    # DejaVu Serif stands in for an installed CJK font; ▸ is not in Noto Sans CJK at all
+    monkeypatch.setattr(fonts, "FALLBACK_FAMILIES", ("Noto Sans CJK SC", "DejaVu Serif", "Nope"))
+    fonts.find_cjk_font.cache_clear()
+    try:
+        font = fonts.find_cjk_font()
+        assert font.families == ["Noto Sans CJK SC", "DejaVu Serif", "DejaVu Sans"]
+        assert fonts.missing_glyphs(["广州▸"], font) == ""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            render_figure(regions, width_px=400, title="广州▸")
+        assert not [w for w in caught if "missing from font" in str(w.message)]
+    finally:
+        fonts.find_cjk_font.cache_clear()
+
+
 def test_a_character_no_font_has_is_logged_once(monkeypatch, caplog):
     monkeypatch.setattr(fonts, "_reported", set())
     with caplog.at_level(logging.WARNING, logger="geo.fonts"):
