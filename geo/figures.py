@@ -580,7 +580,7 @@ def _draw_sites(fig: Figure, ax: Axes, sites: _Sites, m_per_pt: float) -> tuple[
 #: right, left, then the diagonals, at growing distance.
 _LABEL_TRIES: Final = tuple(
     (r * math.cos(math.radians(a)), r * math.sin(math.radians(a)))
-    for r in (9, 14, 20, 27)
+    for r in (9, 14, 20, 27, 36, 46)
     for a in (270, 90, 0, 180, 315, 225, 45, 135)
 )
 _LEADER_MIN_PT: Final = 13.0
@@ -1294,11 +1294,12 @@ def build_figure(
         if numbered:
             site_labels = [_Label(str(i + 1), float(a), float(b), 6.0, INK, "bold")
                            for i, (a, b) in enumerate(zip(sx, sy, strict=True))]
-        if layout:  # operating parks (深圳激光谷) are named on the map
+        if layout:  # a park on its own (深圳激光谷) is named on the map; co-located
+            # sites are told apart by their numbers and the list
+            alone = (sx == site_set.x) & (sy == site_set.y)
             site_labels += [_Label(site_set.name[i], float(sx[i]), float(sy[i]), 6.5,
                                    SITE_COLORS["park"], "bold")
-                            for i in np.flatnonzero((site_set.kind == "park")
-                                                    & (site_set.status == "operating"))]
+                            for i in np.flatnonzero((site_set.kind == "park") & alone)]
     zone_labels = _zone_label_items(cities, lang) if has_zones else []
     if layout:  # the plan's picture: zone names first, then cities, sites, corridor
         ordered = [*zone_labels, *_city_label_items(cities, lang), *site_labels, *first]
@@ -1436,7 +1437,7 @@ def render_figure(
     layout : bool, default False
         Without ``values``: the plan's layout (the Overview figure) — areas in their zone's
         colour as on the web map, zone names, the 广深科技创新走廊 band and name, carrier
-        cities outlined dashed, sites numbered and listed.
+        cities outlined dashed, sites numbered and listed, a park on its own named on the map.
     title, subtitle : str, optional
         Title (default: the cluster's name and the metric) and subtitle (the filters in words,
         e.g. :meth:`geo.filters.Filters.describe`).
