@@ -14,6 +14,7 @@ without them they are skipped with a note saying so, except under ``CI=true``
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib.util
 import os
 import secrets
@@ -23,10 +24,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -191,6 +193,13 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         server.stop()  # the launcher stops nginx and the apps
 
 
+def _run(coro: Coroutine[Any, Any, Any]) -> Any:
+    """``asyncio.run`` in a thread of its own: the browser suite's (sync) Playwright keeps
+    an event loop running in the main thread for the whole pytest session."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def _connect(proxy: str, cookie: str):
     """A websocket session through the proxy, pinned by the sticky ``cookie``."""
     import websockets
@@ -257,7 +266,7 @@ def test_a_version_published_through_one_process_opens_on_the_other(
     (a, cookie_a), (b, cookie_b) = sorted(deployment.cookies.items())
     # both processes have served a session (their version lists are cached) …
     for upstream, cookie in ((a, cookie_a), (b, cookie_b)):
-        held_by, before = asyncio.run(_session_dataset(deployment.proxy, cookie))
+        held_by, before = _run(_session_dataset(deployment.proxy, cookie))
         assert held_by == upstream, "the websocket did not stay on the cookie's process"
         assert before.startswith("v"), f"no data-version picker on {upstream}"
 
@@ -269,7 +278,7 @@ def test_a_version_published_through_one_process_opens_on_the_other(
     try:
         expected, seen = f"v{version} · ", ""
         while time.monotonic() - published < GENERATION_TTL_S + 30:
-            held_by, seen = asyncio.run(_session_dataset(deployment.proxy, cookie_b))
+            held_by, seen = _run(_session_dataset(deployment.proxy, cookie_b))
             assert held_by == b
             if seen.startswith(expected):
                 break
@@ -279,7 +288,7 @@ def test_a_version_published_through_one_process_opens_on_the_other(
             "was published")
         # within the freshness period plus a page run or two (generous: 2 shared cores)
         assert waited < GENERATION_TTL_S + 20
-        assert asyncio.run(_session_dataset(deployment.proxy, cookie_a))[1].startswith(expected)
+        assert _run(_session_dataset(deployment.proxy, cookie_a))[1].startswith(expected)
     finally:
         # leave the shared test database opening with the bundled data again
         open_store(deployment.pg_url).set_default(0, TOKEN, author="deploy-test")
@@ -348,7 +357,7 @@ def test_base_path_static_files_and_a_50_mb_upload_pass_the_proxy(
                                               limit + 2**20)
             return ok, too_big
 
-    ok, too_big = asyncio.run(upload_while_connected())
+    ok, too_big = _run(upload_while_connected())
     assert ok == 204, "a registry of almost 50 MB must reach the session's process"
     assert too_big == 413  # the app's limit still holds behind the proxy
 
@@ -366,7 +375,7 @@ def test_a_dead_process_is_skipped_then_restarted(deployment: Deployment) -> Non
     victim.kill()
     victim.wait(timeout=30)
     # nginx sends the browser whose process died to the other one meanwhile
-    held_by, chosen = asyncio.run(_session_dataset(deployment.proxy, cookie))
+    held_by, chosen = _run(_session_dataset(deployment.proxy, cookie))
     assert held_by != upstream and chosen.startswith("v")
     # the launcher notices (it checks every second here) and starts the process again
     health = f"http://{upstream}{BASE}/_stcore/health"
