@@ -1088,8 +1088,16 @@ def _draw_corridor(ax: Axes, spine: np.ndarray, lang: str, m_per_pt: float) -> _
 
 
 def _zone_label_items(cities: gpd.GeoDataFrame, lang: str) -> list[_Label]:
-    """Zone names at each zone's label anchor (its mainland part), in the zone's colour."""
-    frame = cities.assign(land_area_km2=0.0, area_km2=0.0)
+    """Zone names at each zone's label anchor, in the zone's colour.
+
+    The anchor leaves out the corridor and carrier cities, whose small, crowded Delta holds
+    the city names, the corridor and most sites: the core's name goes to its open west.
+    """
+    crowded = cities["adcode"].astype(str).map(
+        lambda a: bool(CITY_BY_ADCODE.get(a) and (CITY_BY_ADCODE[a].corridor
+                                                  or CITY_BY_ADCODE[a].carrier)))
+    keep = ~crowded | ~cities["zone"].isin(cities.loc[~crowded, "zone"])
+    frame = cities[keep.to_numpy()].assign(land_area_km2=0.0, area_km2=0.0)
     frame = frame.set_geometry(list(_split_dongsha(frame.geometry)[0]), crs=_WGS84)
     zones = zones_frame(frame)
     lon, lat = sym.label_anchors(zones.geometry.to_numpy())
@@ -1302,7 +1310,8 @@ def build_figure(
                             for i in np.flatnonzero((site_set.kind == "park") & alone)]
     zone_labels = _zone_label_items(cities, lang) if has_zones else []
     if layout:  # the plan's picture: zone names first, then cities, sites, corridor
-        ordered = [*zone_labels, *_city_label_items(cities, lang), *site_labels, *first]
+        ordered = [*zone_labels, *_city_label_items(cities, lang, 7.5 if lang == "zh" else 6.5),
+                   *site_labels, *first]
     else:  # a choropleth: the cities first; zone names where room is left
         ordered = [*_city_label_items(cities, lang), *site_labels,
                    *[dataclasses.replace(z, size=7.0, style="italic", color=INK, weight="normal",
