@@ -58,23 +58,30 @@ class Filters:
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> tuple[Filters, list[str]]:
-        """Decode query parameters; unknown values are dropped and reported, not fatal."""
+        """Decode query parameters; unknown values are dropped and reported, not fatal.
+
+        Prefectures may be given by adcode or name (``city=佛山``). Each problem is the
+        ignored ``param=value`` (the UI says it in the user's language).
+        """
         problems: list[str] = []
 
         def codes(key: str, vocab: Mapping[str, object] | list[str]) -> tuple[str, ...]:
-            raw = [c for c in str(params.get(key, "")).split(",") if c]
+            raw = [c.strip() for c in str(params.get(key, "")).replace("，", ",").split(",")
+                   if c.strip()]
+            if key == "city":
+                raw = [city_code(c) or c for c in raw]
             bad = [c for c in raw if c not in vocab]
             if bad:
-                problems.append(f"{key}: ignored unknown value(s) {bad}")
+                problems.extend(f"{key}={c}" for c in bad)
             return tuple(dict.fromkeys(c for c in raw if c in vocab))
 
         zone = str(params.get("zone", ""))
         if zone and zone not in ZONES:
-            problems.append(f"zone: ignored unknown value {zone!r}")
+            problems.append(f"zone={zone}")
             zone = ""
         sample = str(params.get("sample", "all")) or "all"
         if sample not in SAMPLE_CHOICES:
-            problems.append(f"sample: ignored unknown value {sample!r}")
+            problems.append(f"sample={sample}")
             sample = "all"
         filters = cls(
             cities=codes("city", CITY_BY_ADCODE),
@@ -127,6 +134,26 @@ def _check_codes(name: str, codes: tuple[str, ...], vocab: object) -> None:
     bad = [c for c in codes if c not in vocab]  # type: ignore[operator]
     if bad:
         raise ValueError(f"unknown {name} {bad}")
+
+
+def _city_keys() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for adcode, city in CITY_BY_ADCODE.items():
+        for name in (adcode, city.name_zh, city.name_zh.removesuffix("市"), city.name_en):
+            keys[name.casefold()] = adcode
+    return keys
+
+
+_CITY_KEYS: Final = _city_keys()
+
+
+def city_code(text: str) -> str | None:
+    """The adcode of a prefecture given by adcode or name (佛山市, 佛山, Foshan); else None.
+
+    >>> city_code("佛山"), city_code("foshan"), city_code("440600"), city_code("火星")
+    ('440600', '440600', '440600', None)
+    """
+    return _CITY_KEYS.get(str(text).strip().casefold())
 
 
 _ZONE_OF_CITY: Final = {a: c.zone for a, c in CITY_BY_ADCODE.items()}

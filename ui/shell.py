@@ -22,7 +22,7 @@ from geo.filters import Filters
 from geo.layout import CITIES, SECTORS, SEGMENTS, TIER_UNKNOWN, TIERS, ZONES
 from geo.metrics import METRICS
 from ui import data, state, years
-from ui.i18n import t
+from ui.i18n import colon, t
 from ui.report import registry_report
 from ui.text import plain
 
@@ -41,6 +41,15 @@ class PageContext:
     def params(self) -> tuple[tuple[str, str], ...]:
         """The filters as a hashable cache key."""
         return tuple(sorted(self.filters.to_params().items()))
+
+    @property
+    def compare_filters(self) -> Filters:
+        """The filters without the prefecture choice: what comparisons between areas use.
+
+        Choosing 佛山 narrows the firm lists, points and headline figures; the choropleth
+        and the ranking keep every city's value and emphasise the chosen one.
+        """
+        return self.filters.with_(cities=())
 
 
 def _labels(vocab: dict, lang: str) -> dict[str, str]:
@@ -78,11 +87,36 @@ def sidebar(lang: str) -> None:
     years.control(sb, lang)
     sb.divider()
     options = data.version_options(lang)
+    _dataset_from_url(options)
     if st.session_state.get("dataset") not in options:
         st.session_state["dataset"] = data.default_choice()
     sb.selectbox(t("data_source", lang), list(options), key="dataset",
                  format_func=options.__getitem__)
     sb.toggle(t("presentation", lang), key="present", help=t("presentation_help", lang))
+
+
+def _dataset_from_url(options: dict[str, str]) -> None:
+    """Open the data version a link names; remember it if this viewer does not have it."""
+    wanted = st.session_state.pop("_url_data", None)
+    if wanted is None:
+        return
+    key = "bundled" if wanted in ("v0", "bundled") else wanted
+    if key in options:
+        st.session_state["dataset"] = key
+    else:
+        st.session_state["_missing_data"] = wanted
+
+
+def data_notice(dataset_key: str, lang: str) -> None:
+    """Say plainly that the link was made on data this viewer does not have."""
+    wanted = st.session_state.get("_missing_data")
+    if not wanted:
+        return
+    if wanted == dataset_key or (wanted == "v0" and dataset_key == "bundled"):
+        st.session_state.pop("_missing_data")
+        return
+    key = "missing_upload" if wanted.startswith("upload:") else "missing_version"
+    st.warning(plain(t(key, lang, version=wanted)), icon=":material/link_off:")
 
 
 def presentation_css() -> None:
@@ -151,8 +185,10 @@ def page(title_key: str) -> PageContext:
         presentation_css()
         st.button(t("presentation_exit", lang), key="exit_present",
                   on_click=_leave_presentation, icon=":material/close_fullscreen:")
-    for problem in st.session_state.pop("_url_problems", []):
-        st.toast(plain(problem))
+    problems = st.session_state.pop("_url_problems", [])
+    if problems:
+        st.toast(plain(t("url_ignored", lang, what="、".join(problems) if lang == "zh"
+                   else ", ".join(problems))))
     st.title(t(title_key, lang))
     problem = data.store_problem(lang)
     if problem:
@@ -167,8 +203,9 @@ def page(title_key: str) -> PageContext:
     frame = data.filtered(dataset, filters)
     if not present:
         # the label holds file and author names, the description the search text
-        st.caption(plain(f"{t('data_source', lang)}：{dataset.label} · "
+        st.caption(plain(f"{t('data_source', lang)}{colon(lang)}{dataset.label} · "
                          f"{filters.describe(lang)}"))
+    data_notice(dataset.key, lang)
     sample_badge(frame, lang)
     return PageContext(lang, filters, dataset, frame, present)
 
@@ -198,6 +235,7 @@ def footer(ctx: PageContext) -> None:
     """Sources and data date, at the bottom of every page."""
     st.divider()
     st.caption(
-        f"{t('footer', ctx.lang)}  {t('data_date', ctx.lang)}：{ctx.dataset.date}"
+        f"{t('footer', ctx.lang)}  {t('data_date', ctx.lang)}{colon(ctx.lang)}"
+        f"{ctx.dataset.date}"
     )
     state.sync_url()

@@ -9,11 +9,13 @@ run) writes the URL back.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Final
 
 import streamlit as st
 
-from geo.filters import SAMPLE_CHOICES, Filters
+from geo.filters import SAMPLE_CHOICES, Filters, city_code
+from geo.layout import CITY_BY_ADCODE
 from geo.maps.basemaps import BASEMAPS as _BASEMAPS
 from geo.symbology import SCHEMES as _SCHEMES
 
@@ -27,19 +29,70 @@ VIEW_KEYS: Final[dict[str, tuple[str, Any]]] = {
     "metric": ("metric", DEFAULT_METRIC),
     "scheme": ("scheme", "quantiles"),
     "k": ("k", 5),
+    "breaks": ("breaks", ""),
     "basemap": ("basemap", "none"),
+    "point_mode": ("mode", "auto"),
+    "point_color": ("color", "tier"),
+    "drill": ("drill", []),
+    "compare": ("compare", []),
+    "site": ("site", ""),
+    "radius_km": ("radius", 10),
+    "firm": ("firm", ""),
     "present": ("present", False),
     "chain_part": ("part", ""),  # Chain page: the selected part and city (geo.chain codes)
     "chain_city": ("chain_city", ""),
     "year": ("year", ""),  # revenue year from the firm-year panel (ui/years.py)
 }
+POINT_MODES: Final = ("auto", "cluster", "dots", "heat")
+POINT_COLORS: Final = ("tier", "segment")
+#: the URL parameter naming the data version (``v0`` = the bundled data, ``vN``, ``upload:…``)
+DATA_PARAM: Final = "data"
 FILTER_KEYS: Final = (
     "f_cities", "f_zone", "f_segments", "f_sectors", "f_tiers", "f_listed", "f_sample", "f_query",
 )
 #: keys other modules keep alive across pages (page-local choices worth keeping, and the
 #: widgets of folded sections, which a run does not draw while they are closed)
-EXTRA_KEYS: Final = ("compare", "drill", "radius_km", "dataset", "point_mode", "point_color",
-                     "tianditu_key", "map_options", "firm_list")
+EXTRA_KEYS: Final = ("dataset", "tianditu_key", "map_options", "firm_list")
+_ID: Final = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def _cities(raw: str) -> tuple[list[str], list[str]]:
+    """Prefecture adcodes from ``a,b`` (adcodes or names); and what was not understood."""
+    parts = [p.strip() for p in raw.replace("，", ",").split(",") if p.strip()]
+    codes = [city_code(p) for p in parts]
+    return (list(dict.fromkeys(c for c in codes if c)),
+            [p for p, c in zip(parts, codes, strict=True) if c is None])
+
+
+def _chain_part(raw: str) -> bool:
+    from geo.chain import PARTS
+
+    return raw in PARTS
+
+
+def _parse_one(key: str, raw: str, metrics: set[str], default: Any) -> tuple[Any, list[str]]:
+    """The session value of one view parameter, and the parts of it that were ignored."""
+    checks: dict[str, Any] = {
+        "lang": lambda r: r in ("zh", "en"), "metric": lambda r: r in metrics,
+        "scheme": lambda r: r in SCHEMES, "basemap": lambda r: r in BASEMAPS,
+        "point_mode": lambda r: r in POINT_MODES, "point_color": lambda r: r in POINT_COLORS,
+        "site": _ID.fullmatch, "firm": _ID.fullmatch,
+        "breaks": lambda r: len(r) <= 200,
+        "chain_part": _chain_part, "chain_city": lambda r: r in CITY_BY_ADCODE,
+        "year": lambda r: r.isdigit() and 1990 <= int(r) <= 2100,
+    }
+    if key in ("drill", "compare"):
+        codes, bad = _cities(raw)
+        return (codes[:5] if key == "compare" else codes), bad
+    if key == "k":
+        ok = raw.isdigit() and 2 <= int(raw) <= 9
+        return (int(raw) if ok else default), ([] if ok else [raw])
+    if key == "radius_km":
+        ok = raw.isdigit() and 1 <= int(raw) <= 50
+        return (int(raw) if ok else default), ([] if ok else [raw])
+    if key == "present":
+        return raw in ("1", "true"), []
+    return (raw, []) if checks[key](raw) else (default, [raw])
 
 
 def _parse_view(params: dict[str, str], metrics: set[str]) -> tuple[dict[str, Any], list[str]]:
@@ -48,37 +101,10 @@ def _parse_view(params: dict[str, str], metrics: set[str]) -> tuple[dict[str, An
     for key, (param, default) in VIEW_KEYS.items():
         raw = params.get(param)
         if raw is None:
-            out[key] = default
+            out[key] = list(default) if isinstance(default, list) else default
             continue
-        value: Any = raw
-        ok = True
-        if key == "lang":
-            ok = raw in ("zh", "en")
-        elif key == "metric":
-            ok = raw in metrics
-        elif key == "scheme":
-            ok = raw in SCHEMES
-        elif key == "basemap":
-            ok = raw in BASEMAPS
-        elif key == "k":
-            ok = raw.isdigit() and 2 <= int(raw) <= 9
-            value = int(raw) if ok else default
-        elif key == "present":
-            value = raw in ("1", "true")
-        elif key == "chain_part":
-            from geo.chain import PARTS
-
-            ok = raw in PARTS
-        elif key == "year":
-            ok = raw.isdigit() and 1990 <= int(raw) <= 2100
-        elif key == "chain_city":
-            from geo.layout import CITY_BY_ADCODE
-
-            ok = raw in CITY_BY_ADCODE
-        if not ok:
-            problems.append(f"{param}: ignored unknown value {raw!r}")
-            value = default
-        out[key] = value
+        out[key], bad = _parse_one(key, str(raw), metrics, default)
+        problems.extend(f"{param}={b}" for b in bad)
     return out, problems
 
 
@@ -102,7 +128,8 @@ def init(metrics: set[str]) -> None:
             ss["_basemap_ask"], view["basemap"] = view["basemap"], "none"
         for key, value in {**view, **_filters_to_state(filters)}.items():
             ss[key] = value
-        ss.setdefault("radius_km", 10)
+        if params.get(DATA_PARAM):
+            ss["_url_data"] = str(params[DATA_PARAM])[:80]
         ss["_url_problems"] = problems + view_problems
         ss["_booted"] = True
         return
@@ -133,7 +160,7 @@ def filters() -> Filters:
 
 
 def view(key: str) -> Any:
-    """A view setting (metric, scheme, k, basemap, present)."""
+    """A view setting (a key of :data:`VIEW_KEYS`)."""
     return st.session_state.get(key, VIEW_KEYS[key][1])
 
 
@@ -142,8 +169,15 @@ def url_params() -> dict[str, str]:
     params = filters().to_params()
     for key, (param, default) in VIEW_KEYS.items():
         value = st.session_state.get(key, default)
-        if value != default:
+        if key == "breaks" and st.session_state.get("scheme") != "user_defined":
+            continue
+        if isinstance(value, list | tuple):
+            value = ",".join(map(str, value))
+            default = ",".join(default)
+        if value != default and value is not None:
             params[param] = "1" if value is True else str(value)
+    dataset = str(st.session_state.get("dataset", "bundled"))
+    params[DATA_PARAM] = "v0" if dataset == "bundled" else dataset
     return params
 
 
