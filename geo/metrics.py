@@ -897,6 +897,15 @@ def _check_year(data_year: int | None) -> None:
         raise ValueError(f"data_year {data_year} is outside 1990–2100")
 
 
+def rank(values: pd.Series) -> pd.Series:
+    """Rank of each value, largest first (1 = top; ties share the best rank; NaN stays NaN).
+
+    >>> rank(pd.Series([5.0, 9.0, float("nan"), 5.0])).tolist()
+    [2.0, 1.0, nan, 2.0]
+    """
+    return pd.to_numeric(values, errors="coerce").rank(ascending=False, method="min")
+
+
 def plan_progress(enterprises: pd.DataFrame, data_year: int | None = None) -> pd.DataFrame:
     """Compare the data with each quantified 2025 goal of the action plan.
 

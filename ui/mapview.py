@@ -5,7 +5,12 @@ language and the basemap; everything that follows the filters or the metric (tit
 choropleth and its legend, enterprises, sites, the radius circle) is an overlay sent as
 ``feature_group_to_add``, so a change redraws the overlays in the same Leaflet map and keeps
 the user's view. Each map is rendered once per server (:func:`_rendered`, see
-``ui.stfolium``) and shared by reruns and sessions. Clicking a city selects it.
+``ui.stfolium``) and shared by reruns and sessions.
+
+The selection (prefecture filter, drilled districts, a site's radius, a picked firm) is
+outlined and the view fitted to it by overlays (``geo.maps.focus``); clearing it goes back
+to the province. Clicking a city selects it (a double-click only zooms), and a chip above
+the map says what is selected and clears it.
 """
 
 from __future__ import annotations
@@ -22,10 +27,11 @@ import pandas as pd
 import streamlit as st
 
 from geo import export, maps, offline, provenance, symbology
+from geo.layout import city_name
 from geo.metrics import METRICS, MetricSpec
 from geo.regions import city_at
 from ui import data, state, stfolium
-from ui.i18n import t
+from ui.i18n import colon, t
 from ui.shell import PageContext
 from ui.text import plain
 
@@ -58,9 +64,32 @@ class MapSpec:
     choropleth: Choropleth | None = None
     enterprises: pd.DataFrame | None = None
     sites: pd.DataFrame | None = None
-    focus: tuple[float, float] | None = None
-    circle: tuple[float, float, float] | None = None
+    focus: tuple[float, float] | None = None  # (lon, lat) of a picked firm
+    circle: tuple[float, float, float] | None = None  # (lon, lat, radius_km) around a site
     click_target: str = "f_cities"
+
+
+def _fit(ctx: PageContext, spec: MapSpec) -> tuple[tuple[float, float, float, float] | None,
+                                                   str, float]:
+    """What to fit the view to: (bounds or None for the province, a key naming it, max zoom).
+
+    A picked firm first, then a site's radius, drilled districts, the prefecture filter.
+    """
+    if spec.focus is not None:
+        lon, lat = spec.focus
+        return maps.point_bounds(lon, lat, 3.0), f"firm:{lon:.5f},{lat:.5f}", 13
+    if spec.circle is not None:
+        lon, lat, radius = spec.circle
+        return maps.point_bounds(lon, lat, radius), f"circle:{lon:.5f},{lat:.5f},{radius:g}", 14
+    choro = spec.choropleth
+    if choro is not None and choro.level == "district" and len(choro.areas):
+        codes = ",".join(sorted(choro.areas["city_adcode"].astype(str).unique()))
+        return maps.bounds_of(choro.areas), f"district:{codes}", 11
+    if ctx.filters.cities:
+        regions = data.load_regions()
+        picked = regions[regions["adcode"].isin(ctx.filters.cities)]
+        return maps.bounds_of(picked), "city:" + ",".join(sorted(ctx.filters.cities)), 11
+    return None, "province", 12
 
 
 def _pick(labels: dict[str, tuple[str, str]], lang: str) -> Callable[[str], str]:
@@ -84,7 +113,7 @@ def metric_controls(ctx: PageContext) -> tuple[str, ...]:
     names = dict(zip(regions.adcode, regions["name_zh" if lang == "zh" else "name_en"],
                      strict=True))
     drill = st.multiselect(t("drill", lang), list(names), key="drill",
-                           format_func=names.__getitem__)
+                           format_func=names.__getitem__, placeholder=t("pick_cities", lang))
     return tuple(drill)
 
 
@@ -218,11 +247,15 @@ def build(ctx: PageContext, spec: MapSpec, opts: MapOptions
             breaks=list(opts.breaks) if opts.breaks else None, lang=lang,
             legend_title=c.label(lang), unit=c.unit(lang), decimals=c.decimals,
             basemap=basemap, static_url=static))
+        values = areas.set_index("adcode")[c.column]
+        fmt = f"{{:,.{c.decimals}f}}"
         if choro.level == "city":
-            values = areas.set_index("adcode")[c.column]
-            overlays.append(maps.city_labels(regions, lang, values=values,
-                                             fmt=f"{{:,.{c.decimals}f}}", basemap=basemap,
-                                             static_url=static))
+            overlays.append(maps.city_labels(regions, lang, values=values, fmt=fmt,
+                                             basemap=basemap, static_url=static))
+        elif len(areas):  # the drilled districts, named (the city labels stay on the base)
+            overlays.append(maps.city_labels(
+                areas, lang, values=values, fmt=fmt, basemap=basemap, offsets={},
+                name=t("district_labels", lang), static_url=static))
     if spec.enterprises is not None and len(spec.enterprises):
         frame = spec.enterprises
         encoded = _encoded_firms(frame, ctx.dataset.key, ctx.params, _digest(frame), lang,
@@ -238,6 +271,12 @@ def build(ctx: PageContext, spec: MapSpec, opts: MapOptions
         folium.Circle([lat, lon], radius=radius_km * 1000, color="#0b5ea8", weight=2,
                       fill=False, dash_array="6 4").add_to(group)
         overlays.append(offline.localize(group, static))
+    if ctx.filters.cities:
+        picked = regions[regions["adcode"].isin(ctx.filters.cities)]
+        overlays.append(maps.highlight_layer(picked, lang, basemap=basemap, static_url=static))
+    bounds, fit_key, max_zoom = _fit(ctx, spec)
+    overlays.append(maps.fit_layer(bounds, fit_key, basemap=basemap, max_zoom=max_zoom,
+                                   static_url=static))
     return m, overlays
 
 
@@ -274,7 +313,7 @@ def _fingerprint(ctx: PageContext, spec: MapSpec, opts: MapOptions) -> tuple:
         choro.level, choro.spec.column, _digest(choro.areas, ("adcode", choro.spec.column)))
     return (ctx.lang, _title(ctx, spec), ctx.dataset.key,
             ctx.params, spec.layout, areas, _digest(spec.enterprises), _digest(spec.sites),
-            spec.circle, dataclasses.astuple(opts))
+            spec.circle, spec.focus, dataclasses.astuple(opts))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -296,7 +335,11 @@ def _rendered(fingerprint: tuple, key: str,
 
 
 def _on_click(key: str, target: str) -> None:
-    """Toggle the clicked city in ``target`` (runs before the rerun, so widgets may change)."""
+    """Select the clicked city in ``target`` (runs before the rerun, so widgets may change).
+
+    A click selects; it never toggles (a repeated click keeps the selection). The chip
+    above the map clears it.
+    """
     value = st.session_state.get(key) or {}
     clicked = value.get("last_clicked") if isinstance(value, dict) else None
     if not clicked:
@@ -305,9 +348,29 @@ def _on_click(key: str, target: str) -> None:
                      datum=maps.basemap_datum(str(state.view("basemap"))))
     if adcode is None:
         return
-    current = list(st.session_state.get(target, []))
-    st.session_state[target] = ([a for a in current if a != adcode] if adcode in current
-                                else [*current, adcode])
+    st.session_state[target] = [adcode]
+
+
+def _clear(target: str) -> None:
+    st.session_state[target] = []
+
+
+def selection_bar(ctx: PageContext, spec: MapSpec, key: str) -> None:
+    """A hint on how to select by click, and a chip naming the selection that clears it.
+
+    Always the same two columns, so the map below keeps its place in the page (a map that
+    moves would be rebuilt by the browser and lose its view).
+    """
+    lang = ctx.lang
+    hint, chip = st.columns([3, 2], vertical_alignment="center")
+    hint.caption(t("click_hint", lang))
+    picked = list(st.session_state.get(spec.click_target, []))
+    if picked:
+        sep = "、" if lang == "zh" else ", "
+        names = sep.join(city_name(a, lang).removesuffix("市") for a in picked)
+        chip.button(f"{t('selected', lang)}{colon(lang)}{names}  ✕", key=f"clear_{key}",
+                    on_click=_clear, args=(spec.click_target,), help=t("clear_selection", lang),
+                    icon=":material/location_on:")
 
 
 def show(ctx: PageContext, spec: MapSpec, *, key: str, table: pd.DataFrame | None = None) -> None:
@@ -330,10 +393,9 @@ def show(ctx: PageContext, spec: MapSpec, *, key: str, table: pd.DataFrame | Non
         except ValueError as again:
             st.error(plain(again))
             return
-    zoom = 11 if spec.focus is not None else None
-    center = (spec.focus[1], spec.focus[0]) if spec.focus is not None else None
+    if not ctx.present:
+        selection_bar(ctx, spec, key)
     stfolium.send(rendered, key=map_key, height=PRESENT_HEIGHT if ctx.present else MAP_HEIGHT,
-                  zoom=zoom, center=center,
                   on_change=lambda: _on_click(map_key, spec.click_target))
     if not ctx.present:
         downloads(ctx, spec, opts, key=key, table=table)
@@ -353,7 +415,7 @@ def downloads(ctx: PageContext, spec: MapSpec, opts: MapOptions, *, key: str,
 
     cols = st.columns([2, 1.3, 2.4, 1.1, 1.1])
     fmt = cols[0].radio(t("figure_format", lang), ["png", "svg", "pdf"], horizontal=True,
-                        key=f"fig_fmt_{key}")
+                        key=f"fig_fmt_{key}", format_func=str.upper)
     cols[1].download_button(
         t("download_figure", lang), lambda: _figure(ctx, spec, opts, fmt), name(fmt),
         mime=export.MIME_TYPES[fmt], on_click="ignore", key=f"dl_fig_{key}")

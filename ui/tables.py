@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import chain, proximity
+from geo import chain, metrics, proximity
 from geo.layout import (
     CITY_BY_ADCODE,
     SECTORS,
@@ -20,10 +20,12 @@ from geo.layout import (
     SITE_STATUSES,
     TIERS,
     ZONES,
+    city_name,
 )
+from geo.maps._style import ZONE_COLORS
 from geo.metrics import METRICS, MetricSpec
 from ui import data
-from ui.i18n import fmt_number, fmt_revenue_100m, fmt_share, t
+from ui.i18n import colon, fmt_number, fmt_revenue_100m, fmt_share, t
 from ui.shell import PageContext
 from ui.text import plain, source_column
 
@@ -37,6 +39,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "coord_precision": ("定位精度", "Location precision"), "source": ("出处", "Source"),
     "sample": ("示例数据", "Sample"), "distance_km": ("距离（公里）", "Distance (km)"),
     "products": ("主要产品", "Products"), "applications": ("应用领域", "Applications"),
+    "kind": ("类型", "Kind"), "status": ("状态", "Status"), "note": ("备注", "Note"),
 }
 
 
@@ -130,26 +133,105 @@ def metric_table(table: pd.DataFrame, spec: MetricSpec, lang: str) -> pd.DataFra
                       if spec.unit(lang) else {})
 
 
-def ranking(ctx: PageContext, table: pd.DataFrame, spec: MetricSpec) -> None:
-    """Ranking table and bar chart of the 21 cities by the chosen metric."""
-    lang = ctx.lang
-    st.subheader(t("ranking", lang))
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_text(name: str, place: float, of: int, lang: str) -> str:
+    """``佛山：第 4 / 21`` / ``Foshan: 4th of 21`` (``无数据`` / ``no data`` without a value)."""
+    if pd.isna(place):
+        return f"{name}{colon(lang)}{t('no_data', lang)}"
+    if lang == "zh":
+        return f"{name}：第 {int(place)} / {of}"
+    return f"{name}: {_ordinal(int(place))} of {of}"
+
+
+def rank_note(ctx: PageContext, table: pd.DataFrame, spec: MetricSpec) -> None:
+    """State the rank of each chosen prefecture by the current metric."""
+    if not ctx.filters.cities:
+        return
+    places = metrics.rank(table[spec.column]).set_axis(table["adcode"])
+    of = int(table[spec.column].notna().sum())
+    names = dict(zip(table["adcode"], table[_name_col(ctx.lang)], strict=True))
+    sep = "；" if ctx.lang == "zh" else "; "
+    st.markdown(f"**{spec.label(ctx.lang)}**{colon(ctx.lang)}" + sep.join(
+        rank_text(_short(names[a], ctx.lang), places.get(a, float("nan")), of, ctx.lang)
+        for a in ctx.filters.cities if a in names))
+
+
+def _short(name: str, lang: str) -> str:
+    return name.removesuffix("市") if lang == "zh" else name
+
+
+def _zone_scale(lang: str) -> alt.Scale:
+    """The map's zone colours (geo.maps), keyed by the zone labels the charts show."""
+    return alt.Scale(domain=[z.label(lang) for z in ZONES.values()],
+                     range=[ZONE_COLORS[c] for c in ZONES])
+
+
+def _ranked(table: pd.DataFrame, spec: MetricSpec, lang: str, first: tuple[str, str],
+            picked: tuple[str, ...]) -> pd.DataFrame:
+    """Rank, name, ``first`` column (key, header), metric and firm count, best first."""
     ranked = table.sort_values(spec.column, ascending=False, na_position="last")
-    view = pd.DataFrame({
-        t("cities", lang): ranked[_name_col(lang)],
-        t("zone", lang): ranked["zone"].map(lambda z: _zone_label(z, lang)),
+    key, header = first
+    return pd.DataFrame({
+        t("rank", lang): metrics.rank(ranked[spec.column]).astype("Int64"),
+        t("name", lang): ranked[_name_col(lang)].map(lambda n: _short(str(n), lang)),
+        header: ranked[key].map(lambda v: _zone_label(v, lang)) if key == "zone"
+        else ranked[key].map(lambda a: _short(city_name(a, lang), lang)),
         spec.title(lang): spec.shown(ranked[spec.column]).round(spec.decimals),
         t("firms", lang): ranked["enterprises"],
+        "_picked": ranked["adcode"].isin(picked).to_numpy(),
     })
-    left, right = st.columns([2, 3])
-    left.dataframe(view, hide_index=True, width="stretch", height=420)
-    chart = alt.Chart(view.dropna()).mark_bar().encode(
+
+
+def _ranking_view(ctx: PageContext, view: pd.DataFrame, spec: MetricSpec, color: str) -> None:
+    """The ranked table (chosen rows emphasised) beside its bar chart (every bar labelled)."""
+    lang = ctx.lang
+    picked = view.pop("_picked")
+    bold = "font-weight: 700; background-color: #fff1c1"
+    styled = view.style.apply(lambda row: [bold if picked.loc[row.name] else ""] * len(row),
+                              axis=1).format(precision=spec.decimals, na_rep=t("no_data", lang),
+                                             subset=[spec.title(lang)])
+    view = view.reset_index(drop=True)
+    height = min(38 + 35 * len(view), 760)
+    left, right = st.columns([1, 1])
+    left.dataframe(styled, hide_index=True, width="stretch", height=height, column_config={
+        t("rank", lang): st.column_config.NumberColumn(width="small"),
+        spec.title(lang): st.column_config.NumberColumn(width="medium")})
+    chart_data = view.assign(_picked=picked.to_numpy()).dropna(subset=[spec.title(lang)])
+    name = t("name", lang)
+    chart = alt.Chart(chart_data).mark_bar().encode(
         # field= rather than "name:Q" shorthand: metric titles may hold a colon (区位商:…)
         x=alt.X(field=spec.title(lang), type="quantitative"),
-        y=alt.Y(f"{t('cities', lang)}:N", sort="-x"),
-        color=alt.Color(f"{t('zone', lang)}:N"),
-    ).properties(height=420)
+        y=alt.Y(f"{name}:N", sort="-x", title=None,
+                axis=alt.Axis(labelOverlap=False, labelLimit=220)),
+        color=alt.Color(f"{color}:N", scale=_zone_scale(lang)) if color == t("zone", lang)
+        else alt.Color(f"{color}:N"),
+        stroke=alt.condition("datum._picked", alt.value("#1a1a1a"), alt.value(None)),
+        strokeWidth=alt.condition("datum._picked", alt.value(2.5), alt.value(0)),
+        tooltip=[name, color, alt.Tooltip(field=spec.title(lang), type="quantitative")],
+    ).properties(height=max(22 * len(chart_data), 120))
     right.altair_chart(chart, width="stretch")
+
+
+def ranking(ctx: PageContext, table: pd.DataFrame, spec: MetricSpec) -> None:
+    """Ranking table and bar chart of the 21 cities by the chosen metric (every city, the
+    chosen ones emphasised)."""
+    lang = ctx.lang
+    st.subheader(t("ranking", lang))
+    view = _ranked(table, spec, lang, ("zone", t("zone", lang)), ctx.filters.cities)
+    _ranking_view(ctx, view, spec, t("zone", lang))
+
+
+def district_ranking(ctx: PageContext, areas: pd.DataFrame, spec: MetricSpec) -> None:
+    """The drilled cities' districts ranked by the same metric as the city ranking."""
+    lang = ctx.lang
+    st.subheader(t("district_ranking", lang))
+    view = _ranked(pd.DataFrame(areas.drop(columns="geometry")), spec, lang,
+                   ("city_adcode", t("city", lang)), ())
+    _ranking_view(ctx, view, spec, t("city", lang))
 
 
 def comparison(ctx: PageContext, table: pd.DataFrame) -> None:
@@ -159,7 +241,7 @@ def comparison(ctx: PageContext, table: pd.DataFrame) -> None:
     names = dict(zip(table["adcode"], table[_name_col(lang)], strict=True))
     picked = st.multiselect(t("compare", lang), list(names), key="compare",
                             format_func=names.__getitem__, max_selections=5,
-                            label_visibility="collapsed")
+                            label_visibility="collapsed", placeholder=t("pick_cities", lang))
     if not picked:
         return
     rows = table.set_index("adcode").loc[picked]
@@ -219,18 +301,38 @@ def _shown_firms(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def picked_firm(ctx: PageContext) -> tuple[float, float] | None:
-    """The location of the firm selected in the table (read before the map is drawn, so
-    the map can sit above the table)."""
-    selection = st.session_state.get("firm_table")
-    rows = selection["selection"]["rows"] if selection else []
-    if not rows:  # nothing picked (or the list is folded): no need to rank the firms
+    """The location of the picked firm (``firm`` in the session and the URL), with a chip
+    naming it that clears the pick.
+
+    Read before the map is drawn, so the map can sit above the table. The chip's container
+    is always drawn: an element appearing above the table would make the browser rebuild
+    the table and lose its sort.
+    """
+    slot = st.container()
+    firm = str(st.session_state.get("firm", ""))
+    if not firm:
         return None
-    table = _shown_firms(ctx.frame, ctx.lang)
-    if rows[0] >= len(table):
+    frame = ctx.dataset.frame
+    hit = frame[frame["id"].astype(str) == firm]
+    if hit.empty:
+        st.session_state["firm"] = ""
         return None
-    picked = table.iloc[rows[0]]
-    st.caption(plain(f"{t('focus', ctx.lang)}：{picked['name_zh']}"))
-    return float(picked["lon"]), float(picked["lat"])
+    row = hit.iloc[0]
+    name = row[_name_col(ctx.lang)] or row["name_zh"]
+    slot.button(plain(f"{t('focus', ctx.lang)}{colon(ctx.lang)}{name}  ✕"), key="clear_firm",
+                on_click=_set_firm, args=("",), icon=":material/my_location:")
+    return float(row["lon"]), float(row["lat"])
+
+
+def _set_firm(firm: str) -> None:
+    st.session_state["firm"] = firm
+
+
+def _on_firm_selected(ids: list[str]) -> None:
+    """The table's row selection -> the picked firm id (kept in the URL)."""
+    selection = st.session_state.get("firm_table") or {}
+    rows = selection.get("selection", {}).get("rows", [])
+    _set_firm(ids[rows[0]] if rows and rows[0] < len(ids) else "")
 
 
 def enterprise_table(ctx: PageContext) -> None:
@@ -246,6 +348,31 @@ def enterprise_table(ctx: PageContext) -> None:
     if section.open:
         with section:
             _firm_grid(ctx)
+
+
+def firm_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Firms for people: names instead of codes, headers in ``lang`` (codes stay in exports)."""
+    tiers = {k: v[0].label(lang) for k, v in TIERS.items()}
+    sector = {c: term.label(lang) for c, term in SECTORS.items()}
+    view = table.assign(
+        city_adcode=table["city_adcode"].map(
+            lambda a: city_name(a, lang) if a in CITY_BY_ADCODE else ""),
+        segment=table["segment"].map(lambda c: SEGMENTS[c].label(lang) if c in SEGMENTS
+                                     else t("unknown", lang)),
+        tier=table["tier"].map(lambda c: tiers.get(c, t("unknown", lang))),
+        sector=table["sector"].map(lambda c: sector.get(c, t("unknown", lang))),
+    )
+    return localized(view, lang)
+
+
+def _styled(view: pd.DataFrame, lang: str) -> object:
+    """Missing values read "无数据"/"no data" (the numbers stay numbers, so sorting works)."""
+    return view.style.format(na_rep=t("no_data", lang), precision=2).format(
+        na_rep=t("no_data", lang), precision=0,
+        subset=[c for c in view.columns if c in (
+            COLUMN_LABELS["revenue_year"][0 if lang == "zh" else 1],
+            COLUMN_LABELS["revenue_10k_cny"][0 if lang == "zh" else 1])]) \
+        .format(na_rep="", subset=[c for c in view.columns if view[c].dtype == object])
 
 
 def _firm_grid(ctx: PageContext) -> None:
@@ -270,6 +397,13 @@ def _firm_grid(ctx: PageContext) -> None:
     st.dataframe(view, hide_index=True, width="stretch", height=320, key="firm_table",
                  on_select="rerun", selection_mode="single-row",
                  column_config=source_column(source, ctx.dataset.key == data.BUNDLED))
+    view = firm_view(table, lang)
+    source = COLUMN_LABELS["source"][0 if lang == "zh" else 1]
+    ids = table["id"].astype(str).tolist()
+    st.dataframe(_styled(view, lang), hide_index=True, width="stretch", height=320,
+                 key="firm_table", on_select=lambda: _on_firm_selected(ids),
+                 selection_mode="single-row",
+                 column_config={source: st.column_config.LinkColumn(source)})
 
 
 # -- sites ---------------------------------------------------------------------------------
@@ -286,9 +420,23 @@ def plan_items(ctx: PageContext, sites: pd.DataFrame) -> None:
     if items.empty or ctx.present:
         return
     st.subheader(t("plan_items", ctx.lang))
-    st.dataframe(site_table(items, ctx.lang).drop(columns=["lon", "lat", "city_adcode",
-                                                           "district", "coord_precision"]),
-                 hide_index=True, width="stretch")
+    i = 0 if ctx.lang == "zh" else 1
+    drop = [COLUMN_LABELS[c][i] for c in ("lon", "lat", "city_adcode", "district",
+                                          "coord_precision")]
+    st.dataframe(site_view(items, ctx.lang).drop(columns=drop), hide_index=True,
+                 width="stretch")
+
+
+def site_view(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Sites for people: kinds, statuses and cities in words, headers in ``lang``."""
+    table = site_table(sites, lang)
+    return localized(table.assign(
+        kind=table["kind"].map(lambda k: SITE_KINDS[k].label(lang) if k in SITE_KINDS else k),
+        status=table["status"].map(
+            lambda k: SITE_STATUSES[k].label(lang) if k in SITE_STATUSES else k),
+        city_adcode=table["city_adcode"].map(
+            lambda a: city_name(a, lang) if a in CITY_BY_ADCODE else ""),
+    ), lang)
 
 
 def site_picker(ctx: PageContext, sites: pd.DataFrame) -> str:
@@ -300,6 +448,9 @@ def site_picker(ctx: PageContext, sites: pd.DataFrame) -> str:
                          for i, n, k, s in zip(sites["id"], sites[_name_col(lang)].where(
                              sites[_name_col(lang)].astype(bool), sites["name_zh"]),
                              sites["kind"], sites["status"], strict=True)}}
+    if str(st.session_state.get("site", "")) not in names:  # e.g. a link to a removed site
+        st.toast(t("url_ignored", lang, what=f"site={st.session_state.get('site')}"))
+        st.session_state["site"] = ""
     if ctx.present:
         return str(st.session_state.get("site", ""))
     return str(st.selectbox(t("site", lang), list(names), key="site",
@@ -326,17 +477,19 @@ def firms_near_site(ctx: PageContext, sites: pd.DataFrame, site_id: str, radius_
         return ctx.frame.iloc[:0]
     near = proximity.within_radius(ctx.frame, float(row["lon"]), float(row["lat"]), radius_km)
     if not ctx.present:
-        st.markdown(f"**{t('firms_near', ctx.lang)}：{len(near):,}**")
-        st.dataframe(localized(enterprise_export(near, ctx.lang).assign(
-            distance_km=near["distance_km"].round(2)), ctx.lang), hide_index=True,
-            width="stretch", height=240)
+        lang = ctx.lang
+        st.markdown(f"**{t('firms_near', lang)}{colon(lang)}{len(near):,}**")
+        view = firm_view(enterprise_export(near, lang).assign(
+            distance_km=near["distance_km"].round(2)), lang)
+        st.dataframe(_styled(view, lang), hide_index=True, width="stretch", height=240)
     return near
 
 
 def coverage_gaps(ctx: PageContext, table: pd.DataFrame, radius_km: float) -> None:
     """Cities that have firms but no platform within the radius of any of them."""
     lang = ctx.lang
-    st.subheader(f"{t('coverage_gap', lang)}（{radius_km:g} km）")
+    st.subheader(f"{t('coverage_gap', lang)}（{radius_km:g} 公里）" if lang == "zh"
+                 else f"{t('coverage_gap', lang)} ({radius_km:g} km)")
     gaps = table[(table["enterprises"] > 0) & ~(table["share_near_platform"] > 0)]
     view = pd.DataFrame({
         t("cities", lang): gaps[_name_col(lang)],

@@ -13,7 +13,7 @@ from ui import data, publish
 from ui.i18n import t
 from ui.report import registry_report
 from ui.shell import PageContext
-from ui.tables import localized
+from ui.tables import localized, site_view
 from ui.text import plain, source_column
 
 DATUM_LABELS = {"wgs84": "WGS-84 (GPS)", "gcj02": "GCJ-02 (高德/腾讯 AMap/Tencent)",
@@ -27,6 +27,7 @@ def panel(ctx: PageContext) -> None:
     lang = ctx.lang
     left, right = st.columns([3, 2])
     with left:
+        _uploader_text(lang)
         file = st.file_uploader(t("upload", lang), type=["csv", "xlsx", "txt"], key="upload_file")
         datum = st.selectbox(t("datum", lang), DATUMS, key="upload_datum",
                              format_func=DATUM_LABELS.__getitem__)
@@ -66,6 +67,22 @@ def panel(ctx: PageContext) -> None:
                   args=(key, {"key": key, "frame": result.frame, "name": file.name}))
 
 
+def _uploader_text(lang: str) -> None:
+    """The upload box's own texts in ``lang`` (Streamlit prints them in English only)."""
+    if lang != "zh":
+        return
+    limit = int(st.get_option("server.maxUploadSize"))
+    button = "浏览文件"
+    note = f"每个文件不超过 {limit}MB · CSV、XLSX、TXT"
+    box = ".st-key-upload_file [data-testid='stFileUploaderDropzone']"
+    st.html(f"""<style>
+    {box} button [data-testid='stMarkdownContainer'] {{ display: none; }}
+    {box} button span[style]::after {{ content: "{button}"; }}
+    {box} [data-testid='stFileUploaderDropzoneInstructions'] span {{ display: none; }}
+    {box} [data-testid='stFileUploaderDropzoneInstructions'] div::after {{ content: "{note}"; }}
+    </style>""")
+
+
 def _use(dataset: str, upload: dict | None) -> None:
     """Switch the session's dataset (a callback: runs before the widgets are drawn)."""
     if upload is not None:
@@ -87,7 +104,8 @@ def provenance(ctx: PageContext) -> None:
     lang = ctx.lang
     st.subheader(t("provenance", lang))
     st.markdown(f"- {t('boundary_source', lang)}")
-    st.caption(boundary_metadata())
+    if lang == "en":  # the build record is written in English; the line above says it in zh
+        st.caption(boundary_metadata())
     st.caption(f"《{PLAN_TITLE.zh}》：{PLAN_DATES.zh}" if lang == "zh"
                else f"{PLAN_TITLE.en}: {PLAN_DATES.en}")
     n_sample = int(ctx.dataset.frame["sample"].astype(bool).sum())
@@ -104,8 +122,8 @@ def provenance(ctx: PageContext) -> None:
     shown = provenance_table(ctx).astype(object).where(lambda d: d.notna(), "–")
     st.dataframe(localized(shown, lang), hide_index=True, width="stretch",
                  column_config=source_column(source, ctx.dataset.key == data.BUNDLED))
-    st.dataframe(data.load_sites().drop(columns="geometry"), hide_index=True, width="stretch",
-                 column_config={"source": st.column_config.LinkColumn("source")})
+    st.dataframe(site_view(data.load_sites(), lang), hide_index=True, width="stretch",
+                 column_config={source: st.column_config.LinkColumn(source)})
     land_areas(lang)
 
 

@@ -17,6 +17,7 @@ Examples
 
 from geo.maps.base import MAX_ZOOM, MIN_ZOOM, base_map, layer_control, title_layer
 from geo.maps.basemaps import BASEMAPS, basemap_datum, normalize_basemap, tile_layers
+from geo.maps.focus import bounds_of, fit_layer, highlight_layer, point_bounds
 from geo.maps.layers import (
     LABEL_OFFSETS,
     boundary_layer,
@@ -43,15 +44,19 @@ __all__ = [
     "base_map",
     "basemap_datum",
     "boundary_layer",
+    "bounds_of",
     "choropleth_layer",
     "city_labels",
     "encode_enterprises",
     "enterprise_layer",
+    "fit_layer",
+    "highlight_layer",
     "inline_html",
     "layer_control",
     "layout_layer",
     "localize",
     "normalize_basemap",
+    "point_bounds",
     "remote_urls",
     "render_html",
     "site_layer",

@@ -57,6 +57,7 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "size_note": "圆点大小表示营收规模",
         "city_precision": "仅定位到市的企业（{n}，标在市名处，区县未知）",
         "boundary_note": "行政区划界线仅供示意，不作为权属依据",
+        "selection": "已选地区",
     },
     "en": {
         "boundaries": "Boundaries",
@@ -88,6 +89,7 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "city_precision": "Firms located only to the city ({n}; at the city name, district "
                           "unknown)",
         "boundary_note": "Boundaries are schematic",
+        "selection": "Selected areas",
     },
 }
 

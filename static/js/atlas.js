@@ -193,6 +193,54 @@
     return new atlas.ResetView({ bounds: bounds, title: title }).addTo(map);
   };
 
+  /* ---------------------------------------------------------------- focus ----------- */
+  // Fit the view to a selection, once per selection: overlays are redrawn on every filter
+  // change, and a redraw must not undo the user's own panning unless the selection changed.
+  atlas.Fit = L.Layer.extend({
+    // room at the top for the title block, at the bottom right for the legend's edge
+    options: { maxZoom: 12, paddingTopLeft: [30, 70], paddingBottomRight: [30, 30] },
+    initialize: function (bounds, key, options) {
+      L.setOptions(this, options);
+      this._bounds = L.latLngBounds(bounds);
+      this._key = key;
+    },
+    onAdd: function (map) {
+      if (map._atlasFitKey === this._key) { return; }
+      map._atlasFitKey = this._key;
+      map.fitBounds(this._bounds, { paddingTopLeft: this.options.paddingTopLeft,
+                                    paddingBottomRight: this.options.paddingBottomRight,
+                                    maxZoom: this.options.maxZoom, animate: false });
+    },
+    onRemove: function () {},
+    getBounds: function () { return L.latLngBounds([]); }
+  });
+  atlas.fit = function (bounds, key, options) { return new atlas.Fit(bounds, key, options); };
+
+  // A double-click zooms; it must not also select what is under it. Leaflet reports both
+  // clicks of a double-click, so a first click on the map (not on a control or a popup) is
+  // held back briefly and dropped when a second click follows.
+  atlas.DOUBLE_CLICK_MS = 300;
+  L.Map.addInitHook(function () {
+    var box = this._container, held = null, replaying = false;
+    box.addEventListener("click", function (e) {
+      if (replaying || !e.isTrusted) { return; }
+      var target = e.target;
+      if (target.closest && target.closest(".leaflet-control, .leaflet-popup")) { return; }
+      e.stopPropagation();
+      if (held) { clearTimeout(held); held = null; }
+      if (e.detail > 1) { return; }  // the second click of a double-click
+      var init = { bubbles: true, cancelable: true, view: window, detail: 1,
+                   clientX: e.clientX, clientY: e.clientY, screenX: e.screenX,
+                   screenY: e.screenY, button: e.button, ctrlKey: e.ctrlKey,
+                   shiftKey: e.shiftKey, altKey: e.altKey, metaKey: e.metaKey };
+      held = setTimeout(function () {
+        held = null;
+        replaying = true;
+        try { target.dispatchEvent(new MouseEvent("click", init)); } finally { replaying = false; }
+      }, atlas.DOUBLE_CLICK_MS);
+    }, true);
+  });
+
   /* ---------------------------------------------------------------- points ---------- */
   // Columns: x (delta-coded lon * q), y (lat * q), t tier, s segment, c city, d district
   // (index into ds), r revenue in 10k CNY (-1 unknown), yr revenue year (0 unknown),

@@ -1,0 +1,151 @@
+"""A planner's day in the browser: a link to one prefecture fits the map to it, selection
+by click is explicit (a double-click only zooms), and each language stays itself."""
+
+from __future__ import annotations
+
+import re
+
+import harness
+import pytest
+
+from geo.regions import load_regions
+from geo.registry import interior_point
+
+pytestmark = pytest.mark.e2e
+
+READY = "(s) => s.cityLayers >= 1 && s.labels.length >= 21"
+#: a map zoomed to a selection draws only the areas in view
+ZOOMED = "(s) => s.drawnPaths > 0 && s.labels.length >= 1 && s.legends.length >= 1"
+
+#: Record every value the URL's ``city`` parameter takes (Streamlit rewrites the URL with
+#: history.replaceState / pushState), so a test sees a selection that came and went.
+RECORD_CITY_JS = """() => {
+  window.__cities = [];
+  for (const name of ["replaceState", "pushState"]) {
+    const orig = history[name].bind(history);
+    history[name] = (state, title, url) => {
+      const out = orig(state, title, url);
+      window.__cities.push(new URLSearchParams(location.search).get("city"));
+      return out;
+    };
+  }
+}"""
+
+
+def _view_bounds(page):
+    frame = harness.map_frame(page)
+    return frame.evaluate("() => { const b = map.getBounds();"
+                          " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
+
+
+def _container_point(page, adcode: str) -> tuple[float, float]:
+    lon, lat = interior_point(adcode)
+    return tuple(harness.map_frame(page).evaluate(
+        "([lat, lon]) => { const p = map.latLngToContainerPoint([lat, lon]);"
+        " return [p.x, p.y]; }", [lat, lon]))
+
+
+def test_a_city_link_fits_the_map_to_the_city(view, artifacts):
+    view.open("cities", city="440600")
+    harness.wait_map(view.page, ZOOMED)
+    harness.map_frame(view.page).wait_for_function("() => map._atlasFitKey === 'city:440600'")
+    harness.wait_idle(view.page)
+    view.page.screenshot(path=artifacts / "planner-cities-foshan-zh.png")
+    west, south, east, north = (float(v) for v in load_regions().set_index("adcode")
+                                .loc["440600"].geometry.bounds)
+    v_west, v_south, v_east, v_north = _view_bounds(view.page)
+    # Foshan is in view, whole, and fills a good part of it (not the province view)
+    assert v_west <= west and v_south <= south and v_east >= east and v_north >= north
+    assert (v_east - v_west) < 3 * (east - west), (v_west, v_east, west, east)
+    # the rank is stated and the chip says what is selected
+    body = view.page.locator("section.main, [data-testid='stMain']").first.inner_text()
+    assert re.search(r"佛山：第 \d+ / 21", body), body[:500]
+    assert "已选：佛山" in body
+    # clearing the chip goes back to the province
+    view.page.get_by_role("button", name=re.compile("已选：佛山")).click()
+    view.page.wait_for_function("() => !new URLSearchParams(location.search).get('city')")
+    harness.map_frame(view.page).wait_for_function("() => map._atlasFitKey === 'province'")
+    v_west, _, v_east, _ = _view_bounds(view.page)
+    assert v_east - v_west > 5
+    assert view.problems() == [], "\n".join(view.problems())
+
+
+def test_a_double_click_zooms_and_does_not_select(view):
+    view.open("cities", lang="en")
+    harness.wait_map(view.page, READY)
+    harness.wait_idle(view.page)
+    view.page.evaluate(RECORD_CITY_JS)
+    frame = harness.map_frame(view.page)
+    zoom = frame.evaluate("map.getZoom()")
+    x, y = _container_point(view.page, "441600")  # 河源
+    frame.locator(".leaflet-container").first.dblclick(position={"x": x, "y": y})
+    frame.wait_for_function(f"() => map.getZoom() > {zoom}")
+    # then a single click elsewhere: it is delivered after the double-click's clicks would
+    # have been, so if the double-click had selected 河源 the record would show it
+    x, y = _container_point(view.page, "441400")  # 梅州
+    harness.map_frame(view.page).locator(".leaflet-container").first.click(
+        position={"x": x, "y": y})
+    view.page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('city') === '441400'")
+    harness.wait_idle(view.page)
+    cities = view.page.evaluate("window.__cities")
+    assert "441600" not in cities, cities
+    assert "Meizhou" in harness.widget(view.page, "f_cities").inner_text()
+    assert view.problems() == [], "\n".join(view.problems())
+
+
+#: Words allowed in the Chinese pages: formats, standards, product and source names.
+ZH_ALLOWED = {
+    "CSV", "XLSX", "PNG", "SVG", "PDF", "HTML", "WGS", "GCJ", "GPS", "AMap", "Tencent",
+    "Baidu", "OpenStreetMap", "CartoDB", "Positron", "cnmaps", "data", "MIT", "Albers",
+    "PyPI", "English", "Language", "Leaflet", "contributors", "Excel",
+}
+CJK = re.compile(r"[\u4e00-\u9fff]+")
+LATIN = re.compile(r"[A-Za-z][A-Za-z]{2,}")
+
+
+#: The page's visible text without icon ligatures (Material icons are words in the DOM).
+TEXT_JS = """() => [...document.querySelectorAll(
+    "[data-testid='stMain'], [data-testid='stSidebar']")]
+  .map((root) => { const copy = root.cloneNode(true);
+    copy.querySelectorAll("[aria-hidden='true'][translate='no']")
+      .forEach((e) => e.remove());
+    document.body.appendChild(copy); const text = copy.innerText; copy.remove(); return text; })
+  .join("\\n")"""
+
+
+def _page_text(view) -> str:
+    return view.page.evaluate(TEXT_JS)
+
+
+#: url path and parameters of the views checked (with and without a selection)
+VIEWS = {"overview": ("", {}), "cities": ("cities", {}),
+         "cities-drilled": ("cities", {"city": "440600", "drill": "440600",
+                                       "compare": "440600,440100"}),
+         "enterprises": ("enterprises", {"city": "440300"}),
+         "sites": ("sites", {"site": "site01"}), "targets": ("targets", {}), "data": ("data", {})}
+#: quoted sources (labelled as such) and file paths are not UI text
+NOT_UI = re.compile(r"^Source \(quoted in Chinese\).*$|[\w./-]+\.py", re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_each_language_stays_itself(view, name):
+    from geo.layout import CITIES
+    from geo.regions import load_districts
+
+    path, params = VIEWS[name]
+    view.open(path, **params)
+    harness.wait_map(view.page, ZOOMED)
+    harness.wait_idle(view.page)
+    text = NOT_UI.sub("", _page_text(view))
+    english = sorted({w for w in LATIN.findall(text) if w not in ZH_ALLOWED})
+    assert english == [], [line for line in text.splitlines()
+                           if any(w in line for w in english)]
+    view.open(path, lang="en", **params)
+    harness.wait_map(view.page, ZOOMED)
+    harness.wait_idle(view.page)
+    names = {c.name_zh for c in CITIES} | set(load_districts()["name_zh"]) | {"中文", "语言"}
+    text = NOT_UI.sub("", _page_text(view))
+    chinese = sorted({w for w in CJK.findall(text) if w not in names})
+    assert chinese == [], [line for line in text.splitlines()
+                           if any(w in line for w in chinese)]
