@@ -139,6 +139,8 @@ def _unit_of_series(target: pln.Target, indicators: pd.DataFrame, lang: str) -> 
         return t("firms_unit", lang)
     units = indicators.loc[indicators["indicator"] == target.indicator, "unit"]
     unit = units.iloc[0] if len(units) else ""
+    if lang == "en" and unit == "亿元":  # the indicators file writes its units in Chinese
+        unit = t("unit_100m", lang)
     return unit if target.kind == "level" else f"{unit} ({t('growth_series', lang)})"
 
 
