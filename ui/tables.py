@@ -449,7 +449,7 @@ def site_picker(ctx: PageContext, sites: pd.DataFrame) -> str:
                              sites[_name_col(lang)].astype(bool), sites["name_zh"]),
                              sites["kind"], sites["status"], strict=True)}}
     if str(st.session_state.get("site", "")) not in names:  # e.g. a link to a removed site
-        st.toast(t("url_ignored", lang, what=f"site={st.session_state.get('site')}"))
+        st.toast(plain(t("url_ignored", lang, what=f"site={st.session_state.get('site')}")))
         st.session_state["site"] = ""
     if ctx.present:
         return str(st.session_state.get("site", ""))
