@@ -368,7 +368,7 @@ def selection_bar(ctx: PageContext, spec: MapSpec, key: str) -> None:
     if picked:
         sep = "、" if lang == "zh" else ", "
         names = sep.join(city_name(a, lang).removesuffix("市") for a in picked)
-        chip.button(f"{t('selected', lang)}{colon(lang)}{names}  ✕", key=f"clear_{key}",
+        chip.button(f"{t('selected', lang)}{colon(lang)}{names}  ×", key=f"clear_{key}",
                     on_click=_clear, args=(spec.click_target,), help=t("clear_selection", lang),
                     icon=":material/location_on:")
 

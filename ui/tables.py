@@ -319,7 +319,7 @@ def picked_firm(ctx: PageContext) -> tuple[float, float] | None:
         return None
     row = hit.iloc[0]
     name = row[_name_col(ctx.lang)] or row["name_zh"]
-    slot.button(plain(f"{t('focus', ctx.lang)}{colon(ctx.lang)}{name}  ✕"), key="clear_firm",
+    slot.button(plain(f"{t('focus', ctx.lang)}{colon(ctx.lang)}{name}  ×"), key="clear_firm",
                 on_click=_set_firm, args=("",), icon=":material/my_location:")
     return float(row["lon"]), float(row["lat"])
 
