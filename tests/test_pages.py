@@ -302,7 +302,7 @@ def test_city_filter_keeps_every_city_in_the_comparison():
     assert _choropleth_tips(foshan) == _choropleth_tips(whole)
     # the chosen city's rank is stated, in words
     ranking = _ranking(foshan)
-    place = int(ranking.loc[ranking["名称"] == "佛山", "排名"].iloc[0])
+    place = int(ranking.loc[ranking["地市"] == "佛山", "排名"].iloc[0])
     assert f"佛山：第 {place} / 21" in _text(foshan)
     # ... and it is outlined on the map, which fits the view to it
     groups = _map_args(foshan)["feature_group"]
@@ -322,7 +322,7 @@ def test_rank_in_english_and_city_by_name():
     assert not at.exception
     assert at.multiselect(key="f_cities").value == ["440600"]
     ranking = _ranking(at)
-    place = int(ranking.loc[ranking["Name"] == "Foshan", "Rank"].iloc[0])
+    place = int(ranking.loc[ranking["Prefectures"] == "Foshan", "Rank"].iloc[0])
     suffix = {1: "st", 2: "nd", 3: "rd"}.get(place, "th")
     assert f"Foshan: {place}{suffix} of 21" in _text(at)
     assert not [c.value for c in at.caption if "：" in c.value], "full-width colon in English"

@@ -87,7 +87,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "ranking": ("城市排名", "City ranking"),
     "district_ranking": ("区县排名（下钻）", "District ranking (drill-down)"),
     "rank": ("排名", "Rank"),
-    "name": ("名称", "Name"),
+    "district": ("区县", "District"),
     "city": ("所属地市", "Prefecture"),
     "unknown": ("未知", "unknown"),
     "drill": ("下钻到区县（选择地市）", "Drill down to districts (pick prefectures)"),

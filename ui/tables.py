@@ -22,8 +22,8 @@ from geo.layout import (
     ZONES,
     city_name,
 )
-from geo.maps._style import ZONE_COLORS
 from geo.metrics import METRICS, MetricSpec
+from geo.symbology import ZONE_COLORS
 from ui import data
 from ui.i18n import colon, fmt_number, fmt_revenue_100m, fmt_share, t
 from ui.shell import PageContext
@@ -170,14 +170,15 @@ def _zone_scale(lang: str) -> alt.Scale:
                      range=[ZONE_COLORS[c] for c in ZONES])
 
 
-def _ranked(table: pd.DataFrame, spec: MetricSpec, lang: str, first: tuple[str, str],
-            picked: tuple[str, ...]) -> pd.DataFrame:
-    """Rank, name, ``first`` column (key, header), metric and firm count, best first."""
+def _ranked(table: pd.DataFrame, spec: MetricSpec, lang: str, name: str,
+            first: tuple[str, str], picked: tuple[str, ...]) -> pd.DataFrame:
+    """Rank, ``name`` (header of the area names), ``first`` column (key, header), metric and
+    firm count, best first."""
     ranked = table.sort_values(spec.column, ascending=False, na_position="last")
     key, header = first
     return pd.DataFrame({
         t("rank", lang): metrics.rank(ranked[spec.column]).astype("Int64"),
-        t("name", lang): ranked[_name_col(lang)].map(lambda n: _short(str(n), lang)),
+        name: ranked[_name_col(lang)].map(lambda n: _short(str(n), lang)),
         header: ranked[key].map(lambda v: _zone_label(v, lang)) if key == "zone"
         else ranked[key].map(lambda a: _short(city_name(a, lang), lang)),
         spec.title(lang): spec.shown(ranked[spec.column]).round(spec.decimals),
@@ -189,6 +190,7 @@ def _ranked(table: pd.DataFrame, spec: MetricSpec, lang: str, first: tuple[str, 
 def _ranking_view(ctx: PageContext, view: pd.DataFrame, spec: MetricSpec, color: str) -> None:
     """The ranked table (chosen rows emphasised) beside its bar chart (every bar labelled)."""
     lang = ctx.lang
+    name = str(view.columns[1])
     picked = view.pop("_picked")
     bold = "font-weight: 700; background-color: #fff1c1"
     styled = view.style.apply(lambda row: [bold if picked.loc[row.name] else ""] * len(row),
@@ -201,7 +203,6 @@ def _ranking_view(ctx: PageContext, view: pd.DataFrame, spec: MetricSpec, color:
         t("rank", lang): st.column_config.NumberColumn(width="small"),
         spec.title(lang): st.column_config.NumberColumn(width="medium")})
     chart_data = view.assign(_picked=picked.to_numpy()).dropna(subset=[spec.title(lang)])
-    name = t("name", lang)
     chart = alt.Chart(chart_data).mark_bar().encode(
         # field= rather than "name:Q" shorthand: metric titles may hold a colon (区位商:…)
         x=alt.X(field=spec.title(lang), type="quantitative"),
@@ -221,7 +222,8 @@ def ranking(ctx: PageContext, table: pd.DataFrame, spec: MetricSpec) -> None:
     chosen ones emphasised)."""
     lang = ctx.lang
     st.subheader(t("ranking", lang))
-    view = _ranked(table, spec, lang, ("zone", t("zone", lang)), ctx.filters.cities)
+    view = _ranked(table, spec, lang, t("cities", lang), ("zone", t("zone", lang)),
+                   ctx.filters.cities)
     _ranking_view(ctx, view, spec, t("zone", lang))
 
 
@@ -230,7 +232,7 @@ def district_ranking(ctx: PageContext, areas: pd.DataFrame, spec: MetricSpec) ->
     lang = ctx.lang
     st.subheader(t("district_ranking", lang))
     view = _ranked(pd.DataFrame(areas.drop(columns="geometry")), spec, lang,
-                   ("city_adcode", t("city", lang)), ())
+                   t("district", lang), ("city_adcode", t("city", lang)), ())
     _ranking_view(ctx, view, spec, t("city", lang))
 
 
@@ -362,6 +364,9 @@ def firm_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
         tier=table["tier"].map(lambda c: tiers.get(c, t("unknown", lang))),
         sector=table["sector"].map(lambda c: sector.get(c, t("unknown", lang))),
     )
+    for col in ("products", "applications"):  # chain tags (geo.chain codes) as labels
+        if col in view.columns:
+            view[col] = view[col].fillna("").map(lambda v, c=col: chain.labels(v, lang, c))
     return localized(view, lang)
 
 
@@ -380,30 +385,13 @@ def _firm_grid(ctx: PageContext) -> None:
     table = _shown_firms(ctx.frame, lang)
     if len(ctx.frame) > TABLE_ROWS:
         st.caption(t("table_cap", lang, shown=f"{TABLE_ROWS:,}", total=f"{len(ctx.frame):,}"))
-    tiers = {k: v[0].label(lang) for k, v in TIERS.items()}
-    view = table.assign(
-        city_adcode=table["city_adcode"].map(
-            lambda a: CITY_BY_ADCODE[a].name_zh if lang == "zh" and a in CITY_BY_ADCODE
-            else (CITY_BY_ADCODE[a].name_en if a in CITY_BY_ADCODE else "")),
-        segment=table["segment"].map(lambda c: SEGMENTS[c].label(lang) if c in SEGMENTS else ""),
-        tier=table["tier"].map(lambda c: tiers.get(c, "–")),
-    )
-    for col in ("products", "applications"):  # chain tags (geo.chain codes) as labels
-        if col in view.columns:
-            view[col] = view[col].fillna("").map(lambda v, c=col: chain.labels(v, lang, c))
-    sector = {c: term.label(lang) for c, term in SECTORS.items()}
-    view = localized(view.assign(sector=view["sector"].map(lambda c: sector.get(c, ""))), lang)
-    source = COLUMN_LABELS["source"][0 if lang == "zh" else 1]
-    st.dataframe(view, hide_index=True, width="stretch", height=320, key="firm_table",
-                 on_select="rerun", selection_mode="single-row",
-                 column_config=source_column(source, ctx.dataset.key == data.BUNDLED))
     view = firm_view(table, lang)
     source = COLUMN_LABELS["source"][0 if lang == "zh" else 1]
     ids = table["id"].astype(str).tolist()
     st.dataframe(_styled(view, lang), hide_index=True, width="stretch", height=320,
                  key="firm_table", on_select=lambda: _on_firm_selected(ids),
                  selection_mode="single-row",
-                 column_config={source: st.column_config.LinkColumn(source)})
+                 column_config=source_column(source, ctx.dataset.key == data.BUNDLED))
 
 
 # -- sites ---------------------------------------------------------------------------------
