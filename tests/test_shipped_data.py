@@ -341,7 +341,7 @@ def test_sites_page_lists_the_plan_item_and_data_page_shows_both_areas():
     at.run()
     at.switch_page("pages/sites.py").run()
     assert not at.exception, at.exception
-    listed = {n for df in at.dataframe for n in df.value.get("name_zh", [])}
+    listed = {n for df in at.dataframe for n in df.value.get("名称", [])}  # the sites' names
     assert "激光与增材制造广东省实验室" in listed
     picker = " ".join(str(o) for o in at.selectbox(key="site").options)
     assert "深圳激光谷" in picker and "激光与增材制造广东省实验室" not in picker

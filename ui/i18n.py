@@ -88,6 +88,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "district_ranking": ("区县排名（下钻）", "District ranking (drill-down)"),
     "rank": ("排名", "Rank"),
     "district": ("区县", "District"),
+    "site_name": ("名称", "Name (zh)"),
     "city": ("所属地市", "Prefecture"),
     "unknown": ("未知", "unknown"),
     "drill": ("下钻到区县（选择地市）", "Drill down to districts (pick prefectures)"),

@@ -417,7 +417,7 @@ def plan_items(ctx: PageContext, sites: pd.DataFrame) -> None:
 
 def site_view(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Sites for people: kinds, statuses and cities in words, headers in ``lang``."""
-    table = site_table(sites, lang)
+    table = site_table(sites, lang).rename(columns={"name_zh": t("site_name", lang)})
     return localized(table.assign(
         kind=table["kind"].map(lambda k: SITE_KINDS[k].label(lang) if k in SITE_KINDS else k),
         status=table["status"].map(
