@@ -98,7 +98,7 @@ def test_a_double_click_zooms_and_does_not_select(view):
 ZH_ALLOWED = {
     "CSV", "XLSX", "PNG", "SVG", "PDF", "HTML", "WGS", "GCJ", "GPS", "AMap", "Tencent",
     "Baidu", "OpenStreetMap", "CartoDB", "Positron", "cnmaps", "data", "MIT", "Albers",
-    "PyPI", "English", "Language", "Leaflet", "contributors", "Excel",
+    "PyPI", "English", "Language", "Leaflet", "contributors", "Excel", "README",
 }
 CJK = re.compile(r"[\u4e00-\u9fff]+")
 LATIN = re.compile(r"[A-Za-z][A-Za-z]{2,}")
@@ -124,9 +124,10 @@ VIEWS = {"overview": ("", {}), "cities": ("cities", {}),
                                        "compare": "440600,440100"}),
          "enterprises": ("enterprises", {"city": "440300"}),
          "sites": ("sites", {"site": "site01"}), "targets": ("targets", {}), "data": ("data", {})}
-#: not UI text: quotes of the Chinese plan (labelled as such), source citations (a line with
-#: the source's URL), file paths
-NOT_UI = re.compile(r"^The plan says: .*$|^.*https?://.*$|[\w./-]+\.(?:py|csv)", re.MULTILINE)
+#: not UI text: quotes of the Chinese plan (labelled as such, or in quotation marks),
+#: source citations (a line with the source's URL), document numbers, file paths
+NOT_UI = re.compile(r"^The plan says: .*$|^.*https?:\u2060?//.*$|(?<![A-Za-z])'[^'\n]*'"
+                    r"|粤府函〔\d{4}〕\d+号|[\w./-]+\.(?:py|csv)", re.MULTILINE)
 
 
 def _wait_drawn(view) -> None:
