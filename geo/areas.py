@@ -63,7 +63,8 @@ def load_city_areas(path: Path | str = CITY_AREAS_PATH) -> pd.DataFrame:
     missing = [c for c in CITY_AREA_COLUMNS if c not in df.columns]
     if missing:
         raise AreaError(f"{path}: missing columns {missing}; expected {list(CITY_AREA_COLUMNS)}")
-    problems = [p for i, row in df.iterrows() for p in _row_problems(i + 2, row)]
+    problems = [p for i, (_, row) in enumerate(df.iterrows(), start=2)
+                for p in _row_problems(i, row)]
     counts = df["adcode"].value_counts()
     problems += [f"adcode {a} appears {n} times; keep one row per city"
                  for a, n in counts.items() if n > 1]

@@ -33,7 +33,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,9 @@ from pyproj import Transformer
 
 from geo.layout import CITIES, Term
 from geo.regions import METRIC_CRS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 # ---------------------------------------------------------------------------------------
 # Vocabulary
@@ -445,8 +448,9 @@ def chain_health(frame: pd.DataFrame, *, thin_producers: int = THIN_PRODUCERS,
     top = counts.max(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         top_share = np.where(in_city > 0, top / np.maximum(in_city, 1), np.nan)
-    revenue = pd.to_numeric(frame.get("revenue_10k_cny"), errors="coerce")
-    rev = np.zeros(len(frame)) if revenue is None else revenue.to_numpy(float)
+    revenue = frame.get("revenue_10k_cny")  # to_numeric(None) is NaN, not None: test first
+    rev = (np.zeros(len(frame)) if revenue is None
+           else pd.to_numeric(revenue, errors="coerce").to_numpy(float))
     known = np.isfinite(rev)
     rev_sum = (m[known].T.astype(float) @ rev[known]) / 1e4
     status = np.select([producers == 0, (producers < thin_producers) | (top_share >= thin_share)],
@@ -497,7 +501,7 @@ class CityChain:
     nearest: pd.DataFrame
 
 
-def origin_of(regions: pd.DataFrame, adcode: str) -> tuple[float, float]:
+def origin_of(regions: gpd.GeoDataFrame, adcode: str) -> tuple[float, float]:
     """Where a city's distances are measured from: its label point (inside its largest part,
     :func:`geo.regions.label_points`), as (lon, lat)."""
     from geo.regions import label_points
@@ -544,7 +548,7 @@ def city_chain(frame: pd.DataFrame, adcode: str, origin: tuple[float, float], *,
     m = products_of(frame)
     own = (frame["city_adcode"].astype(object) == adcode).to_numpy()
     codes = list(PARTS)
-    has = [c for c, j in zip(codes, m[own].any(axis=0), strict=True) if j]
+    has = [c for c, j in zip(codes, np.asarray(m[own].any(axis=0)), strict=True) if j]
     missing = [c for c in needed_by(has) if c not in has]
     lon, lat = _lonlat(frame)
     x, y = _TO_METRIC.transform(lon, lat)
@@ -667,7 +671,7 @@ def supply_distance(frame: pd.DataFrame, radius_km: float = SUPPLY_RADIUS_KM) ->
         return np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
 
     out = pd.DataFrame({"adcode": list(_CITY_CODES),
-                        "makers": per_city(needs.any(axis=1)).astype(np.int64),
+                        "makers": per_city(np.asarray(needs.any(axis=1))).astype(np.int64),
                         "supply_share": share(per_city(met.sum(axis=1)),
                                               per_city(needs.sum(axis=1)))})
     for k, comp in enumerate(KEY_COMPONENTS):

@@ -152,8 +152,8 @@ def convert(lon: ArrayLike, lat: ArrayLike, src: str, dst: str) -> tuple[Array, 
     return _CONVERTERS[(src, dst)](lon, lat)
 
 
-def convert_geometry(geoms: ArrayLike, src: str, dst: str) -> NDArray[np.object_]:
-    """Convert shapely geometries (a scalar or an array of them) between datums."""
+def convert_geometry(geoms: NDArray[np.object_], src: str, dst: str) -> NDArray[np.object_]:
+    """Convert an array of shapely geometries between datums."""
     src, dst = normalize_datum(src), normalize_datum(dst)
 
     def _transform(coords: Array) -> Array:

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection
@@ -55,7 +56,9 @@ from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.patches import Rectangle
 from matplotlib.path import Path
 from matplotlib.text import Text
+from matplotlib.typing import RcKeyType
 from pyproj import CRS, Transformer
+from shapely.geometry.base import BaseGeometry
 
 from geo import provenance
 from geo import symbology as sym
@@ -218,7 +221,8 @@ def _points_xy(frame: pd.DataFrame, what: str) -> tuple[np.ndarray, np.ndarray, 
         ok = (~geom.isna() & ~geom.is_empty).to_numpy()
         lon = np.full(len(frame), np.nan)
         lat = np.full(len(frame), np.nan)
-        lon[ok], lat[ok] = shapely.get_x(geom[ok].to_numpy()), shapely.get_y(geom[ok].to_numpy())
+        points = np.asarray(geom[ok], dtype=object)
+        lon[ok], lat[ok] = shapely.get_x(points), shapely.get_y(points)
     elif {"lon", "lat"} <= set(frame.columns):
         lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype=float)
         lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype=float)
@@ -335,7 +339,7 @@ def _fill_colors(n: int, classes: Classes | None, cls_index: np.ndarray) -> list
     return [classes.color_of(int(i)) for i in cls_index]
 
 
-def _rings(geom: shapely.Geometry | None) -> list[np.ndarray]:
+def _rings(geom: BaseGeometry | None) -> list[np.ndarray]:
     """Coordinate arrays of every ring (exteriors and holes) of a (multi)polygon."""
     if geom is None or geom.is_empty:
         return []
@@ -346,7 +350,7 @@ def _rings(geom: shapely.Geometry | None) -> list[np.ndarray]:
     return rings
 
 
-def _geom_path(geom: shapely.Geometry | None) -> Path:
+def _geom_path(geom: BaseGeometry | None) -> Path:
     """One compound matplotlib path for a (multi)polygon, holes included."""
     rings = _rings(geom)
     if not rings:
@@ -418,7 +422,7 @@ def _edges(geoms: np.ndarray, groups: np.ndarray) -> tuple[list[np.ndarray], lis
 def _merge(seg: np.ndarray) -> list[np.ndarray]:
     if not len(seg):
         return []
-    lines = shapely.linestrings(seg.reshape(-1, 2, 2))
+    lines = np.asarray(shapely.linestrings(seg.reshape(-1, 2, 2)))  # an array, never one line
     merged = shapely.line_merge(shapely.multilinestrings(lines))
     return [shapely.get_coordinates(p) for p in shapely.get_parts(merged)]
 
@@ -509,9 +513,7 @@ def _prepare_sites(sites: pd.DataFrame, lang: str) -> _Sites:
 
 def _site_face(color: str, status: str) -> str:
     """Fill of a site marker: its colour blended with white by status (planned: white)."""
-    rgb = np.array(mpl.colors.to_rgb(color))
-    share = SITE_STATUS_FILL[status]
-    return mpl.colors.to_hex(rgb * share + (1 - share))
+    return _blend(color, SITE_STATUS_FILL[status])
 
 
 def _fan_out(x: np.ndarray, y: np.ndarray, near_m: float, radius_m: float
@@ -535,7 +537,7 @@ def _fan_out(x: np.ndarray, y: np.ndarray, near_m: float, radius_m: float
             continue
         cx, cy = x[members].mean(), y[members].mean()
         r = radius_m * (1 + 0.12 * max(0, len(members) - 4))
-        for k, i in enumerate(members):
+        for k, i in enumerate(members.tolist()):
             ang = math.pi / 2 - 2 * math.pi * k / len(members)
             dx[i], dy[i] = cx + r * math.cos(ang), cy + r * math.sin(ang)
             moved[i] = True
@@ -614,10 +616,11 @@ def _place_labels(fig: Figure, ax: Axes, labels: Sequence[_Label], placed: list[
     halo is a copy drawn as a white outline under the label, so the label itself stays text
     (editable) in SVG; path effects on it would turn it into outlines.
     """
+    # an Agg canvas (build_figure attaches one); typed as the base class, which has none
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     for lab in labels:
         xy = (lab.x, lab.y)
-        props = {"ha": "center", "va": "center", "fontsize": lab.size,
+        props: dict[str, Any] = {"ha": "center", "va": "center", "fontsize": lab.size,
                  "fontweight": lab.weight, "fontstyle": lab.style}
         text = ax.annotate(lab.text, xy, xytext=(0, 0), textcoords="offset points",
                            color=lab.color, zorder=zorder, **props)
@@ -717,7 +720,7 @@ def _draw_inset(fig: Figure, ax: Axes, island: gpd.GeoSeries, colors: list[str],
     has = ~(island.isna() | island.is_empty).to_numpy()
     if not has.any():
         return
-    x0, y0, x1, y1 = island[has].total_bounds
+    x0, y0, x1, y1 = island.total_bounds  # missing and empty geometries have no bounds
     span_x = (x1 - x0) * 1.2
     span_y = max((y1 - y0) * 1.75, span_x * 0.6)  # room for the title and the scale bar
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -887,9 +890,9 @@ def _draw_site_list(ax: Axes, sites: _Sites, lang: str) -> None:
         return HPacker(children=[_text(f"{i}", 6.0, weight="bold"), _text(label, 6.0)],
                        pad=0, sep=3, align="top")
 
-    rows = [row(i, name) for i, name in enumerate(sites.name, start=1)]
+    rows: list[Artist] = [row(i, name) for i, name in enumerate(sites.name, start=1)]
     half = -(-len(rows) // 2)
-    cols = [VPacker(children=rows[:half], pad=0, sep=1.5, align="left"),
+    cols: list[Artist] = [VPacker(children=rows[:half], pad=0, sep=1.5, align="left"),
             VPacker(children=rows[half:], pad=0, sep=1.5, align="left")]
     box = VPacker(children=[_text(TEXT[lang]["site_list"], 6.5, weight="bold"),
                             HPacker(children=cols, pad=0, sep=8, align="top")],
@@ -917,14 +920,14 @@ def _line_block(styles: _LineStyles, zones: bool, lang: str) -> VPacker:
     rows.append(_row(_line_handle(*styles.city, background=styles.swatch), t["city_line"]))
     if styles.district is not None:
         rows.append(_row(_line_handle(*styles.district), t["district_line"]))
-    return VPacker(children=rows, pad=0, sep=2.5, align="left")
+    return VPacker(children=[*rows], pad=0, sep=2.5, align="left")
 
 
 def _place_legend(fig: Figure, columns: list[list[VPacker]], anchor: tuple[float, float]
                   ) -> AnchoredOffsetbox:
     """Stack the legend blocks under ``anchor`` (figure fraction), column by column."""
-    stacks = [VPacker(children=col, pad=0, sep=9, align="left") for col in columns if col]
-    box = stacks[0] if len(stacks) == 1 else HPacker(children=stacks, pad=0, sep=14,
+    stacks = [VPacker(children=[*col], pad=0, sep=9, align="left") for col in columns if col]
+    box = stacks[0] if len(stacks) == 1 else HPacker(children=[*stacks], pad=0, sep=14,
                                                       align="top")
     legend = AnchoredOffsetbox(loc="upper left", child=box, pad=0.0, borderpad=0.0,
                                frameon=False, bbox_to_anchor=anchor,
@@ -938,6 +941,7 @@ def _fit_legend(fig: Figure, page: _Page, blocks: list[VPacker], top_in: float
                 ) -> AnchoredOffsetbox:
     """Place the legend in as few columns as keep it above the footer: blocks fill a
     column in order, and the next column starts when the room below is used up."""
+    # an Agg canvas (build_figure attaches one); typed as the base class, which has none
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     room = (top_in - _MARGIN - _FOOTER_IN) * 72  # points
     columns: list[list[VPacker]] = [[]]
@@ -1038,12 +1042,14 @@ def _draw_footer(fig: Figure, page: _Page, source_note: str | None, data_date: s
 # ---------------------------------------------------------------------------------------
 def _blend(color: str, alpha: float) -> str:
     """``color`` at ``alpha`` over white, as an opaque colour (same look in PNG/SVG/PDF)."""
-    rgb = np.array(mpl.colors.to_rgb(color))
-    return mpl.colors.to_hex(rgb * alpha + (1 - alpha))
+    r, g, b = mpl.colors.to_rgb(color)
+    return mpl.colors.to_hex((r * alpha + (1 - alpha), g * alpha + (1 - alpha),
+                              b * alpha + (1 - alpha)))
 
 
 def _darken(color: str, share: float = 0.55) -> str:
-    return mpl.colors.to_hex(np.array(mpl.colors.to_rgb(color)) * share)
+    r, g, b = mpl.colors.to_rgb(color)
+    return mpl.colors.to_hex((r * share, g * share, b * share))
 
 
 def _zone_fills(areas: gpd.GeoDataFrame, cities: gpd.GeoDataFrame) -> list[str]:
@@ -1234,7 +1240,7 @@ def build_figure(
 
     page = _page(int(width_px), aspect)
     fig = Figure(figsize=(page.width_in, page.height_in), dpi=page.dpi)
-    FigureCanvasAgg(fig)  # a renderer to measure labels and the legend with
+    canvas = FigureCanvasAgg(fig)  # a renderer to measure labels and the legend with
     fig.set_label(title)
     extent = _main_extent()
     ratio = (extent[1] - extent[0]) / (extent[3] - extent[2])
@@ -1264,7 +1270,7 @@ def build_figure(
         blocks.append(_site_block(site_set, lang))
     blocks.append(_line_block(styles, has_zones and not layout, lang))
     legend = _fit_legend(fig, page, blocks, legend_top)
-    legend_w = legend.get_window_extent(fig.canvas.get_renderer()).width / page.dpi
+    legend_w = legend.get_window_extent(canvas.get_renderer()).width / page.dpi
     if aspect == "16:9" and _MARGIN + legend_w + _GAP_IN > rect[0] * page.width_in:
         # a wide legend: the map gives way, centred in the height left over
         rect = _map_rect(page, ratio, top_in, _MARGIN + legend_w + _GAP_IN)
@@ -1276,7 +1282,8 @@ def build_figure(
         # Centre the map in the height left over; the legend starts level with its top.
         slack = rect[1] - page.fy(_MARGIN + _FOOTER_IN)
         rect = (rect[0], rect[1] - slack / 2, rect[2], rect[3])
-        legend.set_bbox_to_anchor((page.fx(_MARGIN), rect[1] + rect[3]),
+        # matplotlib documents an (x, y) tuple here; its stub only says BboxBase
+        legend.set_bbox_to_anchor((page.fx(_MARGIN), rect[1] + rect[3]),  # type: ignore[arg-type]
                                   transform=fig.transFigure)
 
     ax = fig.add_axes(rect)
@@ -1317,7 +1324,7 @@ def build_figure(
                    *[dataclasses.replace(z, size=7.0, style="italic", color=INK, weight="normal",
                                          optional=True) for z in zone_labels]]
     _place_labels(fig, ax, ordered, obstacles)
-    if numbered:
+    if numbered and site_set is not None:
         _draw_site_list(ax, site_set, lang)
     _draw_map_furniture(ax, extent, lang)
     _draw_inset(fig, ax, island, colors, nodata, lang)
@@ -1373,7 +1380,7 @@ def _draw_map_furniture(ax: Axes, extent: tuple[float, float, float, float], lan
                       span_y * 0.05, lang)
 
 
-def figure_rc() -> dict[str, Any]:
+def figure_rc() -> dict[RcKeyType, Any]:
     """rc settings for figures: CJK font first, text kept as text in SVG, fonts embedded in
     PDF (TrueType as Type 42; CFF fonts such as Noto Sans CJK as Type 3, see
     :attr:`geo.fonts.CJKFont.pdf_fonttype`)."""
@@ -1484,17 +1491,13 @@ def render_figure(
         When the bundled CJK font (``static/fonts/``) is missing or damaged.
     """
     _check_common(lang, width_px, aspect, fmt)
-    kwargs = {
-        "regions": regions, "values": values, "metric_label": metric_label, "unit": unit,
-        "scheme": scheme, "k": k, "breaks": breaks, "decimals": decimals,
-        "enterprises": enterprises, "sites": sites, "zones": zones, "layout": layout,
-        "title": title,
-        "subtitle": subtitle, "lang": lang, "width_px": width_px, "aspect": aspect,
-        "data_date": data_date, "source_note": source_note, "data_version": data_version,
-        "sample_rows": sample_rows,
-    }
     with _RENDER_LOCK, mpl.rc_context(figure_rc()):
-        fig = build_figure(areas, **kwargs)
+        fig = build_figure(
+            areas, regions=regions, values=values, metric_label=metric_label, unit=unit,
+            scheme=scheme, k=k, breaks=breaks, decimals=decimals, enterprises=enterprises,
+            sites=sites, zones=zones, layout=layout, title=title, subtitle=subtitle,
+            lang=lang, width_px=width_px, aspect=aspect, data_date=data_date,
+            source_note=source_note, data_version=data_version, sample_rows=sample_rows)
         return _save(fig, fmt, figure_notes(lang, data_version, sample_rows, enterprises))
 
 

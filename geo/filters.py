@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import TYPE_CHECKING, Final, overload
 
 import numpy as np
 import pandas as pd
 
 from geo.layout import CITY_BY_ADCODE, SECTORS, SEGMENTS, TIER_UNKNOWN, TIERS, ZONES, city_name
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 SAMPLE_CHOICES: Final = ("all", "real", "sample")
 
@@ -159,6 +162,10 @@ def city_code(text: str) -> str | None:
 _ZONE_OF_CITY: Final = {a: c.zone for a, c in CITY_BY_ADCODE.items()}
 
 
+@overload
+def apply(enterprises: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame: ...
+@overload
+def apply(enterprises: pd.DataFrame, filters: Filters) -> pd.DataFrame: ...
 def apply(enterprises: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """Return the rows of a canonical enterprise frame that pass ``filters``.
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -347,7 +347,7 @@ class _Base:
     units: pd.DataFrame  # the level's table skeleton
 
 
-def _group_index(zones: Sequence[str]) -> np.ndarray:
+def _group_index(zones: Iterable[str]) -> np.ndarray:
     order = list(LAYOUT_GROUPS)
     return np.array([order.index(layout_group(z)) for z in zones], dtype=np.int64)
 
@@ -401,7 +401,7 @@ def _city_base(regions: gpd.GeoDataFrame, level: str, official: Mapping[str, flo
             "area_basis": [_summed_basis(cities.loc[cities["zone"] == z, "area_basis"])
                            for z in zones],
         })
-        unit_of = pd.Index(zones).get_indexer(cities["zone"])
+        unit_of = pd.Index(zones).get_indexer(pd.Index(cities["zone"]))
         return _Base(geoms, adcodes, unit_of, group_of, land, units)
     units = pd.DataFrame({**{k: [v] for k, v in PROVINCE.items()}, "zone": [""],
                           "land_area_km2": [cities["land_area_km2"].sum()],
@@ -438,7 +438,7 @@ def _district_base(regions: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
     units = pd.DataFrame({
         "adcode": [*districts["adcode"].astype(str), *own_rows["adcode"].astype(str)],
         "name_zh": [*districts["name_zh"], *own_rows["name_zh"]],
-        "name_en": [*(f"{n}, {city.at[c, 'name_en']}" for n, c in
+        "name_en": [*(f"{n}, {city.at[c, 'name_en']!s}" for n, c in
                       zip(districts["name_zh"], d_city, strict=True)), *own_rows["name_en"]],
         "city_adcode": [*d_city, *own_rows["adcode"].astype(str)],
     })
@@ -456,7 +456,8 @@ def _district_base(regions: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
 
 
 def assign(x: np.ndarray, y: np.ndarray, polygons: np.ndarray,
-           adcodes: Sequence[str] | None = None, tolerance: float = 0.0) -> np.ndarray:
+           adcodes: Sequence[str] | np.ndarray | None = None, tolerance: float = 0.0
+           ) -> np.ndarray:
     """Return the index of the polygon holding each point, ``-1`` for none.
 
     Points on a shared border (in several polygons) go to the polygon whose ``adcodes`` entry

@@ -26,7 +26,7 @@ import mimetypes
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from branca.element import CssLink, Element, JavascriptLink
 
@@ -177,7 +177,11 @@ def _localize_links(links: list[tuple[str, str]], base: str) -> list[tuple[str, 
     return out
 
 
-def localize(element: Element, base_url: str = DEFAULT_BASE_URL) -> Element:
+#: any element of a map tree; :func:`localize` returns the one it was given
+E = TypeVar("E", bound=Element)
+
+
+def localize(element: E, base_url: str = DEFAULT_BASE_URL) -> E:
     """Point every asset link in ``element``'s tree at the app's own static files.
 
     Walks the whole tree from the root (the ``Figure`` of a map, or a free-standing

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -199,7 +199,7 @@ def _long_rows(records: list[list[str]], start: int, cols: list[_Column],
                 out[vc] = np.nan
         return out.reset_index(drop=True)
     parts = []
-    for year in sorted({c.year for c in wide}):
+    for year in sorted({c.year for c in wide if c.year is not None}):
         part = base.assign(year=str(year))
         keep = np.zeros(len(base), dtype=bool)
         for vc in _VALUE_COLUMNS:
@@ -238,7 +238,7 @@ def load_panel(source: str | Path | bytes, *, name: str | None = None,
     """
     data, label = reg._read_bytes(source, name)
     table = reg._records(data, label)
-    records = table.records if hasattr(table, "records") else table
+    records = table.records
     if not any("".join(r).strip() for r in records):
         raise reg.RegistryError(f"{label}: the file is empty; export the panel again")
     head, cols = _header(records, label)
@@ -348,7 +348,10 @@ def firm_years(panel: pd.DataFrame | None, enterprises: pd.DataFrame | None) -> 
     return out.drop_duplicates(["id", "year"], keep="first").reset_index(drop=True)
 
 
-def frame_for_year(enterprises: pd.DataFrame, panel: pd.DataFrame, year: int) -> pd.DataFrame:
+Frame = TypeVar("Frame", bound=pd.DataFrame)  # a DataFrame or a GeoDataFrame, kept
+
+
+def frame_for_year(enterprises: Frame, panel: pd.DataFrame, year: int) -> Frame:
     """The registry with each firm's revenue and employees of ``year`` from the panel.
 
     Firms without a panel row for ``year`` get no revenue (NaN, "unknown"), never their

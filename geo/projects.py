@@ -63,7 +63,7 @@ def load_projects(path: Path | str | bytes = PROJECTS_PATH, name: str | None = N
         a bad number, year or date, or no source (row numbers as a spreadsheet shows them).
     """
     if isinstance(path, bytes):
-        source: object = io.BytesIO(path)
+        source: io.BytesIO | Path = io.BytesIO(path)
         path = name or "upload"
     else:
         path = source = Path(path)

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -440,7 +440,7 @@ def _assign(x: NDArray[np.float64], y: NDArray[np.float64], layer: _Layer,
         return out
     best = np.full(missing.size, np.inf)
     mx, my = x[missing], y[missing]
-    points = shapely.points(mx, my)
+    points = np.asarray(shapely.points(mx, my))  # an array (the stub also allows a Point)
     for code, geom, (x0, y0, x1, y1) in zip(layer.codes, layer.geoms, layer.bounds,
                                             strict=True):
         cand = np.flatnonzero((mx >= x0 - tolerance) & (mx <= x1 + tolerance)
@@ -1054,15 +1054,19 @@ def _check_numbers(rows: _Rows) -> dict[str, NDArray[np.float64]]:
     for column, (low, high, whole, expected) in rules.items():
         values, bad = _numbers(rows, column)
         raw = _text(rows, column)
-        rows.report(bad, column, lambda i, r=raw, e=expected: (
-            f"{_not_a_number(r.iat[i], e)}; field left blank"))
+        def not_a_number(i: int, r: pd.Series = raw, e: str = expected) -> str:
+            return f"{_not_a_number(str(r.iat[i]), e)}; field left blank"
+
+        rows.report(bad, column, not_a_number)
         if column == "revenue_10k_cny":
             values = values * rows.header.revenue_scale
         out_of_range = np.isfinite(values) & (
             (values < low) | (values > high) | (whole & (values % 1 != 0)))
-        rows.report(out_of_range, column, lambda i, r=raw, e=expected: (
-            f"{r.iat[i]!r} is {'negative' if r.iat[i].startswith('-') else 'out of range'}; "
-            f"write {e}; field left blank"))
+        def out_of_range_message(i: int, r: pd.Series = raw, e: str = expected) -> str:
+            sign = "negative" if str(r.iat[i]).startswith("-") else "out of range"
+            return f"{r.iat[i]!r} is {sign}; write {e}; field left blank"
+
+        rows.report(out_of_range, column, out_of_range_message)
         values[out_of_range] = np.nan
         out[column] = values
     return out
@@ -1112,12 +1116,12 @@ def _check_credit_codes(rows: _Rows) -> pd.Series:
         f"{codes.iat[i]!r} is not a valid 统一社会信用代码 (18 characters, check character "
         "per GB 32100-2015); correct it"
         + ("; Excel stored it as a number and lost digits: format the column as text"
-           if re.fullmatch(r"[\d.]+E\+\d+", codes.iat[i]) else "") + "; field left blank"))
+           if re.fullmatch(r"[\d.]+E\+\d+", str(codes.iat[i])) else "") + "; field left blank"))
     codes = codes.where(~bad, "")
     dup = given & ~bad & codes.duplicated(keep="first").to_numpy() & rows.keep
     first = _first_rows(codes, rows.rownum, dup)
     rows.report(dup, "credit_code", lambda i: (
-        f"the same 统一社会信用代码 as row {first[codes.iat[i]]}: the firm is listed twice; "
+        f"the same 统一社会信用代码 as row {first[str(codes.iat[i])]}: the firm is listed twice; "
         "row left out so it is not counted twice"))
     rows.keep &= ~dup
     return codes
@@ -1130,7 +1134,7 @@ def _check_ids(rows: _Rows) -> pd.Series:
     dup = ids.duplicated(keep="first").to_numpy() & rows.keep
     first = _first_rows(ids, rows.rownum, dup)
     rows.report(dup, "id", lambda i: (
-        f"id {ids.iat[i]!r} is already used on row {first[ids.iat[i]]}; give each firm its "
+        f"id {ids.iat[i]!r} is already used on row {first[str(ids.iat[i])]}; give each firm its "
         "own id; row left out so the firm is not counted twice"))
     rows.keep &= ~dup
     return ids
@@ -1340,8 +1344,10 @@ def _report_location(rows: _Rows, coords: _Coords, pts: _Points, areas: _Areas,
         return "row left out (no usable coordinates and no known city or district)"
 
     for col, bad, raw in (("lon", coords.bad_lon, lon_raw), ("lat", coords.bad_lat, lat_raw)):
-        rows.report(bad, col, lambda i, r=raw: (
-            f"{_not_a_number(r.iat[i], 'decimal degrees (e.g. 113.85)')}; {then(i)}"))
+        def not_degrees(i: int, r: pd.Series = raw) -> str:
+            return f"{_not_a_number(str(r.iat[i]), 'decimal degrees (e.g. 113.85)')}; {then(i)}"
+
+        rows.report(bad, col, not_degrees)
     blank_lat = coords.half & (lat_raw == "").to_numpy()
     rows.report(blank_lat, "lat", lambda i: f"lat is empty but lon is given; fill in both or "
                 f"neither; {then(i)}")
@@ -1361,7 +1367,7 @@ def _report_location(rows: _Rows, coords: _Coords, pts: _Points, areas: _Areas,
         f"or Shenzhen); {then(i)}"))
 
     def unknown_district(i: int) -> str:
-        elsewhere = resolve_district(dist_raw.iat[i], None)
+        elsewhere = resolve_district(str(dist_raw.iat[i]), None)
         scope = f" in {geo.names[areas.city[i]]}" if areas.city[i] else ""
         hint = f" (it is in {geo.names[elsewhere[:4] + '00']})" if elsewhere else ""
         return (f"unknown district {dist_raw.iat[i]!r}{scope}{hint}; check the spelling or the "
@@ -1410,16 +1416,18 @@ def _build(rows: _Rows, datum: str, progress: Callable[[float], None]) -> gpd.Ge
         "applications": _check_tags(rows, "applications"),
     }
     # object columns throughout: no per-column inference into pandas' Arrow strings
-    data = {k: pd.Series(np.asarray(v, dtype=object)[keep], dtype=object)
-            for k, v in text.items()}
-    data.update({
+    columns: dict[str, pd.Series | NDArray[Any] | pd.api.extensions.ExtensionArray] = {
+        k: pd.Series(np.asarray(v, dtype=object)[keep], dtype=object) for k, v in text.items()}
+    columns.update({
         "lon": place.lon[keep], "lat": place.lat[keep],
         "revenue_10k_cny": numbers["revenue_10k_cny"][keep],
-        "revenue_year": pd.array(numbers["revenue_year"][keep], dtype="Int64"),
-        "employees": pd.array(numbers["employees"][keep], dtype="Int64"),
+        # whole floats, NaN -> <NA>: pandas converts them; pandas-stubs has no such overload
+        "revenue_year": pd.array(  # type: ignore[call-overload]
+            numbers["revenue_year"][keep], dtype="Int64"),
+        "employees": pd.array(numbers["employees"][keep], dtype="Int64"),  # type: ignore[call-overload]
         "sample": sample[keep],
     })
-    data = pd.DataFrame(data)
+    data = pd.DataFrame(columns)
     data["tier"] = tier_codes(data["revenue_10k_cny"]).astype(object)
     geometry = gpd.points_from_xy(data["lon"], data["lat"], crs="EPSG:4326")
     return gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")[list(FRAME_COLUMNS)]
@@ -1569,7 +1577,8 @@ def load_sites(path: Path | str = SITES_PATH) -> gpd.GeoDataFrame:
     for col in ("lon", "lat"):
         df[col] = pd.to_numeric(df[col].replace("", np.nan)).astype(float)
     geometry = gpd.points_from_xy(df["lon"], df["lat"], crs="EPSG:4326")
-    geometry[(df["coord_precision"] == "none").to_numpy()] = None
+    # None is a missing geometry for GeometryArray; types-geopandas only allows geometries
+    geometry[(df["coord_precision"] == "none").to_numpy()] = None  # type: ignore[assignment]
     return gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
 
 

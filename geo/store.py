@@ -445,15 +445,18 @@ def _column_values(series: pd.Series, kind: str, name: str) -> list[Any]:
     """Plain Python values for one column (None for missing), ready for any DB driver."""
     try:
         if kind == "str":
-            values = series.to_numpy(dtype=object, na_value=None)
+            # pandas documents na_value=None; pandas-stubs types it as a non-None Scalar
+            values = series.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
             return [v if v is None or type(v) is str else str(v) for v in values]
         if kind == "float":
             arr = pd.to_numeric(series, errors="raise").to_numpy(dtype=float, na_value=np.nan)
             return [None if np.isnan(v) else v for v in arr.tolist()]
         if kind == "int":
-            values = series.astype("Int64").to_numpy(dtype=object, na_value=None)
+            values = series.astype("Int64").to_numpy(  # type: ignore[call-overload]  # na_value=None
+                dtype=object, na_value=None)
             return [None if v is None else int(v) for v in values]
-        values = series.astype("boolean").to_numpy(dtype=object, na_value=None)
+        values = series.astype("boolean").to_numpy(  # type: ignore[call-overload]  # na_value=None
+            dtype=object, na_value=None)
         return [None if v is None else bool(v) for v in values]
     except (TypeError, ValueError) as exc:
         raise ValueError(f"column {name!r} does not hold {kind} values: {exc}") from None
@@ -972,8 +975,8 @@ class GeoPackageStore(Store):
         try:
             con.execute("BEGIN IMMEDIATE")
             self._check_integrity(con)  # never add a version to a damaged file
-            vid = con.execute("SELECT coalesce(max(version_id), 0) + 1 FROM atlas_versions")
-            vid = int(vid.fetchone()[0])
+            vid = int(con.execute(
+                "SELECT coalesce(max(version_id), 0) + 1 FROM atlas_versions").fetchone()[0])
             now = _utc_now_text()
             con.execute(
                 f"INSERT INTO atlas_versions ({_VERSION_FIELDS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -1222,9 +1225,9 @@ class PostgresStore(Store):
             with self._connect() as conn:
                 # numbers versions; readers are not blocked (SELECT takes ACCESS SHARE)
                 conn.execute(self._sql("LOCK TABLE {s}.versions IN SHARE ROW EXCLUSIVE MODE"))
-                vid = conn.execute(
+                vid = int(conn.execute(  # an aggregate: always one row
                     self._sql("SELECT coalesce(max(version_id), 0) + 1 FROM {s}.versions")
-                ).fetchone()[0]
+                ).fetchall()[0][0])
                 conn.execute(
                     self._sql(
                         "INSERT INTO {s}.versions (version_id, author, file_name, row_count, "

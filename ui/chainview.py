@@ -3,6 +3,8 @@ table and a city's gaps with the nearest producers elsewhere (numbers from geo.c
 
 from __future__ import annotations
 
+from typing import Final, Literal
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -21,6 +23,9 @@ BOX_HEIGHT = 66
 #: one click selection per layer of the diagram (box, name, producers, revenue): the text
 #: covers most of a box, and a selection belongs to the one layer it is added to
 PICKS = ("pick", "pick_label", "pick_line2", "pick_line3")
+#: the three text lines of a box: field, offset, font size, weight
+TEXT_LINES: Final[tuple[tuple[str, int, int, Literal["bold", "normal"]], ...]] = (
+    ("label", -14, 11, "bold"), ("line2", 3, 10, "normal"), ("line3", 18, 10, "normal"))
 
 
 def part_label(code: str, lang: str) -> str:
@@ -91,8 +96,7 @@ def diagram(ctx: PageContext, health: chain.ChainHealth) -> None:
     text = [base.mark_text(dy=dy, color="white", fontSize=size, fontWeight=weight, limit=150)
             .encode(text=f"{field}:N")
             .add_params(alt.selection_point(name=f"pick_{field}", fields=["code"], on="click"))
-            for field, dy, size, weight in (("label", -14, 11, "bold"), ("line2", 3, 10, "normal"),
-                                            ("line3", 18, 10, "normal"))]
+            for field, dy, size, weight in TEXT_LINES]
     rows = int(parts["row"].max()) + 1
     chart = alt.layer(boxes, *text).properties(height=rows * BOX_HEIGHT)
     if ctx.present:
@@ -255,7 +259,8 @@ def city_gaps(ctx: PageContext) -> None:
         st.info(t("chain_no_firms", lang))
         return
     supply = data.metrics_for(ctx.dataset, ctx.filters).table.set_index("adcode")
-    share = supply.loc[adcode, "supply_share"] if "supply_share" in supply.columns else np.nan
+    share = (supply["supply_share"].astype(float)[adcode] if "supply_share" in supply.columns
+             else np.nan)
     c1, c2 = st.columns([3, 1])
     colon = "：" if lang == "zh" else ": "
     c1.markdown(f"**{t('chain_has', lang)}**{colon}" + chain.labels(";".join(gaps.has), lang))
@@ -272,7 +277,7 @@ def city_gaps(ctx: PageContext) -> None:
 
 def _short_list(gaps: chain.CityChain, lang: str) -> pd.DataFrame:
     near = gaps.nearest
-    rows = []
+    rows: list[dict[str, object]] = []
     for code in gaps.missing:
         hits = near[near["product"] == code]
         if hits.empty:

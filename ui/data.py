@@ -287,7 +287,8 @@ def _dataset_date(_frame: pd.DataFrame, dataset_key: str) -> str:
 
 def data_date(frame: pd.DataFrame) -> str:
     """The years the revenue figures describe (e.g. ``2019–2024``), ``–`` if none."""
-    years = pd.to_numeric(frame.get("revenue_year"), errors="coerce").dropna()
+    column = frame.get("revenue_year")  # to_numeric(None) is NaN, not None: test first
+    years = pd.Series() if column is None else pd.to_numeric(column, errors="coerce").dropna()
     if not len(years):
         return "–"
     lo, hi = int(years.min()), int(years.max())

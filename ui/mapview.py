@@ -20,6 +20,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -317,8 +318,8 @@ def _fingerprint(ctx: PageContext, spec: MapSpec, opts: MapOptions) -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _encoded_firms(_frame: pd.DataFrame, dataset_key: str, filter_params: tuple, rows: str,
-                   lang: str, basemap: str) -> dict:
+def _encoded_firms(_frame: pd.DataFrame, dataset_key: str, filter_params: tuple,
+                   rows: str | None, lang: str, basemap: str) -> dict[str, Any]:
     """The firms' map payload, once per (dataset, filters, rows shown, language, basemap):
     every session viewing the same selection shares it (read-only)."""
     return maps.encode_enterprises(_frame, lang, basemap=basemap)

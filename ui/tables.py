@@ -61,18 +61,19 @@ def _zone_label(code: str, lang: str) -> str:
 def headline(ctx: PageContext, progress: pd.DataFrame) -> None:
     """Headline figures with the plan's 2025 targets next to them."""
     p = progress.set_index("code")
+    current, target = p["current"].astype(float), p["target"].astype(float)
     lang = ctx.lang
     tgt = t("target", lang)
     cols = st.columns(5)
     cols[0].metric(t("firms", lang), fmt_number(len(ctx.frame), lang))
     cols[1].metric(f"{t('revenue', lang)}（{t('unit_100m', lang)}）" if lang == "zh"
                    else f"{t('revenue', lang)} ({t('unit_100m', lang)})",
-                   fmt_number(p.loc["revenue", "current"], lang, 1),
-                   help=f"{tgt} 2025: > {fmt_revenue_100m(p.loc['revenue', 'target'], lang)}")
-    cols[2].metric(t("firms_1bn", lang), fmt_number(p.loc["firms_1bn", "current"], lang),
-                   help=f"{tgt} 2025: ≥ {p.loc['firms_1bn', 'target']:.0f}")
-    cols[3].metric(t("firms_100m", lang), fmt_number(p.loc["firms_100m", "current"], lang),
-                   help=f"{tgt} 2025: ≥ {p.loc['firms_100m', 'target']:.0f}")
+                   fmt_number(current["revenue"], lang, 1),
+                   help=f"{tgt} 2025: > {fmt_revenue_100m(target['revenue'], lang)}")
+    cols[2].metric(t("firms_1bn", lang), fmt_number(current["firms_1bn"], lang),
+                   help=f"{tgt} 2025: ≥ {target['firms_1bn']:.0f}")
+    cols[3].metric(t("firms_100m", lang), fmt_number(current["firms_100m"], lang),
+                   help=f"{tgt} 2025: ≥ {target['firms_100m']:.0f}")
     listed = int((ctx.frame["listed"].fillna("").astype(str) != "").sum())
     cols[4].metric(t("listed", lang), fmt_number(listed, lang))
     st.caption(

@@ -78,7 +78,7 @@ def _status(code: str, lang: str) -> str:
 
 
 def _progress_table(table: pd.DataFrame, plan: pln.Plan, lang: str) -> pd.DataFrame:
-    def year(v: object) -> str:
+    def year(v: float | None) -> str:
         return "" if pd.isna(v) else str(int(v))
 
     return pd.DataFrame({
@@ -112,7 +112,8 @@ def _reason_key(reason: str) -> str:
     return keys.get(reason, "none")
 
 
-def _chart(traj: pd.DataFrame, target: pln.Target, unit: str, lang: str) -> alt.LayerChart:
+def _chart(traj: pd.DataFrame, target: pln.Target, unit: str, lang: str
+           ) -> alt.LayerChart | alt.FacetChart:
     names = {s: t(f"series_{s}", lang) for s in ("actual", "required", "target", "other")}
     data = traj.assign(series=traj["series"].map(names))
     x = alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0))
@@ -270,7 +271,7 @@ def show(ctx: PageContext) -> None:
                                           "source": t("source_col", lang)}),
                          hide_index=True, width="stretch")
     quote = table.set_index("code").loc[code, "quote"]
-    st.caption(plain(f"{t('plan_says', lang)}: {quote}"))
+    st.caption(plain(f"{t('plan_says', lang)}: {quote!s}"))
 
 
 _SITE_STATUS = {"done": "operating", "building": "building", "planned": "planned"}

@@ -14,6 +14,7 @@ import re
 from typing import Final
 
 import streamlit as st
+from streamlit.elements.lib.column_types import ColumnConfig
 
 # CommonMark lets any ASCII punctuation be escaped with a backslash; escaping all of it
 # also breaks the extensions' triggers ($ math, : directives and emoji, www./http:// links).
@@ -44,7 +45,7 @@ def plain(text: object) -> str:
     return _PUNCTUATION.sub(r"\\\1", text)
 
 
-def source_column(label: str, trusted: bool) -> dict[str, object]:
+def source_column(label: str, trusted: bool) -> dict[str, ColumnConfig]:
     """``column_config`` for a table's source column: live links only for curated data
     (the bundled registry); the sources of an upload or a published version are text."""
     config = st.column_config.LinkColumn if trusted else st.column_config.TextColumn

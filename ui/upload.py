@@ -51,9 +51,12 @@ def panel(ctx: PageContext) -> None:
         st.error(plain(exc))
         return
     bar = st.progress(0.0, text=t("validating", lang))
+
+    def progress(share: float) -> None:
+        bar.progress(min(max(share, 0.0), 1.0))
+
     try:
-        result = data.parse_upload(content, datum, file.name,
-                                   progress=lambda f: bar.progress(min(max(f, 0.0), 1.0)))
+        result = data.parse_upload(content, datum, file.name, progress=progress)
     except registry.RegistryError as exc:
         bar.empty()
         st.error(plain(exc))  # quotes the file name and its header

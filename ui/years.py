@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from geo import panel as pnl
 from ui import data
@@ -42,7 +44,7 @@ def options() -> list[int]:
     return sorted(int(y) for y in frame["year"].unique())
 
 
-def control(sb: object, lang: str) -> None:
+def control(sb: DeltaGenerator, lang: str) -> None:
     """The year select box (``""`` = the registry's own snapshot)."""
     years = ["", *[str(y) for y in options()]]
     if str(st.session_state.get(KEY, "")) not in years:
@@ -58,8 +60,8 @@ def chosen() -> int | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _for_year(_frame: pd.DataFrame, dataset_key: str, _panel: pd.DataFrame, panel_name: str,
-              year: int) -> pd.DataFrame:
+def _for_year(_frame: gpd.GeoDataFrame, dataset_key: str, _panel: pd.DataFrame,
+              panel_name: str, year: int) -> gpd.GeoDataFrame:
     return pnl.frame_for_year(_frame, _panel, year)
 
 

@@ -7,6 +7,7 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import Any
 
 from geo.cli import _inputs
 
@@ -54,7 +55,7 @@ def cli(argv: list[str] | None = None) -> int:
             OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    records = [{k: _clean(v) for k, v in row.items()}
+    records: list[dict[str, Any]] = [{str(k): _clean(v) for k, v in row.items()}
                for row in table.astype(object).to_dict("records")]
     if args.format == "json":
         json.dump({"plan": the_plan.code, "end_year": the_plan.end_year, "targets": records},

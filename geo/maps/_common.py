@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from geo.datum import convert, convert_geometry
 from geo.maps.basemaps import basemap_datum
-from geo.offline import localize
+from geo.offline import E, localize
 
 
 def check_frame(frame: object, columns: Iterable[str], what: str) -> gpd.GeoDataFrame:
@@ -60,6 +60,6 @@ def feature_group(name: str, *, show: bool = True, control: bool = True
     return folium.FeatureGroup(name=name, show=show, control=control, overlay=True)
 
 
-def finish(element: folium.Element, static_url: str | None) -> folium.Element:
+def finish(element: E, static_url: str | None) -> E:
     """Localize ``element``'s assets unless ``static_url`` is ``None``."""
     return localize(element, static_url) if static_url is not None else element

@@ -97,7 +97,8 @@ class JsCall(JSCSSMixin, MacroElement):
         parent = self._parent.get_name() if self._parent is not None else "null"
         return self.code.replace("{parent}", parent)
 
-    def render(self, **kwargs: object) -> None:
+    # branca types Element.render -> str; the MacroElement.render we extend returns None
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
         """Add the asset links and the script to the root figure (no children)."""
         figure = self.get_root()
         if not isinstance(figure, Figure):

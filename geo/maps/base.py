@@ -9,7 +9,7 @@ FeatureGroups (``geo.maps.layers`` / ``geo.maps.points``) that a page passes to
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, Final
+from typing import Final
 
 import folium
 import geopandas as gpd
@@ -46,10 +46,12 @@ class AtlasMap(folium.Map):
     and every page load fetched them into the map iframe.
     """
 
-    default_js: ClassVar[list[tuple[str, str]]] = [folium.Map.default_js[0]]
-    default_css: ClassVar[list[tuple[str, str]]] = [folium.Map.default_css[0]]
+    # folium declares these as (annotated) attributes, not ClassVar: same declaration here
+    default_js = [folium.Map.default_js[0]]  # noqa: RUF012
+    default_css = [folium.Map.default_css[0]]  # noqa: RUF012
 
-    def render(self, **kwargs: object) -> None:
+    # branca types Element.render -> str; the MacroElement.render we extend returns None
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
         for key, child in list(self._children.items()):
             if isinstance(child, folium.LayerControl):
                 self._children.move_to_end(key)

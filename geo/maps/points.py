@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final, TypedDict
 
 import folium
 import numpy as np
@@ -45,7 +45,7 @@ CLUSTER_BELOW_ZOOM: Final = 11
 _CITY_INDEX: Final = {c.adcode: i for i, c in enumerate(CITIES)}
 
 
-def _texts(lang: str) -> dict[str, object]:
+def _texts(lang: str) -> dict[str, Any]:  # JSON for the browser
     zh = lang == "zh"
     return {
         "segment": t("segment", lang), "tier": t("tier", lang), "revenue": t("revenue", lang),
@@ -127,16 +127,27 @@ def _city_precision(frame: pd.DataFrame) -> np.ndarray:
     return ((precision == "city") & city.isin(_city_anchors().keys())).to_numpy()
 
 
-def _city_groups(frame: pd.DataFrame, lang: str, basemap: str) -> list[dict[str, object]]:
+class CityGroup(TypedDict):
+    """The city-precision firms of one city, drawn as one ring at its label anchor."""
+
+    city: str
+    name: str
+    lon: float
+    lat: float
+    firms: list[str]
+
+
+def _city_groups(frame: pd.DataFrame, lang: str, basemap: str) -> list[CityGroup]:
     """One entry per city: its label anchor, name and the names of its city-precision firms."""
     anchors = _city_anchors()
     names = _names(frame, lang)
-    out = []
+    out: list[CityGroup] = []
     for city in CITIES:
         rows = frame["city_adcode"].astype(str) == city.adcode
         if not rows.any():
             continue
-        x, y = display_xy(*(np.array([v]) for v in anchors[city.adcode]), basemap)
+        lon, lat = anchors[city.adcode]
+        x, y = display_xy(np.array([lon]), np.array([lat]), basemap)
         out.append({"city": city.adcode, "name": city.name_zh if lang == "zh" else city.name_en,
                     "lon": round(float(x[0]), 5), "lat": round(float(y[0]), 5),
                     "firms": sorted(names[rows].tolist())})
@@ -144,7 +155,7 @@ def _city_groups(frame: pd.DataFrame, lang: str, basemap: str) -> list[dict[str,
 
 
 def encode_enterprises(enterprises: pd.DataFrame, lang: str = "zh", *,
-                       basemap: str = "none") -> dict[str, object]:
+                       basemap: str = "none") -> dict[str, Any]:
     """Encode the canonical enterprise table as the compact payload ``atlas.js`` draws.
 
     Rows without finite coordinates are left out. Rows located only to their city
@@ -200,7 +211,7 @@ def enterprise_layer(
     legend: bool = True,
     name: str | None = None,
     static_url: str | None = DEFAULT_BASE_URL,
-    encoded: Mapping[str, object] | None = None,
+    encoded: Mapping[str, Any] | None = None,
 ) -> folium.FeatureGroup:
     """Enterprises as one canvas layer: clusters at province view, dots when zoomed or few.
 
@@ -255,7 +266,7 @@ def enterprise_layer(
     return finish(group, static_url)
 
 
-def _city_marker(entry: Mapping[str, object], lang: str) -> folium.Marker:
+def _city_marker(entry: CityGroup, lang: str) -> folium.Marker:
     """A dashed ring with the count at the city's label anchor; hovering lists the firms.
 
     The list is the ring's ``title`` attribute, every name HTML-escaped (quotes too); the
@@ -272,7 +283,7 @@ def _city_marker(entry: Mapping[str, object], lang: str) -> folium.Marker:
     return folium.Marker([entry["lat"], entry["lon"]], icon=icon)
 
 
-def _enterprise_legend(data: dict, lang: str, mode: str, color_by: str,
+def _enterprise_legend(data: Mapping[str, Any], lang: str, mode: str, color_by: str,
                        n: int, n_city: int = 0) -> folium.Element:
     title = t("firms", lang).format(n=f"{n:,}")
     city_row = [(swatch("#444444", kind="cityfirms"),
