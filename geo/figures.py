@@ -74,7 +74,7 @@ from geo.layout import (
     ZONES,
     tier_codes,
 )
-from geo.regions import DEFAULT_BOUNDS, DONGSHA_BOX, EQUAL_AREA_CRS, zones_frame
+from geo.regions import DEFAULT_BOUNDS, DONGSHA_BOX, EQUAL_AREA_CRS, point_lonlat, zones_frame
 from geo.symbology import Classes
 
 # ---------------------------------------------------------------------------------------
@@ -215,19 +215,7 @@ def _main_extent() -> tuple[float, float, float, float]:
 
 def _points_xy(frame: pd.DataFrame, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Projected x, y of a point frame and the mask of usable rows."""
-    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:
-        frame = _to_wgs84(frame, what)
-        geom = frame.geometry
-        ok = (~geom.isna() & ~geom.is_empty).to_numpy()
-        lon = np.full(len(frame), np.nan)
-        lat = np.full(len(frame), np.nan)
-        points = np.asarray(geom[ok], dtype=object)
-        lon[ok], lat[ok] = shapely.get_x(points), shapely.get_y(points)
-    elif {"lon", "lat"} <= set(frame.columns):
-        lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype=float)
-        lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype=float)
-    else:
-        raise ValueError(f"{what} needs a point geometry or lon/lat columns")
+    lon, lat = point_lonlat(frame, what)
     ok = np.isfinite(lon) & np.isfinite(lat)
     x, y = _TO_PROJ.transform(np.where(ok, lon, 0.0), np.where(ok, lat, 0.0))
     return np.asarray(x), np.asarray(y), ok

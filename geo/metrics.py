@@ -57,7 +57,7 @@ from geo.layout import (
     Lang,
     layout_group,
 )
-from geo.regions import DONGSHA_BOX, EQUAL_AREA_CRS, METRIC_CRS
+from geo.regions import DONGSHA_BOX, EQUAL_AREA_CRS, METRIC_CRS, point_lonlat
 
 LEVELS: Final = ("city", "district", "zone", "province")
 #: 东莞 and 中山 have no county level: at district level each city is its own unit.
@@ -254,33 +254,6 @@ class _Firms:
     sample: np.ndarray  # bool
 
 
-def _points_xy(frame: pd.DataFrame, what: str) -> tuple[np.ndarray, np.ndarray]:
-    """Return lon/lat arrays (EPSG:4326, NaN where missing) of a (Geo)DataFrame."""
-    if isinstance(frame, gpd.GeoDataFrame) and frame.active_geometry_name is not None:
-        geoms = frame.geometry
-        if geoms.crs is None:
-            raise ValueError(f"{what} has no CRS; set it (EPSG:4326 for lon/lat)")
-        if not CRS(geoms.crs).equals(_WGS84):
-            geoms = geoms.to_crs(_WGS84)
-        arr = geoms.to_numpy()
-        kind = shapely.get_type_id(arr)
-        bad = (kind != 0) & (kind != -1)
-        if bad.any():
-            first = frame.index[np.flatnonzero(bad)[0]]
-            raise ValueError(f"{what} must hold Point geometries; row {first!r} does not")
-        ok = (kind == 0) & ~shapely.is_empty(arr)
-        x = np.full(len(arr), np.nan)
-        y = np.full(len(arr), np.nan)
-        x[ok] = shapely.get_x(arr[ok])
-        y[ok] = shapely.get_y(arr[ok])
-        return x, y
-    if {"lon", "lat"} <= set(frame.columns):
-        x = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype=float)
-        y = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype=float)
-        return x, y
-    raise ValueError(f"{what} needs Point geometries or lon/lat columns")
-
-
 def _codes(values: pd.Series, vocabulary: Sequence[str]) -> np.ndarray:
     return pd.Index(list(vocabulary)).get_indexer(pd.Index(values.astype(object)))
 
@@ -301,7 +274,7 @@ def _firms(enterprises: pd.DataFrame) -> _Firms:
     missing = [c for c in REQUIRED_FIRM_COLUMNS if c not in enterprises.columns]
     if missing:
         raise ValueError(f"enterprises lacks columns {missing}; see geo.registry's canonical frame")
-    x, y = _points_xy(enterprises, "enterprises")
+    x, y = point_lonlat(enterprises, "enterprises")
     revenue = pd.to_numeric(enterprises["revenue_10k_cny"], errors="coerce").to_numpy(float)
     if "sample" in enterprises.columns:
         sample = enterprises["sample"].fillna(False).to_numpy(dtype=bool)
@@ -628,7 +601,7 @@ def _coupling(a: np.ndarray, xy_used: tuple[np.ndarray, np.ndarray], base: _Base
         return dict.fromkeys(keys, nan)
     if not isinstance(sites, pd.DataFrame) or "kind" not in sites.columns:
         raise ValueError("sites must be a (Geo)DataFrame with a 'kind' column")
-    sx, sy = _points_xy(sites, "sites")
+    sx, sy = point_lonlat(sites, "sites")
     s_area = assign(sx, sy, base.geoms, base.adcodes, COAST_TOLERANCE_DEG)
     s_in = s_area >= 0
     s_unit = base.unit_of[s_area[s_in]]
@@ -829,7 +802,7 @@ def compute(
         "sample_rows": int(f.sample[used].sum()),
         "revenue_known_rows": int(np.isfinite(f.revenue[used]).sum()),
         "radius_km": float(radius_km),
-        "sites_used": None if sites is None else int(np.isfinite(_points_xy(sites, "sites")[0])
+        "sites_used": None if sites is None else int(np.isfinite(point_lonlat(sites, "sites")[0])
                                                       .sum()),
     }
     return MetricsResult(table=table, coverage=coverage,

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 
 from geo.layout import CITIES, ZONES
 
@@ -37,6 +39,7 @@ DONGSHA_BOX: Final = (115.8, 20.3, 117.2, 21.3)
 #: Extent of the mainland and near islands (the bounds of every city without 东沙群岛);
 #: 东沙 (116.7°E 20.7°N) happens to fall inside this box, so it never stretches the view.
 DEFAULT_BOUNDS: Final = (109.6, 20.2, 117.35, 25.55)
+WGS84: Final = CRS.from_epsg(4326)
 
 
 class BoundaryError(ValueError):
@@ -160,3 +163,36 @@ def district_areas(districts: gpd.GeoDataFrame, regions: gpd.GeoDataFrame
     merged = pd.concat([districts[["adcode", "name_zh", "city_adcode", "geometry"]], whole],
                        ignore_index=True)
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=districts.crs)
+
+
+def point_lonlat(frame: pd.DataFrame, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """Lon/lat arrays (EPSG:4326, NaN where a row has no point) of a point (Geo)DataFrame.
+
+    From the active geometry of a GeoDataFrame (reprojected to WGS-84; Points only, a
+    ``ValueError`` naming the first other row), else from ``lon``/``lat`` columns. The one
+    reader of firm and site positions for metrics and figures; ``what`` names the frame in
+    messages.
+    """
+    if isinstance(frame, gpd.GeoDataFrame) and frame.active_geometry_name is not None:
+        geoms = frame.geometry
+        if geoms.crs is None:
+            raise ValueError(f"{what} has no CRS; set it (EPSG:4326 for lon/lat)")
+        if not CRS(geoms.crs).equals(WGS84):
+            geoms = geoms.to_crs(WGS84)
+        arr = geoms.to_numpy()
+        kind = shapely.get_type_id(arr)
+        bad = (kind != 0) & (kind != -1)
+        if bad.any():
+            first = frame.index[np.flatnonzero(bad)[0]]
+            raise ValueError(f"{what} must hold Point geometries; row {first!r} does not")
+        ok = (kind == 0) & ~shapely.is_empty(arr)
+        x = np.full(len(arr), np.nan)
+        y = np.full(len(arr), np.nan)
+        x[ok] = shapely.get_x(arr[ok])
+        y[ok] = shapely.get_y(arr[ok])
+        return x, y
+    if {"lon", "lat"} <= set(frame.columns):
+        x = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype=float)
+        y = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype=float)
+        return x, y
+    raise ValueError(f"{what} needs Point geometries or lon/lat columns")
