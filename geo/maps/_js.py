@@ -41,7 +41,9 @@ def script_json(obj: Any) -> str:
     """Serialise ``obj`` as compact JSON that is safe inside a ``<script>`` element.
 
     ``<``, ``>`` and ``&`` become ``\\u003c`` etc., so ``</script>`` or ``<!--`` in a firm's
-    name cannot end the script block; the JSON stays valid JavaScript.
+    name cannot end the script block; the JSON stays valid JavaScript. Not
+    ``jinja2.utils.htmlsafe_json_dumps``: it leaves U+2028/U+2029 raw, which end a string
+    literal in JavaScript engines before ES2019.
 
     >>> script_json({"n": "</script>"})
     '{"n":"\\\\u003c/script\\\\u003e"}'
