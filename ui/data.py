@@ -1,4 +1,6 @@
-"""Cached access to the library's data for the pages (the only place that caches).
+"""Cached access to the library's data for the pages: registries, boundaries, sites, metrics,
+the store and its versions. (Still elsewhere: the plan files in ``ui/targets.py``, the
+firm-year panel in ``ui/years.py``, and the rendered map in ``ui/mapview.py``.)
 
 Immutable shared frames (boundaries, bundled registry, sites, published versions) are held
 once per server with ``st.cache_resource`` — not copied per session, so 30 sessions cost
