@@ -324,6 +324,17 @@ def load_enterprise_years(path: Path | str = PANEL_PATH,
     return result.frame
 
 
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A panel frame as the long CSV :func:`load_panel` reads back to the same frame.
+
+    What the store publishes with a registry version: the validated firm-years only
+    (rows :func:`load_panel` left out are not in it), ``sample`` as ``1``/``0``.
+    """
+    out = frame[list(PANEL_COLUMNS)].copy()
+    out["sample"] = out["sample"].astype(bool).astype(int)
+    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
 # --------------------------------------------------------------------------- use
 def firm_years(panel: pd.DataFrame | None, enterprises: pd.DataFrame | None) -> pd.DataFrame:
     """Every known firm-year: the panel, plus each registry firm's own ``revenue_year``.

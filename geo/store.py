@@ -79,9 +79,11 @@ if TYPE_CHECKING:
     import psycopg
 
 __all__ = [
+    "ATTACHMENT_KINDS",
     "COLUMNS",
     "DEFAULT_STORE_PATH",
     "OPTIONAL_COLUMNS",
+    "Attachment",
     "GeoPackageStore",
     "PostgresStore",
     "PublishRefused",
@@ -139,7 +141,13 @@ _SQLITE_TYPES: Final = {"str": "TEXT", "float": "REAL", "int": "INTEGER", "bool"
 _PG_TYPES: Final = {"str": "text", "float": "double precision", "int": "bigint", "bool": "boolean"}
 _CHUNK: Final[int] = 5000
 #: 2: chain tags (products, applications) added; a version-1 store gains them on open
-_SCHEMA_VERSION: Final[str] = "2"
+#: 3: files published with a version (firm-year panel, key projects); older stores gain the
+#: table on open, their versions carry none
+_SCHEMA_VERSION: Final[str] = "3"
+#: files a version may carry besides the registry: the firm-year panel (canonical long CSV,
+#: geo.panel) and the key-project register (geo.projects)
+ATTACHMENT_KINDS: Final = ("panel", "projects")
+_ATTACHMENT_FIELDS: Final = "kind, file_name, checksum, size_bytes, content"
 
 Progress = Callable[[float], None]
 
@@ -203,6 +211,48 @@ class Version:
             return f"v{self.id} · {self.file_name}"
         when = self.created_at.strftime("%Y-%m-%d %H:%M UTC")
         return f"v{self.id} · {when} · {self.author} · {self.file_name}"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file published with a registry version (see :data:`ATTACHMENT_KINDS`).
+
+    Attributes
+    ----------
+    kind : str
+        ``"panel"`` (firm-years as :func:`geo.panel.to_csv_bytes` writes them) or
+        ``"projects"`` (a key-project register CSV, :func:`geo.projects.load_projects`).
+    file_name : str
+        The uploaded file's name, sanitised for display when stored.
+    content : bytes
+        The file's bytes; stored with their SHA-256 and checked when read.
+    """
+
+    kind: str
+    file_name: str
+    content: bytes
+
+    @property
+    def checksum(self) -> str:
+        """SHA-256 (hex) of :attr:`content`."""
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def _check_attachments(attachments: Sequence[Attachment]) -> list[Attachment]:
+    kinds = [a.kind for a in attachments if isinstance(a, Attachment)]
+    if len(kinds) != len(attachments):
+        raise TypeError("attachments must be geo.store.Attachment values")
+    unknown = sorted(set(kinds) - set(ATTACHMENT_KINDS))
+    if unknown or len(set(kinds)) != len(kinds):
+        raise ValueError(f"attachments: one of each of {list(ATTACHMENT_KINDS)} at most, "
+                         f"got {kinds}")
+    out = []
+    for a in attachments:
+        if not isinstance(a.content, bytes | bytearray) or not a.content:
+            raise ValueError(f"attachment {a.kind!r} has no content")
+        check_upload_size(len(a.content))
+        out.append(Attachment(a.kind, display_name(a.file_name), bytes(a.content)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -523,6 +573,7 @@ class Store(ABC):
         datum: str = "wgs84",
         make_default: bool = True,
         progress: Progress | None = None,
+        attachments: Sequence[Attachment] = (),
     ) -> Version:
         """Store a validated registry as a new version, atomically.
 
@@ -547,6 +598,10 @@ class Store(ABC):
         progress : callable, optional
             Called with the fraction of rows written (0–1) inside the transaction; an
             exception it raises aborts the publish with nothing written.
+        attachments : sequence of Attachment
+            Files published with the version in the same transaction, at most one of each
+            kind (firm-year panel, key projects); read back with :meth:`load_panel` and
+            :meth:`load_projects`.
 
         Returns
         -------
@@ -569,6 +624,7 @@ class Store(ABC):
             raise TypeError(f"original must be bytes, got {type(original).__name__}")
         data = bytes(original)
         check_upload_size(len(data))
+        files = _check_attachments(attachments)
         frame, rows, valid, problems = _unpack(result)
         _check_frame(frame)
         meta = _Meta(
@@ -583,7 +639,7 @@ class Store(ABC):
         )
         columns = _encode_columns(frame)
         geoms = np.asarray(frame.geometry.values, dtype=object)
-        version = self._write(meta, data, columns, geoms, make_default, progress)
+        version = self._write(meta, data, columns, geoms, make_default, progress, files)
         return _replace_default(version, version.id == self.get_default())
 
     def set_default(self, version_id: int, token: str | None, *, author: str = "editor") -> None:
@@ -659,6 +715,53 @@ class Store(ABC):
             raise StoreError(f"{self.url}: version {vid}'s original file fails its checksum")
         return data
 
+    def attachments(self, version_id: int) -> dict[str, Attachment]:
+        """The files published with a version, by kind (none for version 0 or older versions).
+
+        Raises
+        ------
+        StoreError
+            If a stored file no longer matches its SHA-256.
+        """
+        vid = self._existing(version_id)
+        if vid == 0:
+            return {}
+        out = {}
+        for kind, file_name, checksum, _size, content in self._read_attachments(vid):
+            found = Attachment(kind, file_name, bytes(content))
+            if found.checksum != checksum:
+                raise StoreError(f"{self.url}: version {vid}'s {kind} file fails its checksum")
+            out[kind] = found
+        return out
+
+    def load_panel(self, version_id: int) -> tuple[pd.DataFrame, str] | None:
+        """The firm-year panel of a version and its file name; ``None`` if it has none.
+
+        Version 0 gives the shipped ``data/enterprise_years.csv``; a published version the
+        panel published with it (:func:`geo.panel.load_panel` frame), or ``None`` when it
+        was published without one: the caller says so rather than borrowing another's.
+        """
+        panel = importlib.import_module("geo.panel")
+        if self._existing(version_id) == 0:
+            return panel.load_enterprise_years(), Path(panel.PANEL_PATH).name
+        found = self.attachments(version_id).get("panel")
+        if found is None:
+            return None
+        return panel.load_panel(found.content, name=found.file_name).frame, found.file_name
+
+    def load_projects(self, version_id: int) -> tuple[pd.DataFrame, str] | None:
+        """The key-project register of a version and its file name; ``None`` if it has none.
+
+        Version 0 gives the shipped ``data/projects.csv``.
+        """
+        projects = importlib.import_module("geo.projects")
+        if self._existing(version_id) == 0:
+            return projects.load_projects(), Path(projects.PROJECTS_PATH).name
+        found = self.attachments(version_id).get("projects")
+        if found is None:
+            return None
+        return projects.load_projects(found.content, name=found.file_name), found.file_name
+
     def _existing(self, version_id: int) -> int:
         if isinstance(version_id, bool) or not isinstance(version_id, int | np.integer):
             raise TypeError(f"version_id must be an int, got {version_id!r}")
@@ -677,7 +780,11 @@ class Store(ABC):
         geoms: np.ndarray,
         make_default: bool,
         progress: Progress | None,
+        attachments: Sequence[Attachment],
     ) -> Version: ...
+
+    @abstractmethod
+    def _read_attachments(self, version_id: int) -> list[tuple[Any, ...]]: ...
 
     @abstractmethod
     def _stored_versions(self) -> list[Version]: ...
@@ -753,7 +860,8 @@ _WGS84_WKT: Final = (
 )
 _GPKG_APPLICATION_ID: Final = 0x47504B47  # "GPKG"
 _GPKG_USER_VERSION: Final = 10400  # GeoPackage 1.4
-_APPEND_ONLY: Final = ("atlas_versions", "atlas_originals", "enterprises", "atlas_defaults")
+_APPEND_ONLY: Final = ("atlas_versions", "atlas_originals", "enterprises", "atlas_defaults",
+                       "atlas_attachments")
 
 
 def _gpkg_schema() -> list[str]:
@@ -793,6 +901,11 @@ def _gpkg_schema() -> list[str]:
           {cols},
           geom POINT,
           UNIQUE (version_id, row_no))""",
+        """CREATE TABLE IF NOT EXISTS atlas_attachments (
+          version_id INTEGER NOT NULL REFERENCES atlas_versions(version_id),
+          kind TEXT NOT NULL, file_name TEXT NOT NULL, checksum TEXT NOT NULL,
+          size_bytes INTEGER NOT NULL, content BLOB NOT NULL,
+          PRIMARY KEY (version_id, kind))""",
         """CREATE TABLE IF NOT EXISTS atlas_defaults (
           seq INTEGER PRIMARY KEY AUTOINCREMENT,
           version_id INTEGER NOT NULL CHECK (version_id >= 0),
@@ -821,6 +934,8 @@ def _gpkg_rows(now: str) -> list[tuple[str, tuple[Any, ...]]]:
                     "published registry versions; filter on version_id", now, 4326)),
         (contents, ("atlas_versions", "attributes", "atlas_versions",
                     "one row per published registry version", now, None)),
+        (contents, ("atlas_attachments", "attributes", "atlas_attachments",
+                    "files published with a version: firm-year panel, key projects", now, None)),
         ("INSERT OR IGNORE INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, ?, ?)",
          ("enterprises", "geom", "POINT", 4326, 0, 0)),
         ("INSERT OR IGNORE INTO atlas_meta VALUES (?, ?)", ("schema_version", _SCHEMA_VERSION)),
@@ -965,6 +1080,7 @@ class GeoPackageStore(Store):
         geoms: np.ndarray,
         make_default: bool,
         progress: Progress | None,
+        attachments: Sequence[Attachment],
     ) -> Version:
         blobs = _gpkg_blob(geoms)
         names = ", ".join(f'"{n}"' for n in COLUMNS)
@@ -984,6 +1100,12 @@ class GeoPackageStore(Store):
                  meta.problems, meta.checksum, meta.size_bytes, meta.datum),
             )
             con.execute("INSERT INTO atlas_originals VALUES (?, ?)", (vid, original))
+            con.executemany(
+                f"INSERT INTO atlas_attachments (version_id, {_ATTACHMENT_FIELDS}) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(vid, a.kind, a.file_name, a.checksum, len(a.content), a.content)
+                 for a in attachments],
+            )
             n = len(blobs)
             for start, stop in _chunks(n):
                 con.executemany(insert, (
@@ -1079,6 +1201,10 @@ class GeoPackageStore(Store):
         )
         return bytes(rows[0][0]), rows[0][1]
 
+    def _read_attachments(self, version_id: int) -> list[tuple[Any, ...]]:
+        return self._query(f"SELECT {_ATTACHMENT_FIELDS} FROM atlas_attachments "
+                           "WHERE version_id = ? ORDER BY kind", (version_id,))
+
 
 # --------------------------------------------------------------------------- PostgreSQL
 
@@ -1144,6 +1270,11 @@ class PostgresStore(Store):
               {cols},
               geom geometry(Point, 4326),
               PRIMARY KEY (version_id, row_no))""",
+            """CREATE TABLE IF NOT EXISTS {s}.attachments (
+              version_id integer NOT NULL REFERENCES {s}.versions,
+              kind text NOT NULL, file_name text NOT NULL, checksum text NOT NULL,
+              size_bytes bigint NOT NULL, content bytea NOT NULL,
+              PRIMARY KEY (version_id, kind))""",
             """CREATE TABLE IF NOT EXISTS {s}.defaults (
               seq bigserial PRIMARY KEY, version_id integer NOT NULL CHECK (version_id >= 0),
               set_at timestamptz NOT NULL DEFAULT now(), set_by text NOT NULL)""",
@@ -1159,7 +1290,7 @@ class PostgresStore(Store):
             f"CREATE OR REPLACE TRIGGER {table}_append_only "
             f"BEFORE UPDATE OR DELETE OR TRUNCATE ON {{s}}.{table} "
             "FOR EACH STATEMENT EXECUTE FUNCTION {s}.refuse_change()"
-            for table in ("versions", "originals", "enterprises", "defaults")
+            for table in ("versions", "originals", "enterprises", "defaults", "attachments")
         ]
         ddl += [  # columns added since the store was created
             f'ALTER TABLE {{s}}.enterprises ADD COLUMN IF NOT EXISTS "{name}" {_PG_TYPES[kind]}'
@@ -1214,6 +1345,7 @@ class PostgresStore(Store):
         geoms: np.ndarray,
         make_default: bool,
         progress: Progress | None,
+        attachments: Sequence[Attachment],
     ) -> Version:
         ewkb = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
         ewkb_list = ewkb.tolist()
@@ -1240,6 +1372,12 @@ class PostgresStore(Store):
                 conn.execute(
                     self._sql("INSERT INTO {s}.originals VALUES (%s, %s)"), (vid, original)
                 )
+                for a in attachments:
+                    conn.execute(
+                        self._sql(f"INSERT INTO {{s}}.attachments (version_id, "
+                                  f"{_ATTACHMENT_FIELDS}) VALUES (%s, %s, %s, %s, %s, %s)"),
+                        (vid, a.kind, a.file_name, a.checksum, len(a.content), a.content),
+                    )
                 n = len(ewkb_list)
                 with conn.cursor().copy(copy_sql) as copy:
                     for start, stop in _chunks(n):
@@ -1311,3 +1449,7 @@ class PostgresStore(Store):
             (version_id,),
         )
         return bytes(rows[0][0]), rows[0][1]
+
+    def _read_attachments(self, version_id: int) -> list[tuple[Any, ...]]:
+        return self._query(f"SELECT {_ATTACHMENT_FIELDS} FROM {{s}}.attachments "
+                           "WHERE version_id = %s ORDER BY kind", (version_id,))

@@ -530,7 +530,7 @@ def test_geopackage_file_is_readable_by_gdal(tmp_path: Path, secrets: Path) -> N
     _publish(store, second)
 
     layers = dict(pyogrio.list_layers(path).tolist())
-    assert layers == {"enterprises": "Point", "atlas_versions": None}
+    assert layers == {"enterprises": "Point", "atlas_versions": None, "atlas_attachments": None}
     read = pyogrio.read_dataframe(path, layer="enterprises", where="version_id = 2")
     assert read.crs.to_epsg() == 4326
     assert read["id"].tolist() == second["id"].tolist()
