@@ -220,6 +220,34 @@ def load_version(choice: str) -> Dataset | None:
     return None if frame is None else Dataset(choice, match[0].label(), frame)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _published_file(url: str, version_id: int, kind: str) -> tuple[pd.DataFrame, str] | None:
+    s = open_store(url)
+    if s is None:
+        return None
+    return s.load_panel(version_id) if kind == "panel" else s.load_projects(version_id)
+
+
+def version_file(kind: str) -> tuple[int, tuple[pd.DataFrame, str] | None] | None:
+    """The ``"panel"`` or ``"projects"`` file published with the session's chosen version.
+
+    Returns ``(version id, (frame, file name))``, or ``(version id, None)`` when that
+    version was published without one (or it cannot be read); ``None`` when the session
+    is not on a published version (bundled data or an upload: the shipped files apply).
+    """
+    choice = str(st.session_state.get("dataset", BUNDLED))
+    if not choice.startswith("v") or not choice[1:].isdigit():
+        return None
+    vid = int(choice[1:])
+    url = store.default_store_url()
+    if not any(v.id == vid and not v.is_bundled for v in versions(url)):
+        return None  # current_dataset falls back to the bundle too
+    try:
+        return vid, _published_file(url, vid, kind)
+    except (store.StoreError, ValueError):
+        return vid, None
+
+
 def version_options(lang: str) -> dict[str, str]:
     """Dataset keys and labels for the sidebar picker."""
     options = {BUNDLED: f"v0 · {t('bundled', lang)}"}

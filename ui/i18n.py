@@ -152,6 +152,20 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
                         "Using the uploaded register: {name} ({n} projects)"),
     "projects_use_bundled": ("改用内置登记表", "Use the bundled register"),
     "projects_source": ("项目登记表：{name}", "Project register: {name}"),
+    "panel_not_published": ("内置 {name}（v{v} 发布时未附企业-年数据，仅用于编号相同的企业）",
+                            "shipped {name} (v{v} was published without firm-years; used for "
+                            "the firms whose ids it shares)"),
+    "projects_not_published": ("内置 {name}（v{v} 发布时未附重点项目登记表）",
+                               "shipped {name} (v{v} was published without a project register)"),
+    "publish_with_panel": ("随版本发布本次会话的企业-年数据：{name}（{n} 条）",
+                           "Publish this session's firm-years with it: {name} ({n})"),
+    "publish_with_projects": ("随版本发布本次会话的重点项目登记表：{name}（{n} 个）",
+                              "Publish this session's project register with it: {name} ({n})"),
+    "publish_files_hint": ("企业-年数据与重点项目登记表可在本页下方导入，随版本一起发布；"
+                           "未附的版本使用内置文件并注明。",
+                           "Firm-years and a project register imported below are published "
+                           "with the version; a version without them uses the shipped files "
+                           "and says so."),
     "year_from": ("起始年份", "From"),
     "year_to": ("结束年份", "To"),
     "change_metric": ("变化指标", "Change measure"),

@@ -92,7 +92,7 @@ def _use(upload: dict | None) -> None:
 
 
 def session_projects() -> dict | None:
-    """The project register uploaded in this session (``{"name", "frame"}``), if any."""
+    """The project register uploaded in this session (``{"name", "frame", "content"}``)."""
     return st.session_state.get(PROJECTS_KEY)
 
 
@@ -124,7 +124,8 @@ def projects_section(ctx: PageContext) -> None:
             return
         st.success(t("projects_read", lang, n=len(frame)))
         st.button(t("projects_use", lang), type="primary", key="projects_use",
-                  on_click=_use_projects, args=({"name": file.name, "frame": frame},))
+                  on_click=_use_projects,
+                  args=({"name": file.name, "frame": frame, "content": content},))
 
 
 def _use_projects(upload: dict | None) -> None:

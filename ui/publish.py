@@ -1,6 +1,9 @@
 """The editor's two store forms: publish a validated registry, switch the shared default.
 
-The store and its versions are read through the caches in :mod:`ui.data`.
+A version is published with the session's firm-year panel and key-project register when
+the editor ticks them (imported on the Data page, :mod:`ui.panel_upload`); the panel keeps
+only the firms of the registry being published. The store and its versions are read
+through the caches in :mod:`ui.data`.
 """
 
 from __future__ import annotations
@@ -8,8 +11,10 @@ from __future__ import annotations
 import streamlit as st
 
 from geo import auth, registry, store
+from geo import panel as pnl
 from ui.data import default_store, generation, versions
 from ui.i18n import t
+from ui.panel_upload import session_panel, session_projects
 from ui.text import plain
 
 
@@ -26,15 +31,41 @@ def publish_form(result: registry.RegistryResult, content: bytes, file_name: str
         st.markdown(f"**{t('publish', lang)}**")
         author = st.text_input("author" if lang == "en" else "发布人", max_chars=80)
         token = st.text_input(t("editor_token", lang), type="password")
+        files = _session_files(result, lang)
+        chosen = [a for a, label in files if st.checkbox(label, value=True,
+                                                         key=f"publish_{a.kind}")]
+        if not files:
+            st.caption(t("publish_files_hint", lang))
         if st.form_submit_button(t("publish", lang)):
             try:
                 version = s.publish(result, original=content, file_name=file_name,
-                                    author=author or "editor", token=token, datum=datum)
+                                    author=author or "editor", token=token, datum=datum,
+                                    attachments=chosen)
             except (auth.PublishRefused, store.UploadTooLarge, store.StoreError) as exc:
                 st.error(plain(exc))
                 return
             generation.clear()
             st.success(plain(version.label()))  # author and file name are user text
+
+
+def _session_files(result: registry.RegistryResult, lang: str
+                   ) -> list[tuple[store.Attachment, str]]:
+    """The session's panel (its firms in ``result`` only) and project register, with labels."""
+    files = []
+    panel = session_panel()
+    if panel is not None:
+        frame = panel["frame"]
+        frame = frame[frame["id"].isin(set(result.frame["id"].astype(str)))]
+        if len(frame):
+            files.append((store.Attachment("panel", panel["name"], pnl.to_csv_bytes(frame)),
+                          plain(t("publish_with_panel", lang, name=panel["name"],
+                                  n=f"{len(frame):,}"))))
+    projects = session_projects()
+    if projects is not None and "content" in projects:
+        files.append((store.Attachment("projects", projects["name"], projects["content"]),
+                      plain(t("publish_with_projects", lang, name=projects["name"],
+                              n=len(projects["frame"])))))
+    return files
 
 
 def default_form(lang: str) -> None:

@@ -23,7 +23,7 @@ from geo import panel as pnl
 from geo import plan as pln
 from geo import projects as prj
 from geo.layout import CITY_BY_ADCODE, SITE_KINDS
-from ui import mapview, tables, years
+from ui import data, mapview, tables, years
 from ui.i18n import fmt_number, t
 from ui.shell import PageContext
 from ui.text import plain
@@ -223,7 +223,7 @@ def show(ctx: PageContext) -> None:
     try:
         plan = _plan(path, _mtime(path))
         indicators = _indicators(str(ind.INDICATORS_PATH), _mtime(ind.INDICATORS_PATH))
-        panel, panel_name = years.panel()
+        panel, panel_name = years.panel(lang)
     except (pln.PlanError, ind.IndicatorError, ValueError) as exc:
         st.error(t("targets_input_error", lang, error=plain(exc)))
         return
@@ -283,14 +283,20 @@ def _project_tracking(ctx: PageContext) -> None:
     from ui.panel_upload import session_projects
 
     upload = session_projects()
+    published = data.version_file("projects") if upload is None else None
     try:
-        register = (upload["frame"] if upload is not None
-                    else _projects(str(prj.PROJECTS_PATH), _mtime(prj.PROJECTS_PATH)))
+        if upload is not None:
+            register, name = upload["frame"], upload["name"]
+        elif published is not None and published[1] is not None:
+            register, name = published[1][0], f"v{published[0]} · {published[1][1]}"
+        else:
+            register = _projects(str(prj.PROJECTS_PATH), _mtime(prj.PROJECTS_PATH))
+            name = prj.PROJECTS_PATH.name if published is None else t(
+                "projects_not_published", lang, v=published[0], name=prj.PROJECTS_PATH.name)
     except prj.ProjectError as exc:
         st.error(t("targets_input_error", lang, error=plain(exc)))
         return
-    st.caption(plain(t("projects_source", lang, name=upload["name"] if upload
-                       else prj.PROJECTS_PATH.name)))
+    st.caption(plain(t("projects_source", lang, name=name)))
     as_of = st.date_input(t("as_of", lang), value=dt.date.today(), key="projects_as_of")
     tracked = prj.track(register, as_of)
     name = "name_zh" if lang == "zh" else "name_en"

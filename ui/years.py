@@ -28,25 +28,34 @@ def _bundled(path: str, mtime: float) -> pd.DataFrame:
     return pnl.load_panel(path).frame
 
 
-def panel() -> tuple[pd.DataFrame, str]:
-    """The session's uploaded firm-year panel, else the bundled one, and its name."""
+def panel(lang: str = "zh") -> tuple[pd.DataFrame, str]:
+    """The session's firm-year panel and its name: an upload, else the one published with
+    the chosen version, else the shipped one (named as a stand-in when the chosen version
+    was published without a panel)."""
     upload = st.session_state.get("panel_upload")
     if upload is not None:
         return upload["frame"], upload["name"]
     path = Path(pnl.PANEL_PATH)
     mtime = path.stat().st_mtime if path.is_file() else -1.0
-    return _bundled(str(path), mtime), path.name
+    published = data.version_file("panel")
+    if published is not None and published[1] is not None:
+        frame, name = published[1]
+        return frame, f"v{published[0]} · {name}"
+    shipped = _bundled(str(path), mtime)
+    if published is not None:
+        return shipped, t("panel_not_published", lang, v=published[0], name=path.name)
+    return shipped, path.name
 
 
-def options() -> list[int]:
+def options(lang: str = "zh") -> list[int]:
     """Years the panel has values for."""
-    frame, _ = panel()
+    frame, _ = panel(lang)
     return sorted(int(y) for y in frame["year"].unique())
 
 
 def control(sb: DeltaGenerator, lang: str) -> None:
     """The year select box (``""`` = the registry's own snapshot)."""
-    years = ["", *[str(y) for y in options()]]
+    years = ["", *[str(y) for y in options(lang)]]
     if str(st.session_state.get(KEY, "")) not in years:
         st.session_state[KEY] = ""
     sb.selectbox(t("year_select", lang), years, key=KEY,
@@ -70,7 +79,7 @@ def apply(dataset: data.Dataset, lang: str) -> data.Dataset:
     year = chosen()
     if year is None:
         return dataset
-    frame, name = panel()
+    frame, name = panel(lang)
     key = f"{dataset.key}@{name}:{year}"
     return data.Dataset(key, f"{dataset.label} · {t('year_of', lang, year=year)}",
                         _for_year(dataset.frame, dataset.key, frame, name, year))
