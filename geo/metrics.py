@@ -149,8 +149,9 @@ def _metric_list() -> list[MetricSpec]:
                    "亿元", "¥100 m", 1),
         MetricSpec("revenue_share", "revenue_share", "主营收入占全省比重",
                    "Share of provincial revenue", _SHARE_ZH, _SHARE_EN,1, 100.0),
+        # the table keeps 亿元/km²; shown in 万元/km² (×10,000) so values read (12.3, not 0.001)
         MetricSpec("revenue_per_km2", "revenue_100m_cny_per_km2", "地均主营收入",
-                   "Revenue per km²", "亿元/平方公里", "¥100 m per km²", 3),
+                   "Revenue per km²", "万元/平方公里", "¥10k per km²", 1, 10_000.0),
         MetricSpec("enterprise_share", "enterprise_share", "企业数占全省比重",
                    "Share of provincial enterprises", _SHARE_ZH, _SHARE_EN,1, 100.0),
         MetricSpec("listed", "listed", "上市企业数", "Listed enterprises", "家", "firms", 0),

@@ -27,5 +27,5 @@ if not ctx.present:
         tables.district_ranking(ctx, areas, spec)
     tables.ranking(ctx, city_result.table, spec)
     tables.comparison(ctx, city_result.table)
-    tables.coverage_note(ctx, city_result.coverage)
+    tables.coverage_note(ctx, result.coverage)  # the drilled districts' when drilling
 shell.footer(ctx)

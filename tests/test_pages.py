@@ -384,3 +384,21 @@ def test_unknown_link_values_are_reported_in_the_users_language():
     assert not at.exception
     toasts = [e.proto.body for e in at.get("toast")] if at.get("toast") else []
     assert toasts and all("链接" in body for body in toasts), toasts
+
+
+def test_drill_down_coverage_accounts_for_every_row():
+    import re
+
+    at = _app("cities", drill="440600", lang="en")
+    line = next(c.value for c in at.caption if c.value.startswith("Coverage"))
+    numbers = [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", line)]
+    rows, used, nocoord, outside, coarse = numbers[:5]
+    assert rows == used + nocoord + outside + coarse and coarse > 0, line
+
+
+def test_comparison_table_shows_every_row_and_revenue_per_km2_reads():
+    at = _app("cities", compare="440300,440600", metric="revenue_per_km2", lang="en")
+    assert not at.exception
+    (table,) = at.table  # static: every row visible, no scrolling inside it
+    row = table.value.loc["Revenue per km² (¥10k per km²)"]
+    assert all(float(v.replace(",", "")) > 1 for v in row), row

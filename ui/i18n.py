@@ -75,9 +75,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "data_date": ("数据日期", "Data date"),
     "coverage": (
         "统计口径：共 {rows} 行，{used} 行计入，{nocoord} 行无坐标，{outside} 行落在省外/海上，"
-        "其中示例 {sample} 行。",
+        "{coarse} 行只定位到地市（不计入区县）；其中示例 {sample} 行。",
         "Coverage: {rows} rows, {used} used, {nocoord} without coordinates, {outside} outside "
-        "the province or at sea, {sample} of them sample rows.",
+        "the province or at sea, {coarse} located only to their city (not counted in a "
+        "district); {sample} of them sample rows.",
     ),
     "download_figure": ("下载图件", "Download figure"),
     "download_html": ("下载交互地图（离线 HTML）", "Download interactive map (offline HTML)"),

@@ -106,9 +106,12 @@ def group_shares(ctx: PageContext, groups: pd.DataFrame) -> None:
 
 def coverage_note(ctx: PageContext, coverage: dict) -> None:
     """Say which rows a table rests on."""
-    st.caption(t("coverage", ctx.lang, rows=coverage["rows"], used=coverage["rows_used"],
-                 nocoord=coverage["rows_without_coordinates"], outside=coverage["rows_outside"],
-                 sample=coverage["sample_rows"]))
+    st.caption(t("coverage", ctx.lang, rows=f"{coverage['rows']:,}",
+                 used=f"{coverage['rows_used']:,}",
+                 nocoord=f"{coverage['rows_without_coordinates']:,}",
+                 outside=f"{coverage['rows_outside']:,}",
+                 coarse=f"{coverage.get('rows_city_precision', 0):,}",
+                 sample=f"{coverage['sample_rows']:,}"))
 
 
 # -- metric tables ---------------------------------------------------------------------
@@ -254,7 +257,7 @@ def comparison(ctx: PageContext, table: pd.DataFrame) -> None:
          for a in picked},
         index=[m.title(lang) for m in specs],
     )
-    st.dataframe(view, width="stretch")
+    st.table(view, border="horizontal")  # every row visible: no scrolling inside the table
     seg_cols = [f"seg_{c}" for c in SEGMENTS]
     profile = rows[seg_cols].rename(
         columns={f"seg_{c}": s.label(lang) for c, s in SEGMENTS.items()},
