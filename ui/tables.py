@@ -152,14 +152,16 @@ def rank_text(name: str, place: float, of: int, lang: str) -> str:
 
 
 def rank_note(ctx: PageContext, table: pd.DataFrame, spec: MetricSpec) -> None:
-    """State the rank of each chosen prefecture by the current metric."""
+    """State the rank of each chosen prefecture by the current metric (in a container that
+    is always drawn, so the map below keeps its place in the page)."""
+    slot = st.container()
     if not ctx.filters.cities:
         return
     places = metrics.rank(table[spec.column]).set_axis(table["adcode"])
     of = int(table[spec.column].notna().sum())
     names = dict(zip(table["adcode"], table[_name_col(ctx.lang)], strict=True))
     sep = "；" if ctx.lang == "zh" else "; "
-    st.markdown(f"**{spec.label(ctx.lang)}**{colon(ctx.lang)}" + sep.join(
+    slot.markdown(f"**{spec.label(ctx.lang)}**{colon(ctx.lang)}" + sep.join(
         rank_text(_short(names[a], ctx.lang), places.get(a, float("nan")), of, ctx.lang)
         for a in ctx.filters.cities if a in names))
 
@@ -464,16 +466,17 @@ def site_circle(sites: pd.DataFrame, site_id: str, radius_km: float
 def firms_near_site(ctx: PageContext, sites: pd.DataFrame, site_id: str, radius_km: float
                     ) -> pd.DataFrame:
     """The filtered firms within the radius of the picked site, listed nearest first."""
+    slot = st.container()  # always drawn: the map below keeps its place in the page
     row = _site_row(sites, site_id) if site_id else None
     if row is None:
         return ctx.frame.iloc[:0]
     near = proximity.within_radius(ctx.frame, float(row["lon"]), float(row["lat"]), radius_km)
     if not ctx.present:
         lang = ctx.lang
-        st.markdown(f"**{t('firms_near', lang)}{colon(lang)}{len(near):,}**")
+        slot.markdown(f"**{t('firms_near', lang)}{colon(lang)}{len(near):,}**")
         view = firm_view(enterprise_export(near, lang).assign(
             distance_km=near["distance_km"].round(2)), lang)
-        st.dataframe(_styled(view, lang), hide_index=True, width="stretch", height=240)
+        slot.dataframe(_styled(view, lang), hide_index=True, width="stretch", height=240)
     return near
 
 

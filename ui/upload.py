@@ -77,7 +77,7 @@ def _uploader_text(lang: str) -> None:
     limit = int(st.get_option("server.maxUploadSize"))
     button = "浏览文件"
     note = f"每个文件不超过 {limit}MB · CSV、XLSX、TXT"
-    box = ".st-key-upload_file [data-testid='stFileUploaderDropzone']"
+    box = "[data-testid='stFileUploaderDropzone']"  # every upload box of the page
     st.html(f"""<style>
     {box} button [data-testid='stMarkdownContainer'] {{ display: none; }}
     {box} button span[style]::after {{ content: "{button}"; }}

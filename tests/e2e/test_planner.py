@@ -155,3 +155,19 @@ def test_each_language_stays_itself(view, name):
     chinese = sorted({w for w in CJK.findall(text) if w not in names})
     assert chinese == [], [line for line in text.splitlines()
                            if any(w in line for w in chinese)]
+
+
+def test_data_page_map_stays_after_choosing_a_file(view, bundled, artifacts):
+    """Choosing a file grows the validation report above the map; the map stays drawn."""
+    good = ("企业名称,经度,纬度,所在城市\n甲激光,113.93,22.54,深圳\n乙增材,113.30,23.12,广州\n")
+    view.open("data")
+    harness.wait_map(view.page, f"(s) => s.cityLayers >= 1 && s.points[0] === {bundled.firms}")
+    harness.wait_idle(view.page)
+    view.page.locator(".st-key-upload_file [data-testid='stFileUploaderDropzoneInput']") \
+        .set_input_files(files=[{"name": "mine.csv", "mimeType": "text/csv",
+                                 "buffer": good.encode()}])
+    harness.widget(view.page, "use_upload").wait_for()  # the report is drawn
+    harness.wait_idle(view.page)
+    harness.wait_map(view.page, f"(s) => s.cityLayers >= 1 && s.points[0] === {bundled.firms}")
+    view.page.screenshot(path=artifacts / "planner-data-after-choosing-a-file.png")
+    assert view.problems() == [], "\n".join(view.problems())
