@@ -194,7 +194,7 @@ def _ranked(table: pd.DataFrame, spec: MetricSpec, lang: str, name: str,
 
 
 def _ranking_view(ctx: PageContext, view: pd.DataFrame, spec: MetricSpec, color: str) -> None:
-    """The ranked table (chosen rows emphasised) beside its bar chart (every bar labelled)."""
+    """The ranked table (chosen rows emphasised) over its bar chart (every bar labelled)."""
     lang = ctx.lang
     name = str(view.columns[1])
     picked = view.pop("_picked")
@@ -204,8 +204,9 @@ def _ranking_view(ctx: PageContext, view: pd.DataFrame, spec: MetricSpec, color:
                                              subset=[spec.title(lang)])
     view = view.reset_index(drop=True)
     height = min(38 + 35 * len(view), 760)
-    left, right = st.columns([1, 1])
-    left.dataframe(styled, hide_index=True, width="stretch", height=height, column_config={
+    # the table over the chart, each the page's full width: side by side, the English
+    # headers pushed the metric's column out of view
+    st.dataframe(styled, hide_index=True, width="stretch", height=height, column_config={
         t("rank", lang): st.column_config.NumberColumn(width="small"),
         spec.title(lang): st.column_config.NumberColumn(width="medium")})
     chart_data = view.assign(_picked=picked.to_numpy()).dropna(subset=[spec.title(lang)])
@@ -220,7 +221,7 @@ def _ranking_view(ctx: PageContext, view: pd.DataFrame, spec: MetricSpec, color:
         strokeWidth=alt.condition("datum._picked", alt.value(2.5), alt.value(0)),
         tooltip=[name, color, alt.Tooltip(field=spec.title(lang), type="quantitative")],
     ).properties(height=max(22 * len(chart_data), 120))
-    right.altair_chart(chart, width="stretch")
+    st.altair_chart(chart, width="stretch")
 
 
 def ranking(ctx: PageContext, table: pd.DataFrame, spec: MetricSpec) -> None:
