@@ -48,7 +48,6 @@ from pyproj import CRS, Transformer
 from geo import areas, chain
 from geo.layout import (
     LAYOUT_GROUPS,
-    PLAN_TITLE,
     SECTORS,
     SEGMENTS,
     TIER_UNKNOWN,
@@ -812,66 +811,6 @@ def compute(
                          groups=groups)
 
 
-# ---------------------------------------------------------------------------------------
-# Plan progress
-# ---------------------------------------------------------------------------------------
-PLAN_SOURCE: Final = (
-    f"《{PLAN_TITLE.zh}》二、工作目标(一):"
-    "“培育发展……年主营收超10亿元的龙头骨干企业15家以上,超1亿元以上企业100家……"
-    "实现年增长20%以上,年主营收超过2500亿元”;一、(一):“2019年全省激光与增材制造产业"
-    "主营收超过1000亿元”"
-)
-PLAN_YEAR: Final = 2025
-BASELINE_YEAR: Final = 2019
-BASELINE_REVENUE_100M_CNY: Final = 1000.0
-PLAN_GROWTH: Final = 0.20
-
-
-@dataclass(frozen=True)
-class PlanTarget:
-    """One quantified 2025 goal of the action plan."""
-
-    code: str
-    zh: str
-    en: str
-    target: float
-    unit_zh: str
-    unit_en: str
-
-
-PLAN_TARGETS: Final[dict[str, PlanTarget]] = {
-    t.code: t
-    for t in (
-        PlanTarget("revenue", "集群年主营收入", "Cluster revenue", 2500.0, "亿元", "¥100 m"),
-        PlanTarget("firms_1bn", "年主营收超10亿元企业", "Firms with revenue ≥ ¥1 bn", 15.0,
-                   "家", "firms"),
-        PlanTarget("firms_100m", "年主营收超1亿元企业", "Firms with revenue ≥ ¥100 m", 100.0,
-                   "家", "firms"),
-        PlanTarget("growth", "年增长率(较2019年1000亿元)",
-                   "Annual growth (vs ¥100 bn in 2019)", PLAN_GROWTH, "比例(0–1)", "share (0–1)"),
-    )
-}
-
-
-def _data_year(enterprises: pd.DataFrame, revenue: np.ndarray) -> int | None:
-    if "revenue_year" not in enterprises.columns:
-        return None
-    years = pd.to_numeric(enterprises["revenue_year"], errors="coerce")[np.isfinite(revenue)]
-    counts = years.dropna().astype(int).value_counts()
-    if counts.empty:
-        return None
-    return int(counts[counts == counts.max()].index.max())
-
-
-def _check_year(data_year: int | None) -> None:
-    if data_year is None:
-        return
-    if isinstance(data_year, bool) or not isinstance(data_year, int | np.integer):
-        raise TypeError(f"data_year must be an int, got {data_year!r}")
-    if not 1990 <= data_year <= 2100:
-        raise ValueError(f"data_year {data_year} is outside 1990–2100")
-
-
 def rank(values: pd.Series) -> pd.Series:
     """Rank of each value, largest first (1 = top; ties share the best rank; NaN stays NaN).
 
@@ -879,79 +818,3 @@ def rank(values: pd.Series) -> pd.Series:
     [2.0, 1.0, nan, 2.0]
     """
     return pd.to_numeric(values, errors="coerce").rank(ascending=False, method="min")
-
-
-def plan_progress(enterprises: pd.DataFrame, data_year: int | None = None) -> pd.DataFrame:
-    """Compare the data with each quantified 2025 goal of the action plan.
-
-    Parameters
-    ----------
-    enterprises : pandas.DataFrame
-        Canonical enterprise frame (``revenue_10k_cny``, optionally ``revenue_year``). All
-        rows count, located or not.
-    data_year : int, optional
-        Year the data describes. Default: the most common ``revenue_year`` among firms with a
-        revenue (the latest on a tie).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per target (``revenue``, ``firms_1bn``, ``firms_100m``, ``growth``) with
-        ``code``, ``zh``, ``en``, ``current``, ``target``, ``unit_zh``, ``unit_en``, ``gap``
-        (target − current; negative = exceeded), ``data_year``, ``years_left`` (2025 −
-        data_year), ``growth_needed_per_year`` ((target/current)^(1/years) − 1; NaN if current
-        is 0 or no years are left; NaN for the growth row), ``on_track_at_20pct``
-        (current × 1.2^years ≥ target; for the growth row, current ≥ 20 %), ``source``.
-        ``current`` for ``growth`` is the yearly growth implied from the plan's 2019 baseline
-        (> 1000 亿元) to the data's revenue sum — meaningful only if the registry covers the
-        whole cluster.
-    """
-    if not isinstance(enterprises, pd.DataFrame):
-        raise TypeError(f"enterprises must be a DataFrame, got {type(enterprises).__name__}")
-    if "revenue_10k_cny" not in enterprises.columns:
-        raise ValueError("enterprises lacks column 'revenue_10k_cny'")
-    _check_year(data_year)
-    revenue = pd.to_numeric(enterprises["revenue_10k_cny"], errors="coerce").to_numpy(float)
-    year = data_year if data_year is not None else _data_year(enterprises, revenue)
-    known = revenue[np.isfinite(revenue)]
-    total = float(known.sum()) / 1e4
-    since = (year - BASELINE_YEAR) if year is not None else 0
-    growth = (total / BASELINE_REVENUE_100M_CNY) ** (1 / since) - 1 if since > 0 else math.nan
-    current = {
-        "revenue": total,
-        "firms_1bn": float((known >= TIERS["t1bn"][1]).sum()),
-        "firms_100m": float((known >= TIERS["t100m"][1]).sum()),
-        "growth": growth,
-    }
-    years = (PLAN_YEAR - year) if year is not None else None
-    rows = []
-    for code, t in PLAN_TARGETS.items():
-        cur = current[code]
-        rows.append({
-            "code": code, "zh": t.zh, "en": t.en, "current": cur, "target": t.target,
-            "unit_zh": t.unit_zh, "unit_en": t.unit_en, "gap": t.target - cur,
-            "data_year": year, "years_left": years,
-            "growth_needed_per_year": (math.nan if code == "growth"
-                                       else _needed_growth(cur, t.target, years)),
-            "on_track_at_20pct": _on_track(code, cur, t.target, years),
-            "source": PLAN_SOURCE,
-        })
-    out = pd.DataFrame(rows)
-    out["data_year"] = out["data_year"].astype("Int64")
-    out["years_left"] = out["years_left"].astype("Int64")
-    out["on_track_at_20pct"] = out["on_track_at_20pct"].astype("boolean")
-    return out
-
-
-def _needed_growth(current: float, target: float, years: int | None) -> float:
-    if years is None or years <= 0 or not current > 0:
-        return math.nan
-    return (target / current) ** (1 / years) - 1
-
-
-def _on_track(code: str, current: float, target: float, years: int | None) -> bool | None:
-    if code == "growth":
-        return None if math.isnan(current) else bool(current >= target)
-    if years is None:
-        return None
-    return bool(current * (1 + PLAN_GROWTH) ** max(years, 0) >= target)

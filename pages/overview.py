@@ -1,12 +1,13 @@
-"""总览 Overview: the 一核一带一区 layout with firms and sites; headline figures vs 2025 targets."""
+"""总览 Overview: the 一核一带一区 layout with firms and sites; the registry's headline
+figures and where each plan target stands (its status from geo.plan, not the registry sum)."""
 
 import streamlit as st
 
-from ui import data, mapview, shell, tables
+from ui import data, mapview, shell, tables, targets
 
 ctx = shell.page("page_overview")
-progress = data.plan_progress(ctx.frame, ctx.dataset.key, ctx.params)
-tables.headline(ctx, progress)
+tables.headline(ctx)
+targets.status_line(ctx)
 result = data.metrics_for(ctx.dataset, ctx.filters)
 mapview.show(ctx, mapview.MapSpec(layout=True, enterprises=ctx.frame, sites=data.load_sites()),
              key="overview", table=result.table)

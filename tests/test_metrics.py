@@ -453,68 +453,6 @@ def test_bad_inputs():
 # ---------------------------------------------------------------------------------------
 # Plan progress
 # ---------------------------------------------------------------------------------------
-def _plan_firms(revenues, years) -> pd.DataFrame:
-    return pd.DataFrame({"revenue_10k_cny": revenues,
-                         "revenue_year": pd.array(years, dtype="Int64")})
-
-
-def test_plan_progress_arithmetic():
-    firms = _plan_firms([150_000, 120_000, 20_000, 15_000, NAN], [2023, 2023, 2023, 2022, None])
-    plan = M.plan_progress(firms).set_index("code")
-    assert list(plan.index) == ["revenue", "firms_1bn", "firms_100m", "growth"]
-    assert (plan["data_year"] == 2023).all()  # most common year among firms with revenue
-    assert (plan["years_left"] == 2).all()
-    rev = plan.loc["revenue"]
-    total = (150_000 + 120_000 + 20_000 + 15_000) / 10_000  # 30.5 亿元
-    assert rev["current"] == pytest.approx(total)
-    assert rev["target"] == 2500
-    assert rev["gap"] == pytest.approx(2500 - total)
-    assert rev["growth_needed_per_year"] == pytest.approx(math.sqrt(2500 / total) - 1)
-    assert not rev["on_track_at_20pct"]  # 30.5 × 1.44 = 43.9 < 2500
-    one_bn = plan.loc["firms_1bn"]
-    assert (one_bn["current"], one_bn["target"], one_bn["gap"]) == (2, 15, 13)
-    assert one_bn["growth_needed_per_year"] == pytest.approx(math.sqrt(15 / 2) - 1)
-    assert plan.loc["firms_100m", "current"] == 4  # ≥ ¥100 m includes the ≥ ¥1 bn firms
-    growth = plan.loc["growth"]
-    assert growth["current"] == pytest.approx((total / 1000) ** (1 / 4) - 1)  # 2019 → 2023
-    assert growth["target"] == 0.2
-    assert not growth["on_track_at_20pct"]
-    assert math.isnan(growth["growth_needed_per_year"])
-    assert "2500亿元" in rev["source"]
-
-
-def test_plan_progress_on_track_and_year_argument():
-    firms = _plan_firms([21_000_000.0], [2024])  # 2,100 亿元 in 2024
-    plan = M.plan_progress(firms).set_index("code")
-    assert plan.at["revenue", "growth_needed_per_year"] == pytest.approx(2500 / 2100 - 1)
-    assert plan.at["revenue", "on_track_at_20pct"]  # 2100 × 1.2 = 2520 ≥ 2500
-    # (2100/1000)^(1/5) − 1 ≈ 16 % a year since 2019: below the plan's 20 %
-    assert plan.at["growth", "current"] == pytest.approx(2.1 ** 0.2 - 1)
-    assert not plan.at["growth", "on_track_at_20pct"]
-    late = M.plan_progress(firms, data_year=2025).set_index("code")
-    assert (late["years_left"] == 0).all()
-    assert late["growth_needed_per_year"].isna().all()
-    assert not late.at["revenue", "on_track_at_20pct"]  # 2100 < 2500, no years left
-
-
-def test_plan_progress_without_years_or_revenue():
-    plan = M.plan_progress(_plan_firms([NAN, NAN], [None, None])).set_index("code")
-    assert plan.at["revenue", "current"] == 0
-    assert plan["data_year"].isna().all()
-    assert plan["on_track_at_20pct"].isna().all()
-    assert plan["growth_needed_per_year"].isna().all()
-
-
-def test_plan_progress_validation():
-    with pytest.raises(ValueError, match="outside 1990"):
-        M.plan_progress(_plan_firms([1.0], [2023]), data_year=3000)
-    with pytest.raises(TypeError, match="data_year must be an int"):
-        M.plan_progress(_plan_firms([1.0], [2023]), data_year="2023")
-
-
-# ---------------------------------------------------------------------------------------
-# CLI (geo/cli/metrics.py)
-# ---------------------------------------------------------------------------------------
 @pytest.fixture
 def registry():
     return pytest.importorskip("geo.registry")

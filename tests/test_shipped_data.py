@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from geo.layout import CITY_BY_ADCODE, PLAN_TITLE, SEGMENTS, SITE_KINDS, SITE_STATUSES
-from geo.metrics import PLAN_SOURCE
 from geo.registry import (
     CANONICAL_COLUMNS,
     ENTERPRISES_PATH,
@@ -33,7 +32,6 @@ PLAN_TEXT = ROOT / "data" / "sources" / "action-plan-2021-2025.txt"
 def test_plan_title_is_the_first_line_of_the_plan_text():
     first_line = PLAN_TEXT.read_text(encoding="utf-8").splitlines()[0]
     assert PLAN_TITLE.zh == first_line
-    assert PLAN_SOURCE.startswith(f"《{first_line}》")
 
 
 def test_the_plan_file_carries_the_same_title():

@@ -177,3 +177,39 @@ def test_project_register_upload_is_checked_and_used():
     at.radio(key="lang").set_value("zh").run()
     projects = next(d.value for d in at.dataframe if "跟踪状态" in d.value.columns)
     assert "测试光源" in set(projects["项目"])
+
+
+def test_overview_headline_never_sets_the_registry_sum_against_the_plan():
+    """The registry's revenue sum is labelled as such, with no target beside it; the plan's
+    targets appear with their status from geo.plan (met / on track / behind / no data)."""
+    from geo import indicators, panel, plan, registry
+
+    firms = registry.load_enterprises()
+    table = plan.assess(plan.load_plan(), indicators.load_indicators(),
+                        panel.firm_years(panel.load_enterprise_years(), firms)).set_index("code")
+    status = {"met": "met", "on_track": "on track", "behind": "behind", "no_data": "no data"}
+    for lang in ("en", "zh"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception, at.exception
+        metric = next(m for m in at.metric if "名录营收合计" in m.label
+                      or "Registry revenue sum" in m.label)
+        shown = float(metric.value.replace(",", ""))
+        total = firms["revenue_10k_cny"].sum() / 1e4
+        assert shown == round(total, 1)
+        assert "2,500" not in metric.help and "2500" not in metric.help
+        assert not any("target" in (m.help or "").lower() and "2,500" in (m.help or "")
+                       for m in at.metric)
+        line = next(c.value.replace("\\", "") for c in at.caption
+                    if "Targets page" in c.value or "目标”页" in c.value)
+        if lang == "en":
+            # the cluster revenue target has a 2019 baseline only: no data, not progress
+            assert table.loc["revenue", "status"] == "no_data"
+            items = line.replace("\u2060", "").split(": ", 1)[1].split(" · ")
+            assert f"Cluster revenue > 2,500 ¥100 m: {status['no_data']}" in items
+            for code in table.index:  # each target: its own status, its value's year
+                item = next(i for i in items if i.startswith(f"{table.loc[code, 'en']} "))
+                year = table.loc[code, "year"]
+                assert item.split(": ")[-1].startswith(status[table.loc[code, "status"]])
+                assert (f"({year})" in item) == (table.loc[code, "status"] != "no_data")

@@ -290,12 +290,6 @@ def metrics_for(
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def plan_progress(_frame: gpd.GeoDataFrame, dataset_key: str, filter_params: tuple) -> pd.DataFrame:
-    """The plan's 2025 targets against the (filtered) data."""
-    return metrics.plan_progress(_frame)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
 def chain_health(_frame: gpd.GeoDataFrame, dataset_key: str, filter_params: tuple
                  ) -> chain.ChainHealth:
     """Chain parts, statuses and the city x part matrix of the (filtered) data."""

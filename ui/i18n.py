@@ -153,6 +153,16 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
                         "Using the uploaded register: {name} ({n} projects)"),
     "projects_use_bundled": ("改用内置登记表", "Use the bundled register"),
     "projects_source": ("项目登记表：{name}", "Project register: {name}"),
+    "revenue_registry_sum": ("名录营收合计", "Registry revenue sum"),
+    "revenue_registry_help": (
+        "名录中有营收数据的 {n} 家企业之和（年份 {years}），不是规划所指的全省集群主营收入，"
+        "不与规划目标比较；目标进展见“2025 目标”页。",
+        "Sum over the {n} registry firms with a revenue figure (years {years}); not the "
+        "province's cluster revenue the plan's target measures, so not compared with it: "
+        "see the Targets page."),
+    "plan_status_line": ("{plan} {end} 年目标（全省；数值、定义与出处见“2025 目标”页）：{items}",
+                         "{plan}, {end} targets (province; values, definitions and sources "
+                         "on the Targets page): {items}"),
     "panel_not_published": ("内置 {name}（v{v} 发布时未附企业-年数据，仅用于编号相同的企业）",
                             "shipped {name} (v{v} was published without firm-years; used for "
                             "the firms whose ids it shares)"),
@@ -451,13 +461,6 @@ def fmt_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{value:,.{decimals}f}"
-
-
-def fmt_revenue_100m(value: float | None, lang: str) -> str:
-    """Format a revenue in 亿元 (``1,234.5 亿元`` / ``1,234.5 × ¥100 m``)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:,.1f} 亿元" if lang == "zh" else f"{value:,.1f} × ¥100 m"
 
 
 def fmt_share(value: float | None) -> str:

@@ -25,7 +25,7 @@ from geo.layout import (
 from geo.metrics import METRICS, MetricSpec
 from geo.symbology import ZONE_COLORS
 from ui import data
-from ui.i18n import colon, fmt_number, fmt_revenue_100m, fmt_share, t
+from ui.i18n import colon, fmt_number, fmt_share, t
 from ui.shell import PageContext
 from ui.text import plain, source_column
 
@@ -58,36 +58,26 @@ def _zone_label(code: str, lang: str) -> str:
 
 
 # -- headline and shares -------------------------------------------------------------
-def headline(ctx: PageContext, progress: pd.DataFrame) -> None:
-    """Headline figures with the plan's 2025 targets next to them."""
-    p = progress.set_index("code")
-    current, target = p["current"].astype(float), p["target"].astype(float)
+def headline(ctx: PageContext) -> None:
+    """Headline figures of the (filtered) registry: what it holds, not plan progress.
+
+    The registry's revenue sum covers only the firms it lists, so it is never set against
+    the plan's cluster revenue target; where the plan stands is :func:`ui.targets.status_line`.
+    """
     lang = ctx.lang
-    tgt = t("target", lang)
+    revenue = pd.to_numeric(ctx.frame["revenue_10k_cny"], errors="coerce")
+    known = revenue.dropna()
     cols = st.columns(5)
     cols[0].metric(t("firms", lang), fmt_number(len(ctx.frame), lang))
-    cols[1].metric(f"{t('revenue', lang)}（{t('unit_100m', lang)}）" if lang == "zh"
-                   else f"{t('revenue', lang)} ({t('unit_100m', lang)})",
-                   fmt_number(current["revenue"], lang, 1),
-                   help=f"{tgt} 2025: > {fmt_revenue_100m(target['revenue'], lang)}")
-    cols[2].metric(t("firms_1bn", lang), fmt_number(current["firms_1bn"], lang),
-                   help=f"{tgt} 2025: ≥ {target['firms_1bn']:.0f}")
-    cols[3].metric(t("firms_100m", lang), fmt_number(current["firms_100m"], lang),
-                   help=f"{tgt} 2025: ≥ {target['firms_100m']:.0f}")
+    cols[1].metric(f"{t('revenue_registry_sum', lang)}{'（' if lang == 'zh' else ' ('}"
+                   f"{t('unit_100m', lang)}{'）' if lang == 'zh' else ')'}",
+                   fmt_number(float(known.sum()) / 1e4, lang, 1),
+                   help=t("revenue_registry_help", lang, n=fmt_number(len(known), lang),
+                          years=ctx.dataset.date))
+    cols[2].metric(t("firms_1bn", lang), fmt_number(int((known >= TIERS["t1bn"][1]).sum()), lang))
+    cols[3].metric(t("firms_100m", lang), fmt_number(int((known >= TIERS["t100m"][1]).sum()), lang))
     listed = int((ctx.frame["listed"].fillna("").astype(str) != "").sum())
     cols[4].metric(t("listed", lang), fmt_number(listed, lang))
-    st.caption(
-        " · ".join(
-            f"{row[lang]}：{tgt} {_fmt_target(row, lang)}" for _, row in progress.iterrows()
-        )
-    )
-
-
-def _fmt_target(row: pd.Series, lang: str) -> str:
-    if row["code"] == "growth":
-        return f"≥ {row['target'] * 100:.0f}%/年" if lang == "zh" else f"≥ {row['target']:.0%}/yr"
-    unit = row["unit_zh"] if lang == "zh" else row["unit_en"]
-    return f"{row['target']:,.0f} {unit}"
 
 
 def group_shares(ctx: PageContext, groups: pd.DataFrame) -> None:

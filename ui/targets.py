@@ -24,7 +24,7 @@ from geo import plan as pln
 from geo import projects as prj
 from geo.layout import CITY_BY_ADCODE, SITE_KINDS
 from ui import data, mapview, tables, years
-from ui.i18n import fmt_number, t
+from ui.i18n import colon, fmt_number, t
 from ui.shell import PageContext
 from ui.text import plain
 
@@ -216,20 +216,16 @@ def show(ctx: PageContext) -> None:
     """The Targets page body."""
     lang = ctx.lang
     paths = plan_paths()
-    path = paths[0]
     if len(paths) > 1:
-        path = st.selectbox(t("plan_file", lang), paths, key="plan_file",
-                            format_func=lambda p: Path(p).stem)
+        st.selectbox(t("plan_file", lang), paths, key="plan_file",
+                     format_func=lambda p: Path(p).stem)
     try:
-        plan = _plan(path, _mtime(path))
+        plan, table, panel, panel_name = assessment(ctx.frame, ctx.dataset.key, lang)
         indicators = _indicators(str(ind.INDICATORS_PATH), _mtime(ind.INDICATORS_PATH))
-        panel, panel_name = years.panel(lang)
     except (pln.PlanError, ind.IndicatorError, ValueError) as exc:
         st.error(t("targets_input_error", lang, error=plain(exc)))
         return
-    panel = panel[panel["id"].isin(set(ctx.frame["id"].astype(str)))]
     firm_years = pnl.firm_years(panel, ctx.frame)
-    table = pln.assess(plan, indicators, firm_years)
     st.subheader(t("targets_title_plan", lang, start=plan.start_year, end=plan.end_year))
     st.caption(plain(f"{plan.title(lang)} · {plan.issued} · {plan.source} · "
                      f"{t('panel_source', lang, name=panel_name)}"))
@@ -272,6 +268,59 @@ def show(ctx: PageContext) -> None:
                          hide_index=True, width="stretch")
     quote = table.set_index("code").loc[code, "quote"]
     st.caption(plain(f"{t('plan_says', lang)}: {quote!s}"))
+
+
+def _plan_path() -> str:
+    paths = plan_paths()
+    chosen = str(st.session_state.get("plan_file", ""))
+    return chosen if chosen in paths else paths[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _assess(_frame: pd.DataFrame, dataset_key: str, _panel: pd.DataFrame, panel_key: str,
+            path: str, mtime: float) -> pd.DataFrame:
+    plan = _plan(path, mtime)
+    indicators = _indicators(str(ind.INDICATORS_PATH), _mtime(ind.INDICATORS_PATH))
+    return pln.assess(plan, indicators, pnl.firm_years(_panel, _frame))
+
+
+def assessment(frame: pd.DataFrame, dataset_key: str, lang: str
+               ) -> tuple[pln.Plan, pd.DataFrame, pd.DataFrame, str]:
+    """The session's plan file assessed on ``frame`` (:func:`geo.plan.assess`), cached by
+    ``dataset_key`` and the panel: ``(plan, table, panel of frame's firms, panel name)``.
+
+    Raises
+    ------
+    geo.plan.PlanError, geo.indicators.IndicatorError, ValueError
+        A plan or indicators file that cannot be used.
+    """
+    path = _plan_path()
+    plan = _plan(path, _mtime(path))
+    panel, panel_name = years.panel(lang)
+    panel = panel[panel["id"].isin(set(frame["id"].astype(str)))]
+    upload = st.session_state.get("panel_upload") or {}
+    panel_key = f"{panel_name}|{upload.get('key', '')}|{len(panel)}"
+    table = _assess(frame, dataset_key, panel, panel_key, path, _mtime(path))
+    return plan, table, panel, panel_name
+
+
+def status_line(ctx: PageContext) -> None:
+    """One caption: where each target of the plan file stands (met / on track / behind /
+    no data, with the value's year), for the whole province; details on the Targets page."""
+    lang = ctx.lang
+    try:
+        plan, table, _, _ = assessment(ctx.dataset.frame, ctx.dataset.key, lang)
+    except (pln.PlanError, ind.IndicatorError, ValueError) as exc:
+        st.caption(t("targets_input_error", lang, error=plain(exc)))
+        return
+    items = []
+    for _, r in table.iterrows():
+        known = r["status"] != "no_data" and not pd.isna(r["year"])
+        when = f" ({int(r['year'])})" if known else ""
+        items.append(f"{r[lang]} {r['comparison']} {_fmt(r['target'], r, lang)}"
+                     f"{colon(lang)}{_status(r['status'], lang)}{when}")
+    st.caption(plain(t("plan_status_line", lang, plan=plan.title(lang), end=plan.end_year,
+                       items=" · ".join(items))))
 
 
 _SITE_STATUS = {"done": "operating", "building": "building", "planned": "planned"}
