@@ -29,6 +29,7 @@ import streamlit as st
 
 from geo import chain, metrics, regions, registry, store
 from geo import filters as flt
+from ui import state
 from ui.i18n import t
 from ui.text import plain
 
@@ -118,8 +119,8 @@ def upload_key(data: bytes, datum: str) -> str:
 
 def current_dataset(lang: str) -> Dataset:
     """The registry chosen in this session: an upload, a published version or the bundle."""
-    choice = str(st.session_state.get("dataset", BUNDLED))
-    upload = st.session_state.get("upload")
+    choice = state.dataset_choice(BUNDLED)
+    upload = state.registry_upload()
     if choice.startswith("upload:") and upload and upload["key"] == choice:
         return Dataset(choice, f"{t('uploaded', lang)}: {upload['name']}", upload["frame"])
     if choice.startswith("v"):
@@ -235,7 +236,7 @@ def version_file(kind: str) -> tuple[int, tuple[pd.DataFrame, str] | None] | Non
     version was published without one (or it cannot be read); ``None`` when the session
     is not on a published version (bundled data or an upload: the shipped files apply).
     """
-    choice = str(st.session_state.get("dataset", BUNDLED))
+    choice = state.dataset_choice(BUNDLED)
     if not choice.startswith("v") or not choice[1:].isdigit():
         return None
     vid = int(choice[1:])
@@ -254,7 +255,7 @@ def version_options(lang: str) -> dict[str, str]:
     for v in versions(store.default_store_url()):
         if not v.is_bundled:
             options[f"v{v.id}"] = v.label() + (" ★" if v.is_default else "")
-    upload = st.session_state.get("upload")
+    upload = state.registry_upload()
     if upload:
         options[upload["key"]] = f"{t('uploaded', lang)}: {upload['name']}"
     return options

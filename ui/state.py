@@ -159,6 +159,23 @@ def filters() -> Filters:
     )
 
 
+def dataset_choice(default: str) -> str:
+    """The data source picked in the sidebar (a :class:`ui.data.Dataset` key)."""
+    return str(st.session_state.get("dataset", default))
+
+
+def registry_upload() -> dict[str, Any] | None:
+    """The registry uploaded in this session (``key``, ``name``, ``frame``), if any."""
+    return st.session_state.get("upload")
+
+
+def use_dataset(key: str, upload: dict[str, Any] | None = None) -> None:
+    """Switch the session's data source; ``upload`` is kept for an upload's key."""
+    if upload is not None:
+        st.session_state["upload"] = upload
+    st.session_state["dataset"] = key
+
+
 def view(key: str) -> Any:
     """A view setting (a key of :data:`VIEW_KEYS`)."""
     return st.session_state.get(key, VIEW_KEYS[key][1])

@@ -9,7 +9,7 @@ from geo import areas, export, registry, store
 from geo.datum import DATUMS
 from geo.layout import PLAN_DATES, PLAN_TITLE
 from geo.regions import boundary_metadata
-from ui import data, publish
+from ui import data, publish, state
 from ui.i18n import t
 from ui.report import registry_report
 from ui.shell import PageContext
@@ -39,7 +39,7 @@ def panel(ctx: PageContext) -> None:
         st.download_button("XLSX", export.to_xlsx_bytes(tpl), "registry-template.xlsx",
                            on_click="ignore", key="tpl_xlsx")
         publish.default_form(lang)
-        if st.session_state.get("dataset", data.BUNDLED) != data.BUNDLED:
+        if state.dataset_choice(data.BUNDLED) != data.BUNDLED:
             st.button(t("use_bundled", lang), key="use_bundled", on_click=_use,
                       args=(data.BUNDLED, None))
     if file is None:
@@ -88,9 +88,7 @@ def _uploader_text(lang: str) -> None:
 
 def _use(dataset: str, upload: dict | None) -> None:
     """Switch the session's dataset (a callback: runs before the widgets are drawn)."""
-    if upload is not None:
-        st.session_state["upload"] = upload
-    st.session_state["dataset"] = dataset
+    state.use_dataset(dataset, upload)
 
 
 def provenance_table(ctx: PageContext) -> pd.DataFrame:
