@@ -46,6 +46,9 @@ from typing import IO, TYPE_CHECKING, Any, Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import shapely
 from numpy.typing import NDArray
 
@@ -593,7 +596,12 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _sniff_delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    head = text[:1 << 16].splitlines()  # the first line is rarely far: no need to split all
+    if len(text) > 1 << 16:
+        head = head[:-1]  # maybe cut short
+    first = next((line for line in head if line.strip()), None)
+    if first is None:
+        first = next((line for line in text.splitlines() if line.strip()), "")
     counts = {d: first.count(d) for d in (",", "\t", ";", "|")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -604,18 +612,72 @@ class _Table:
     """The cells of the sheet read, as text, one list per spreadsheet row.
 
     ``formulas`` maps (record index, column index) to the formula of a cell saved without
-    its value (the file was written by a program and never recalculated).
+    its value (the file was written by a program and never recalculated). ``columns`` is
+    set when a rectangular CSV was read column-wise (:func:`_arrow_columns`): then
+    ``records`` holds only the first :data:`_HEADER_SCAN` rows (where the header is).
     """
 
     records: list[list[str]]
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    columns: list[pa.ChunkedArray] | None = None
+
+
+#: Characters Python's ``str.strip()`` removes (every ``str.isspace()`` character).
+_WHITESPACE: Final = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002"
+                      "\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f"
+                      "\u205f\u3000")
+
+
+def _arrow_columns(text: str, delimiter: str) -> list[pa.ChunkedArray] | None:
+    """The columns of a rectangular CSV, read by pyarrow's C++ reader as strings.
+
+    ``None`` when the text needs the row-by-row reader: rows of differing lengths (blank
+    lines, title rows, unquoted separators), NUL characters, a single column or more than
+    :data:`_MAX_CSV_FIELDS` columns, or anything the reader refuses. Row ``i`` of every
+    column is record ``i`` as :func:`csv.reader` reads it (same quoting rules).
+    """
+    if "\x00" in text:
+        return None
+    ragged: list[object] = []
+
+    def invalid(row: object) -> str:
+        ragged.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8", "surrogatepass")),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True,
+                                           block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"',
+                                             double_quote=True, escape_char=False,
+                                             newlines_in_values=True,
+                                             ignore_empty_lines=False,
+                                             invalid_row_handler=invalid),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{j}": pa.string() for j in range(_MAX_CSV_FIELDS + 1)},
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowException, UnicodeError):
+        return None
+    # one column: a blank line is a row of one empty cell here, no cell for csv.reader
+    if ragged or not 2 <= table.num_columns <= _MAX_CSV_FIELDS:
+        return None
+    return table.columns
 
 
 def _csv_records(data: bytes, name: str) -> _Table:
     text = _decode(data, name)
+    delimiter = _sniff_delimiter(text)
+    columns = _arrow_columns(text, delimiter)
+    if columns is not None:
+        head = [[c[i].as_py() for c in columns]
+                for i in range(min(_HEADER_SCAN, len(columns[0]) if columns else 0))]
+        if _header_candidate(head) is not None:  # else the slow path words the error
+            return _Table(head, columns=columns)
     # over-long fields are reported per row (_check_cells), not refused by the parser
     csv.field_size_limit(sys.maxsize)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
     except csv.Error as exc:
@@ -939,6 +1001,24 @@ def _split_rows(records: list[list[str]], header: _Header,
     cols = {c: pd.Series(columns[j], dtype=object) for c, j in header.index.items()}
     rownum = np.array(kept, dtype=np.int64) + 1
     return _Rows(header, cols, rownum, problems, len(body))
+
+
+def _split_columns(columns: list[pa.ChunkedArray], header: _Header,
+                   cell_problems: Sequence[Problem] = ()) -> _Rows:
+    """:func:`_split_rows` for a rectangular CSV read column-wise: the same rows kept (not
+    blank: some cell holds more than whitespace) with the same row numbers."""
+    start = header.row
+    blank = None
+    for col in columns:
+        empty = pc.equal(pc.utf8_trim(col.slice(start), characters=_WHITESPACE), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    kept = np.flatnonzero(~blank.to_numpy(zero_copy_only=False)) if blank is not None else []
+    index = pa.array(kept, type=pa.int64())
+    cols = {c: pd.Series(columns[j].slice(start).take(index).to_numpy(zero_copy_only=False),
+                         dtype=object)
+            for c, j in header.index.items()}
+    rownum = np.asarray(kept, dtype=np.int64) + start + 1
+    return _Rows(header, cols, rownum, [*header.problems, *cell_problems], len(rownum))
 
 
 def _text(rows: _Rows, column: str) -> pd.Series:
@@ -1483,7 +1563,9 @@ def load_registry(source: str | Path | bytes, *, name: str | None = None,
     if not any("".join(r).strip() for r in records):
         raise RegistryError(f"{label}: the file is empty; export the registry again")
     header = _parse_header(records, label)
-    rows = _split_rows(records, header, _formula_problems(table, header))
+    formulas = _formula_problems(table, header)
+    rows = (_split_rows(records, header, formulas) if table.columns is None
+            else _split_columns(table.columns, header, formulas))
     total = rows.total
     if total == 0:
         raise RegistryError(f"{label}: a header (row {header.row}) but no data rows; "

@@ -14,6 +14,7 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from geo import registry
 from geo.__main__ import main
 from geo.datum import wgs84_to_gcj02
 from geo.registry import (
@@ -401,3 +402,56 @@ def test_spots_are_inside_their_areas(spots, districts):
     baoan = districts.loc[districts.adcode == "440306", "geometry"].iloc[0]
     assert shapely.contains_xy(baoan, *spots["baoan"])
     assert not shapely.contains_xy(baoan, spots["baoan"][1], spots["baoan"][0])
+
+
+# --------------------------------------------------------------------------- fast CSV path
+def _outcome(data: bytes) -> tuple:
+    try:
+        result = load_registry(data, name="fuzz.csv")
+    except RegistryError as exc:
+        return ("error", str(exc))
+    frame = result.frame.drop(columns="geometry").astype(str).to_numpy().tolist()
+    return (result.rows, [str(p) for p in result.problems], result.columns,
+            result.ignored_columns, frame)
+
+
+_TEXT = st.text(st.sampled_from([*'ab ,;\t"\n\r深,"', "\u3000", "\x85", "\x00"]),
+                max_size=60)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT, st.sampled_from([",", ";", "\t"]))
+def test_columnar_reader_reads_what_csv_reader_reads(text, sep):
+    columns = registry._arrow_columns(text, sep)
+    if columns is None:
+        return  # the row-by-row reader takes the file
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    # a blank line: no cells for csv.reader, empty cells here (both are a blank row)
+    records = [r or [""] * len(columns) for r in records]
+    assert [[c[i].as_py() for c in columns] for i in range(len(records))] == records
+    assert all(len(c) == len(records) for c in columns)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_tables())
+def test_columnar_fast_path_gives_the_same_result_as_the_row_reader(data):
+    fast = _outcome(data)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(registry, "_arrow_columns", lambda text, delimiter: None)
+        slow = _outcome(data)
+    assert fast == slow
+
+
+def test_columnar_fast_path_is_taken_for_a_clean_file(monkeypatch, spots):
+    data = _csv([["1", "A", "深圳", "宝安", *spots["baoan"], " 12 ", "", VALID_CODES[0]],
+                 ["", "", "", "", "", "", "", "", ""],
+                 ["2", "B", "深圳", "", "", "", "1,5", "3", ""]])
+    used = []
+    real = registry._arrow_columns
+    monkeypatch.setattr(registry, "_arrow_columns",
+                        lambda *a: used.append(real(*a)) or used[-1])
+    fast = _outcome(data)
+    assert used and used[0] is not None
+    monkeypatch.setattr(registry, "_arrow_columns", lambda text, delimiter: None)
+    assert _outcome(data) == fast
+    assert fast[0] == 2 and [p.split(":")[0] for p in fast[1]] == ["row 4, revenue_10k_cny"]
