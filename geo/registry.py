@@ -187,6 +187,9 @@ MAX_CHARS_OTHER: Final = 500
 # right-to-left override reorders the text around it in tables and popups.
 _INVISIBLE: Final = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: :data:`_INVISIBLE` in RE2 syntax (Arrow's regular expressions).
+_INVISIBLE_RE2: Final = (r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}\x{61c}\x{200e}"
+                         r"\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]")
 
 
 class RegistryError(ValueError):
@@ -947,6 +950,9 @@ class _Rows:
         self.problems = problems
         self.keep = np.ones(len(rownum), dtype=bool)
         self.text: dict[str, pd.Series] = {}
+        #: column -> (its Series as read, the same cells as Arrow strings): fast path only
+        self.arrow: dict[str, tuple[pd.Series, pa.Array]] = {}
+        self.arrow_text: dict[str, pa.Array] = {}  # stripped, where _text had the Arrow
 
     def label(self, column: str) -> str:
         return self.header.label.get(column, column)
@@ -1012,19 +1018,39 @@ def _split_columns(columns: list[pa.ChunkedArray], header: _Header,
     for col in columns:
         empty = pc.equal(pc.utf8_trim(col.slice(start), characters=_WHITESPACE), "")
         blank = empty if blank is None else pc.and_(blank, empty)
-    kept = np.flatnonzero(~blank.to_numpy(zero_copy_only=False)) if blank is not None else []
-    index = pa.array(kept, type=pa.int64())
-    cols = {c: pd.Series(columns[j].slice(start).take(index).to_numpy(zero_copy_only=False),
-                         dtype=object)
-            for c, j in header.index.items()}
-    rownum = np.asarray(kept, dtype=np.int64) + start + 1
-    return _Rows(header, cols, rownum, [*header.problems, *cell_problems], len(rownum))
+    kept = np.flatnonzero(~blank.to_numpy(zero_copy_only=False))
+    arrays = {}
+    for c, j in header.index.items():
+        body = columns[j].slice(start)
+        if len(kept) < len(body):
+            body = body.take(pa.array(kept, type=pa.int64()))
+        arrays[c] = body.combine_chunks()
+    cols = {c: pd.Series(a.to_numpy(zero_copy_only=False), dtype=object)
+            for c, a in arrays.items()}
+    rownum = kept.astype(np.int64) + start + 1
+    rows = _Rows(header, cols, rownum, [*header.problems, *cell_problems], len(rownum))
+    rows.arrow = {c: (cols[c], a) for c, a in arrays.items()}
+    return rows
+
+
+def _arrow_of(rows: _Rows, column: str) -> pa.Array | None:
+    """The column's cells as Arrow strings while they are as read (else ``None``)."""
+    found = rows.arrow.get(column)
+    if found is None or found[0] is not rows.cols.get(column):
+        return None
+    return found[1]
 
 
 def _text(rows: _Rows, column: str) -> pd.Series:
     """The column's values stripped ("" where the column is absent); computed once."""
     if column not in rows.text:
-        if column in rows.cols:
+        arrow = _arrow_of(rows, column)
+        if arrow is not None:  # strip in C++; cells already stripped are not copied
+            stripped = pc.utf8_trim(arrow, characters=_WHITESPACE)
+            rows.arrow_text[column] = stripped
+            rows.text[column] = rows.cols[column] if stripped.equals(arrow) else pd.Series(
+                stripped.to_numpy(zero_copy_only=False), dtype=object)
+        elif column in rows.cols:
             rows.text[column] = pd.Series([v.strip() for v in rows.cols[column]], dtype=object)
         else:
             rows.text[column] = pd.Series([""] * len(rows.rownum), dtype=object)
@@ -1066,8 +1092,21 @@ def _not_a_number(raw: str, expected: str) -> str:
 def _numbers(rows: _Rows, column: str) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Parse a numeric column; return (values with NaN, mask of non-blank unparsable)."""
     raw = _text(rows, column)
-    blank = (raw == "").to_numpy()
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, copy=True)
+    values = None
+    arrow = rows.arrow_text.get(column)
+    if arrow is not None:  # every cell blank or a plain number: parsed in C++
+        blank = pc.equal(arrow, "").to_numpy(zero_copy_only=False)
+        try:
+            values = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), arrow),
+                             pa.float64()).to_numpy(zero_copy_only=False).copy()
+        except pa.ArrowInvalid:
+            values = None
+        if values is not None and np.signbit(values[values == 0]).any():
+            values = None  # "-0": pandas reads an integer 0, Arrow -0.0
+    else:
+        blank = (raw == "").to_numpy()
+    if values is None:
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, copy=True)
     retry = np.flatnonzero(~blank & ~np.isfinite(values))
     if retry.size:  # the slow path only for the few cells that need cleaning
         cleaned = raw.iloc[retry].map(_clean_number)
@@ -1110,6 +1149,11 @@ def _check_cells(rows: _Rows) -> None:
     """Every imported cell: invisible characters removed, over-long values blanked (or the
     row left out for a name), each reported. Runs before any other check reads a cell."""
     for column, values in list(rows.cols.items()):
+        arrow = _arrow_of(rows, column)
+        if arrow is not None and not pc.any(pc.match_substring_regex(
+                arrow, _INVISIBLE_RE2)).as_py() and (pc.max(pc.utf8_length(
+                arrow)).as_py() or 0) <= MAX_CHARS.get(column, MAX_CHARS_OTHER):
+            continue  # the common case, checked in C++
         rows.cols[column] = _cap_length(rows, column, _strip_invisible(rows, column, values))
 
 

@@ -9,6 +9,8 @@ import json
 import numpy as np
 import openpyxl
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
@@ -455,3 +457,25 @@ def test_columnar_fast_path_is_taken_for_a_clean_file(monkeypatch, spots):
     monkeypatch.setattr(registry, "_arrow_columns", lambda text, delimiter: None)
     assert _outcome(data) == fast
     assert fast[0] == 2 and [p.split(":")[0] for p in fast[1]] == ["row 4, revenue_10k_cny"]
+
+
+@pytest.mark.parametrize("cell", ["-0", "-0.0", "1e5", "+1", ".5", "5.", "nan", "inf",
+                                  "1e400", " 1 ", "1,5", "12,345", "\u3000 12\u3000",
+                                  "１２", "a\u202eb", "x" * 600, "\x85"])
+def test_fast_path_cells_match_the_row_reader(cell, spots):
+    data = _csv([["1", cell, "深圳", cell, *spots["baoan"], cell, cell, cell],
+                 ["2", "B", "深圳", "", "", "", "7", "", ""]])
+    fast = _outcome(data)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(registry, "_arrow_columns", lambda text, delimiter: None)
+        assert _outcome(data) == fast
+
+
+def test_arrow_character_classes_match_python():
+    chars = [chr(i) for i in range(0x30000) if not 0xD800 <= i < 0xE000]
+    arrow = pa.array(chars)
+    invisible = pc.match_substring_regex(arrow, registry._INVISIBLE_RE2).to_pylist()
+    assert invisible == [bool(registry._INVISIBLE.search(c)) for c in chars]
+    padded = [f"{c}x{c}" for c in chars]
+    assert pc.utf8_trim(pa.array(padded), characters=registry._WHITESPACE).to_pylist() == [
+        p.strip() for p in padded]
