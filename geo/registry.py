@@ -1014,10 +1014,10 @@ def _split_columns(columns: list[pa.ChunkedArray], header: _Header,
     """:func:`_split_rows` for a rectangular CSV read column-wise: the same rows kept (not
     blank: some cell holds more than whitespace) with the same row numbers."""
     start = header.row
-    blank = None
-    for col in columns:
+    blank = pa.chunked_array([pa.array([], pa.bool_())])  # no column: nothing is blank
+    for k, col in enumerate(columns):
         empty = pc.equal(pc.utf8_trim(col.slice(start), characters=_WHITESPACE), "")
-        blank = empty if blank is None else pc.and_(blank, empty)
+        blank = empty if k == 0 else pc.and_(blank, empty)
     kept = np.flatnonzero(~blank.to_numpy(zero_copy_only=False))
     arrays = {}
     for c, j in header.index.items():
@@ -1226,23 +1226,33 @@ def _check_sample(rows: _Rows) -> NDArray[np.bool_]:
 def _first_rows(values: pd.Series, rownum: NDArray[np.int64],
                 dup: NDArray[np.bool_]) -> dict[str, int]:
     """Value -> first spreadsheet row holding it, for the duplicated values only."""
+    if not dup.any():
+        return {}
     wanted = set(values[dup])
     hit = values.isin(wanted).to_numpy()
     return {v: int(r) for v, r in zip(values[hit][::-1], rownum[hit][::-1], strict=True)}
 
 
 def _check_credit_codes(rows: _Rows) -> pd.Series:
-    codes = pd.Series([v.upper().replace(" ", "").replace("-", "")
-                       for v in _text(rows, "credit_code")], dtype=object)
-    given = (codes != "").to_numpy()
-    bad = given & ~credit_code_valid(codes)
+    text = _text(rows, "credit_code").to_numpy(dtype=object)
+    filled = np.flatnonzero(text != "")  # only these are cleaned and checked
+    cleaned = np.full(len(text), "", dtype=object)
+    cleaned[filled] = [v.upper().replace(" ", "").replace("-", "") for v in text[filled]]
+    codes = pd.Series(cleaned, dtype=object)
+    given = np.zeros(len(text), dtype=bool)
+    given[filled] = cleaned[filled] != ""
+    bad = np.zeros(len(text), dtype=bool)
+    bad[given] = ~credit_code_valid(cleaned[given].tolist())
     rows.report(bad, "credit_code", lambda i: (
         f"{codes.iat[i]!r} is not a valid 统一社会信用代码 (18 characters, check character "
         "per GB 32100-2015); correct it"
         + ("; Excel stored it as a number and lost digits: format the column as text"
            if re.fullmatch(r"[\d.]+E\+\d+", str(codes.iat[i])) else "") + "; field left blank"))
     codes = codes.where(~bad, "")
-    dup = given & ~bad & codes.duplicated(keep="first").to_numpy() & rows.keep
+    valid = np.flatnonzero(given & ~bad)  # the only non-blank codes left
+    dup = np.zeros(len(text), dtype=bool)
+    dup[valid] = codes.iloc[valid].duplicated(keep="first").to_numpy()
+    dup &= rows.keep
     first = _first_rows(codes, rows.rownum, dup)
     rows.report(dup, "credit_code", lambda i: (
         f"the same 统一社会信用代码 as row {first[str(codes.iat[i])]}: the firm is listed twice; "
@@ -1252,9 +1262,10 @@ def _check_credit_codes(rows: _Rows) -> pd.Series:
 
 
 def _check_ids(rows: _Rows) -> pd.Series:
-    ids = _text(rows, "id")
-    generated = pd.Series([f"row-{r}" for r in rows.rownum], dtype=object)
-    ids = ids.where(ids != "", generated)
+    given = _text(rows, "id").to_numpy(dtype=object).copy()
+    blank = np.flatnonzero(given == "")
+    given[blank] = [f"row-{r}" for r in rows.rownum[blank]]
+    ids = pd.Series(given, dtype=object)
     dup = ids.duplicated(keep="first").to_numpy() & rows.keep
     first = _first_rows(ids, rows.rownum, dup)
     rows.report(dup, "id", lambda i: (
@@ -1539,17 +1550,19 @@ def _build(rows: _Rows, datum: str, progress: Callable[[float], None]) -> gpd.Ge
         "products": _check_tags(rows, "products"),
         "applications": _check_tags(rows, "applications"),
     }
+    # all rows kept (the common case): a million cells are not copied for nothing
+    sel: NDArray[np.bool_] | slice = slice(None) if keep.all() else keep
     # object columns throughout: no per-column inference into pandas' Arrow strings
     columns: dict[str, pd.Series | NDArray[Any] | pd.api.extensions.ExtensionArray] = {
-        k: pd.Series(np.asarray(v, dtype=object)[keep], dtype=object) for k, v in text.items()}
+        k: pd.Series(np.asarray(v, dtype=object)[sel], dtype=object) for k, v in text.items()}
     columns.update({
-        "lon": place.lon[keep], "lat": place.lat[keep],
-        "revenue_10k_cny": numbers["revenue_10k_cny"][keep],
+        "lon": place.lon[sel], "lat": place.lat[sel],
+        "revenue_10k_cny": numbers["revenue_10k_cny"][sel],
         # whole floats, NaN -> <NA>: pandas converts them; pandas-stubs has no such overload
         "revenue_year": pd.array(  # type: ignore[call-overload]
-            numbers["revenue_year"][keep], dtype="Int64"),
-        "employees": pd.array(numbers["employees"][keep], dtype="Int64"),  # type: ignore[call-overload]
-        "sample": sample[keep],
+            numbers["revenue_year"][sel], dtype="Int64"),
+        "employees": pd.array(numbers["employees"][sel], dtype="Int64"),  # type: ignore[call-overload]
+        "sample": sample[sel],
     })
     data = pd.DataFrame(columns)
     data["tier"] = tier_codes(data["revenue_10k_cny"]).astype(object)
