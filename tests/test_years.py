@@ -40,3 +40,32 @@ def test_year_selector_round_trips_and_bad_year_is_ignored():
     assert at.query_params["year"] == ["2021"] or at.query_params["year"] == "2021"
     bad = _cities(lang="en", year="20x1")
     assert not bad.exception and bad.selectbox(key="year").value == ""
+
+
+def test_briefing_figure_title_names_the_revenue_year():
+    import re
+
+    from geo import panel, registry
+    from geo.filters import Filters
+    from geo.metrics import get_metric
+    from ui import data, mapview
+    from ui.shell import PageContext
+
+    firms = registry.load_enterprises()
+    regions = data.load_regions()
+    spec = get_metric("revenue_100m_cny")
+    areas = regions.assign(**{spec.column: range(len(regions))})
+    chart = mapview.MapSpec(choropleth=mapview.Choropleth(areas, spec))
+    year = panel.frame_for_year(firms, panel.load_enterprise_years(), 2023)
+    for lang, words in (("en", ": Revenue, 2023"), ("zh", "（2023 年）")):
+        titles, texts = {}, {}
+        for key, frame, chosen in (("snapshot", firms, None), ("2023", year, 2023)):
+            ctx = PageContext(lang, Filters(), data.Dataset(key, key, frame, chosen), frame,
+                              False)
+            titles[key] = mapview._title(ctx, chart)[0]
+            svg = mapview._figure(ctx, chart, mapview.MapOptions(), "svg").decode("utf-8")
+            texts[key] = re.sub(r"\s+", "", "".join(re.findall(r">([^<>]+)</text>", svg)))
+        assert titles["2023"].endswith(words), titles
+        assert titles["2023"].startswith(titles["snapshot"]) and "2023" not in titles["snapshot"]
+        for key, title in titles.items():  # the figure's heading (wrapped over lines)
+            assert re.sub(r"\s+", "", title.replace("&", "&amp;")) in texts[key]

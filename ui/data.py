@@ -105,6 +105,8 @@ class Dataset:
     key: str
     label: str
     frame: gpd.GeoDataFrame
+    #: the revenue year chosen for the firm figures (:mod:`ui.years`); None = the snapshot
+    year: int | None = None
 
     @property
     def date(self) -> str:

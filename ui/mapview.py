@@ -214,8 +214,10 @@ def _map_controls(ctx: PageContext, spec: MapSpec) -> MapOptions:
 def _title(ctx: PageContext, spec: MapSpec) -> tuple[str, str]:
     base = t("app_title", ctx.lang)
     if spec.choropleth is not None:
-        return f"{base}：{spec.choropleth.spec.label(ctx.lang)}" if ctx.lang == "zh" \
-            else f"{base}: {spec.choropleth.spec.label(ctx.lang)}", ctx.filters.describe(ctx.lang)
+        base = f"{base}{colon(ctx.lang)}{spec.choropleth.spec.label(ctx.lang)}"
+    if ctx.dataset.year is not None:  # the firm figures are that year's (ui.years)
+        year = ctx.dataset.year
+        base = f"{base}（{year} 年）" if ctx.lang == "zh" else f"{base}, {year}"
     return base, ctx.filters.describe(ctx.lang)
 
 

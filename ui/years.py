@@ -82,4 +82,4 @@ def apply(dataset: data.Dataset, lang: str) -> data.Dataset:
     frame, name = panel(lang)
     key = f"{dataset.key}@{name}:{year}"
     return data.Dataset(key, f"{dataset.label} · {t('year_of', lang, year=year)}",
-                        _for_year(dataset.frame, dataset.key, frame, name, year))
+                        _for_year(dataset.frame, dataset.key, frame, name, year), year)
