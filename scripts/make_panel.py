@@ -51,6 +51,12 @@ REAL: tuple[tuple[str, int, float, str], ...] = (
      "http://www.zmoney.com.cn/ipo/20250922/17545.html"),
     ("E014", 2024, 228800, "创想三维 2024 revenue 2,288 m CNY (prospectus): "
      "http://www.zmoney.com.cn/ipo/20250922/17545.html"),
+    ("E026", 2020, 178672.67, "宏石激光 2020 operating revenue 178,672.67万元 (prospectus): "
+     "https://wxredian.com/art?id=4220cfde28fd409672a622a884b7006a"),
+    ("E026", 2021, 236390.33, "宏石激光 2021 operating revenue 236,390.33万元 (prospectus): "
+     "https://wxredian.com/art?id=4220cfde28fd409672a622a884b7006a"),
+    ("E026", 2022, 195666.67, "宏石激光 2022 operating revenue 195,666.67万元 (prospectus): "
+     "https://wxredian.com/art?id=4220cfde28fd409672a622a884b7006a"),
 )
 
 

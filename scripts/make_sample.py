@@ -299,6 +299,8 @@ def _points_in(rng: np.random.Generator, geom: object, n: int) -> tuple[np.ndarr
         if centres is None:
             inside = shapely.contains_xy(geom, x, y)
             k = int(rng.integers(1, 5))
+            if not inside.any():  # a small area missed by this draw: draw again
+                continue
             centres = np.column_stack([x[inside][:k], y[inside][:k]])
         clustered = rng.random(m) < 0.7
         pick = rng.integers(0, len(centres), m)

@@ -349,3 +349,27 @@ def test_sites_page_lists_the_plan_item_and_data_page_shows_both_areas():
     assert len(areas) == 1
     zhuhai = areas[0].set_index("adcode").loc["440400"]
     assert (zhuhai["official_km2"], round(zhuhai["polygon_km2"])) == (1736.46, 1956)
+
+
+def test_jihua_lab_is_at_guicheng_not_on_nanhais_interior_point(sites, districts):
+    """季华实验室's campus (三山新城 文翰湖畔) is in 桂城街道 (南海区): the row sits at the
+    街道's sourced point (23°02′20″N 113°11′31″E, wiki page), town precision, and says so."""
+    lab = sites[sites["name_zh"] == "季华实验室"].iloc[0]
+    assert lab["coord_precision"] == "town" and lab["district"] == "南海区"
+    assert (lab["lon"], lab["lat"]) == pytest.approx((113 + 11 / 60 + 31 / 3600,
+                                                      23 + 2 / 60 + 20 / 3600), abs=1e-3)
+    assert districts.set_index("adcode").geometry["440605"].contains(lab.geometry)
+    guicheng = "%E6%A1%82%E5%9F%8E%E8%A1%97%E9%81%93"  # 桂城街道, URL-encoded
+    assert "桂城街道" in lab["note"] and guicheng in lab["source"]
+
+
+def test_foshan_has_a_sourced_real_firm(firms):
+    """The audit: "real only" showed no firm in 佛山. 宏石激光 (laser cutting, 顺德 北滘) is
+    located by its prospectus address to its district, with its reported revenues."""
+    real = firms[~firms["sample"]]
+    foshan = real[real["city_adcode"] == "440600"]
+    assert "广东宏石激光技术股份有限公司" in set(foshan["name_zh"])
+    hsg = foshan.set_index("name_zh").loc["广东宏石激光技术股份有限公司"]
+    assert (hsg["district_adcode"], hsg["coord_precision"]) == ("440606", "district")
+    assert (hsg["revenue_10k_cny"], hsg["revenue_year"]) == (195_666.67, 2022)
+    assert hsg["listed"] == ""  # its 2023 registration lapsed: not listed
