@@ -571,21 +571,23 @@ def _utf_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _decode(data: bytes, name: str) -> str:
+def _decode(data: bytes, name: str) -> tuple[str, bytes | None]:
     """Decode CSV bytes: BOMs, UTF-32 / BOM-less UTF-16 (by their NUL bytes), then UTF-8,
-    then GB18030 (a GBK superset), then a guess."""
+    then GB18030 (a GBK superset), then a guess. Return the text and, when it was UTF-8,
+    its bytes (without the BOM)."""
     for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
                        (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                        (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(codec)
+                body = data[len(bom):]
+                return body.decode(codec), body if codec == "utf-8" else None
             except UnicodeDecodeError:
                 break
     wide = _utf_without_bom(data)
     for codec in ((wide,) if wide else ()) + ("utf-8", "gb18030"):
         try:
-            return data.decode(codec)
+            return data.decode(codec), data if codec == "utf-8" else None
         except UnicodeDecodeError:
             continue
     from charset_normalizer import from_bytes
@@ -595,7 +597,7 @@ def _decode(data: bytes, name: str) -> str:
         raise RegistryError(
             f"{name}: not a text table (encoding not recognised); save it as CSV UTF-8 or XLSX"
         )
-    return str(best)
+    return str(best), None
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -631,13 +633,15 @@ _WHITESPACE: Final = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001
                       "\u205f\u3000")
 
 
-def _arrow_columns(text: str, delimiter: str) -> list[pa.ChunkedArray] | None:
+def _arrow_columns(text: str, delimiter: str,
+                   utf8: bytes | None = None) -> list[pa.ChunkedArray] | None:
     """The columns of a rectangular CSV, read by pyarrow's C++ reader as strings.
 
     ``None`` when the text needs the row-by-row reader: rows of differing lengths (blank
     lines, title rows, unquoted separators), NUL characters, a single column or more than
     :data:`_MAX_CSV_FIELDS` columns, or anything the reader refuses. Row ``i`` of every
-    column is record ``i`` as :func:`csv.reader` reads it (same quoting rules).
+    column is record ``i`` as :func:`csv.reader` reads it (same quoting rules). ``utf8``:
+    the text's UTF-8 bytes when they are at hand (not encoded again).
     """
     if "\x00" in text:
         return None
@@ -649,7 +653,7 @@ def _arrow_columns(text: str, delimiter: str) -> list[pa.ChunkedArray] | None:
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8", "surrogatepass")),
+            io.BytesIO(text.encode("utf-8", "surrogatepass") if utf8 is None else utf8),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True,
                                            block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"',
@@ -670,9 +674,9 @@ def _arrow_columns(text: str, delimiter: str) -> list[pa.ChunkedArray] | None:
 
 
 def _csv_records(data: bytes, name: str) -> _Table:
-    text = _decode(data, name)
+    text, utf8 = _decode(data, name)
     delimiter = _sniff_delimiter(text)
-    columns = _arrow_columns(text, delimiter)
+    columns = _arrow_columns(text, delimiter, utf8)
     if columns is not None:
         head = [[c[i].as_py() for c in columns]
                 for i in range(min(_HEADER_SCAN, len(columns[0]) if columns else 0))]
@@ -1014,11 +1018,19 @@ def _split_columns(columns: list[pa.ChunkedArray], header: _Header,
     """:func:`_split_rows` for a rectangular CSV read column-wise: the same rows kept (not
     blank: some cell holds more than whitespace) with the same row numbers."""
     start = header.row
-    blank = pa.chunked_array([pa.array([], pa.bool_())])  # no column: nothing is blank
-    for k, col in enumerate(columns):
-        empty = pc.equal(pc.utf8_trim(col.slice(start), characters=_WHITESPACE), "")
-        blank = empty if k == 0 else pc.and_(blank, empty)
-    kept = np.flatnonzero(~blank.to_numpy(zero_copy_only=False))
+
+    def empty(col: pa.ChunkedArray) -> NDArray[np.bool_]:
+        return pc.equal(pc.utf8_trim(col, characters=_WHITESPACE), "").to_numpy(
+            zero_copy_only=False)
+
+    # a blank row has a blank first cell: only those rows are checked further
+    blank = empty(columns[0].slice(start))
+    maybe = np.flatnonzero(blank)
+    if maybe.size:
+        at = pa.array(maybe, type=pa.int64())
+        for col in columns[1:]:
+            blank[maybe] &= empty(col.slice(start).take(at))
+    kept = np.flatnonzero(~blank)
     arrays = {}
     for c, j in header.index.items():
         body = columns[j].slice(start)
