@@ -55,7 +55,7 @@ from numpy.typing import NDArray
 from geo.chain import parse_tags
 from geo.datum import convert, normalize_datum
 from geo.layout import CITIES, SECTORS, SEGMENTS, SITE_KINDS, SITE_STATUSES, tier_codes
-from geo.regions import DATA_DIR, label_points, load_districts, load_regions
+from geo.regions import DATA_DIR, load_districts, load_regions
 
 if TYPE_CHECKING:
     import openpyxl
@@ -374,7 +374,6 @@ class _Geography:
     cities: _Layer
     district_city: dict[str, str]
     geom: dict[str, shapely.Geometry]
-    point: dict[str, tuple[float, float]]
     names: dict[str, str]
     city_names: dict[str, str]
     district_names: dict[tuple[str, str], str]
@@ -399,9 +398,6 @@ def _district_keys(name: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _geography() -> _Geography:
     regions, districts = load_regions(), load_districts()
-    rp, dp = label_points(regions), label_points(districts)
-    point = {a: (x, y) for a, x, y in zip(regions.adcode, rp.lon, rp.lat, strict=True)}
-    point.update({a: (x, y) for a, x, y in zip(districts.adcode, dp.lon, dp.lat, strict=True)})
     geom = dict(zip(regions.adcode, regions.geometry, strict=True))
     geom.update(zip(districts.adcode, districts.geometry, strict=True))
     names = {c.adcode: c.name_zh for c in CITIES}
@@ -422,10 +418,22 @@ def _geography() -> _Geography:
     return _Geography(
         districts=_Layer.of(districts), cities=_Layer.of(regions),
         district_city=dict(zip(districts.adcode, districts.city_adcode, strict=True)),
-        geom=geom, point=point, names=names, city_names=city_names,
+        geom=geom, names=names, city_names=city_names,
         district_names=district_names,
         district_anywhere={k: next(iter(v)) for k, v in anywhere.items() if len(v) == 1},
     )
+
+
+def _interior_points(adcodes: Sequence[str] | NDArray[np.object_]
+                     ) -> dict[str, tuple[float, float]]:
+    """Interior point of each city or district named (their label anchors, the same as the
+    maps'); computed on first use only: finding them is slower than reading a registry."""
+    from geo.symbology import label_anchors  # as geo.regions.label_points does
+
+    geo = _geography()
+    wanted = sorted(set(adcodes))
+    lon, lat = label_anchors([geo.geom[a] for a in wanted])
+    return {a: (float(x), float(y)) for a, x, y in zip(wanted, lon, lat, strict=True)}
 
 
 def _assign(x: NDArray[np.float64], y: NDArray[np.float64], layer: _Layer,
@@ -489,7 +497,7 @@ def locate(lon: NDArray[np.float64], lat: NDArray[np.float64]
 def interior_point(adcode: str) -> tuple[float, float]:
     """A point inside a city's or district's largest part (where area-only rows go)."""
     try:
-        return _geography().point[adcode]
+        return _interior_points([adcode])[adcode]
     except KeyError:
         raise ValueError(f"unknown city or district adcode {adcode!r}") from None
 
@@ -1440,7 +1448,6 @@ def _reconcile(rows: _Rows, place: _Place, areas: _Areas, located: NDArray[np.bo
 
 def _fallback(place: _Place, areas: _Areas, todo: NDArray[np.bool_]) -> NDArray[np.object_]:
     """Place rows without coordinates at their district's or city's interior point."""
-    geo = _geography()
     level = np.full(len(todo), "", dtype=object)
     own = np.isin(areas.city, list(NO_DISTRICT_CITIES))
     by_dist = todo & (areas.district != "") & ~own
@@ -1449,7 +1456,8 @@ def _fallback(place: _Place, areas: _Areas, todo: NDArray[np.bool_]) -> NDArray[
                               (by_city, areas.city, "city")):
         idx = np.flatnonzero(mask)
         if idx.size:
-            xy = np.array([geo.point[c] for c in codes[idx]], dtype=float)
+            point = _interior_points(codes[idx])
+            xy = np.array([point[c] for c in codes[idx]], dtype=float)
             place.lon[idx], place.lat[idx] = xy[:, 0], xy[:, 1]
             place.precision[idx] = name
             level[idx] = name
