@@ -26,9 +26,20 @@ st.set_page_config(page_title=t("app_title", "zh"), page_icon="🔆", layout="wi
 state.init(set(METRICS))
 lang = state.lang()
 pages = [
-    st.Page(PAGES / file, title=t(key, lang), icon=icon, url_path=path, default=i == 0)
+    st.Page(PAGES / file, title=t(key, lang), icon=icon, url_path="" if i == 0 else path,
+            default=i == 0)
     for i, (file, key, icon, path) in enumerate(NAV)
 ]
+
+
+def _overview_alias() -> None:
+    """``/overview`` (the path NAV names) opens the Overview, served at ``/``, with the link's
+    parameters; without this alias Streamlit shows "Page not found" before it falls back."""
+    st.switch_page(pages[0], query_params=st.query_params.to_dict())
+
+
+pages.append(st.Page(_overview_alias, title=t("page_overview", lang), url_path=NAV[0][3],
+                     visibility="hidden"))
 nav = st.navigation(pages, position="hidden" if state.view("present") else "sidebar")
 try:
     nav.run()

@@ -10,6 +10,7 @@ import pytest
 
 from geo.regions import load_regions
 from geo.registry import interior_point
+from ui.i18n import t
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +31,16 @@ RECORD_CITY_JS = """() => {
     };
   }
 }"""
+
+#: set ``window.__notFound`` once the page ever shows a "Page not found" text
+NOT_FOUND_JS = """(() => {
+  window.__notFound = false;
+  new MutationObserver(() => {
+    if (document.body && /page not found/i.test(document.body.textContent)) {
+      window.__notFound = true;
+    }
+  }).observe(document, {childList: true, subtree: true, characterData: true});
+})()"""
 
 
 def _view_bounds(page):
@@ -170,4 +181,20 @@ def test_data_page_map_stays_after_choosing_a_file(view, bundled, artifacts):
     harness.wait_idle(view.page)
     harness.wait_map(view.page, f"(s) => s.cityLayers >= 1 && s.points[0] === {bundled.firms}")
     view.page.screenshot(path=artifacts / "planner-data-after-choosing-a-file.png")
+    assert view.problems() == [], "\n".join(view.problems())
+
+
+def test_the_overview_path_opens_the_overview_with_the_link(view):
+    """``/overview`` (the path the navigation names) is the Overview, with no "Page not
+    found" box on the way, and the link's parameters survive."""
+    # Streamlit's box flashes before its fallback: watch the DOM from the first paint on
+    view.page.add_init_script(NOT_FOUND_JS)
+    view.open("")  # the box comes once the server has run the app (a warm server)
+    view.open("overview", lang="en", city="440600")
+    view.page.wait_for_url(re.compile(r"/\?"), timeout=harness.TIMEOUT_MS)
+    harness.wait_idle(view.page)
+    assert view.page.locator("h1").first.inner_text().strip() == t("page_overview", "en")
+    params = dict(p.split("=", 1) for p in view.page.url.split("?", 1)[1].split("&"))
+    assert params["lang"] == "en" and params["city"] == "440600", view.page.url
+    assert view.page.evaluate("() => window.__notFound") is False
     assert view.problems() == [], "\n".join(view.problems())
