@@ -1111,6 +1111,8 @@ def _not_a_number(raw: str, expected: str) -> str:
 
 def _numbers(rows: _Rows, column: str) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Parse a numeric column; return (values with NaN, mask of non-blank unparsable)."""
+    if column not in rows.cols:  # an absent column: all blank
+        return np.full(len(rows.rownum), np.nan), np.zeros(len(rows.rownum), dtype=bool)
     raw = _text(rows, column)
     values = None
     arrow = rows.arrow_text.get(column)
