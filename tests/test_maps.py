@@ -518,3 +518,18 @@ def test_same_inputs_give_same_html(regions, enterprises, sites):
 def test_point_order_does_not_depend_on_row_order(enterprises):
     shuffled = enterprises.sample(frac=1.0, random_state=3)
     assert maps.encode_enterprises(shuffled) == maps.encode_enterprises(enterprises)
+
+
+def test_firm_focus_halo_is_centred_on_the_point_or_round_the_city_ring():
+    from geo.maps.focus import firm_focus_layer
+
+    def html(**kw):
+        m = folium.Map(tiles=None)
+        firm_focus_layer(113.5, 23.1, "en", static_url=None, **kw).add_to(m)
+        return m.get_root().render()
+
+    point, ring_html = html(), html(city_ring=True)
+    assert "atlas-focus" in point and '"iconAnchor": [17, 17]' in point
+    assert '"iconAnchor": [17, -2]' in ring_html  # 19 px below the anchor: the ring's centre
+    with pytest.raises(ValueError, match="no location"):
+        firm_focus_layer(float("nan"), 23.1)

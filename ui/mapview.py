@@ -58,6 +58,17 @@ class Choropleth:
 
 
 @dataclass(frozen=True)
+class FirmFocus:
+    """The picked firm: its id and point; ``city`` is its adcode when it is located only to
+    its city (its point is a stand-in: the map fits the city and rings the city's symbol)."""
+
+    firm: str
+    lon: float
+    lat: float
+    city: str = ""
+
+
+@dataclass(frozen=True)
 class MapSpec:
     """What a page puts on its map."""
 
@@ -65,7 +76,7 @@ class MapSpec:
     choropleth: Choropleth | None = None
     enterprises: pd.DataFrame | None = None
     sites: pd.DataFrame | None = None
-    focus: tuple[float, float] | None = None  # (lon, lat) of a picked firm
+    focus: FirmFocus | None = None  # the picked firm
     circle: tuple[float, float, float] | None = None  # (lon, lat, radius_km) around a site
     click_target: str = "f_cities"
 
@@ -76,9 +87,14 @@ def _fit(ctx: PageContext, spec: MapSpec) -> tuple[tuple[float, float, float, fl
 
     A picked firm first, then a site's radius, drilled districts, the prefecture filter.
     """
-    if spec.focus is not None:
-        lon, lat = spec.focus
-        return maps.point_bounds(lon, lat, 3.0), f"firm:{lon:.5f},{lat:.5f}", 13
+    focus = spec.focus
+    if focus is not None and focus.city:  # never zoom to a stand-in point
+        regions = data.load_regions()
+        city = regions[regions["adcode"] == focus.city]
+        return maps.bounds_of(city), f"firm:{focus.firm}:city:{focus.city}", 11
+    if focus is not None:
+        return (maps.point_bounds(focus.lon, focus.lat, 3.0),
+                f"firm:{focus.firm}:{focus.lon:.5f},{focus.lat:.5f}", 13)
     if spec.circle is not None:
         lon, lat, radius = spec.circle
         return maps.point_bounds(lon, lat, radius), f"circle:{lon:.5f},{lat:.5f},{radius:g}", 14
@@ -277,10 +293,26 @@ def build(ctx: PageContext, spec: MapSpec, opts: MapOptions
     if ctx.filters.cities:
         picked = regions[regions["adcode"].isin(ctx.filters.cities)]
         overlays.append(maps.highlight_layer(picked, lang, basemap=basemap, static_url=static))
+    if spec.focus is not None:
+        overlays.extend(_focus_layers(spec.focus, regions, lang, basemap, static))
     bounds, fit_key, max_zoom = _fit(ctx, spec)
     overlays.append(maps.fit_layer(bounds, fit_key, basemap=basemap, max_zoom=max_zoom,
                                    static_url=static))
     return m, overlays
+
+
+def _focus_layers(focus: FirmFocus, regions: gpd.GeoDataFrame, lang: str, basemap: str,
+                  static: str | None) -> list[folium.FeatureGroup]:
+    """The picked firm's halo; for a city-precision firm, its city outlined and the halo
+    round the city's ring (at the city's label anchor)."""
+    if not focus.city:
+        return [maps.firm_focus_layer(focus.lon, focus.lat, lang, basemap=basemap,
+                                      static_url=static)]
+    city = regions[regions["adcode"] == focus.city]
+    lon, lat = symbology.label_anchors(city.geometry.to_numpy())
+    return [maps.highlight_layer(city, lang, basemap=basemap, static_url=static),
+            maps.firm_focus_layer(float(lon[0]), float(lat[0]), lang, city_ring=True,
+                                  basemap=basemap, static_url=static)]
 
 
 def _notes(ctx: PageContext) -> list[str]:

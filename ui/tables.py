@@ -26,6 +26,7 @@ from geo.metrics import METRICS, MetricSpec
 from geo.symbology import ZONE_COLORS
 from ui import data
 from ui.i18n import colon, fmt_number, fmt_share, t
+from ui.mapview import FirmFocus
 from ui.shell import PageContext
 from ui.text import plain, source_column
 
@@ -299,7 +300,7 @@ def _shown_firms(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table
 
 
-def picked_firm(ctx: PageContext) -> tuple[float, float] | None:
+def picked_firm(ctx: PageContext) -> FirmFocus | None:
     """The location of the picked firm (``firm`` in the session and the URL), with a chip
     naming it that clears the pick.
 
@@ -320,7 +321,11 @@ def picked_firm(ctx: PageContext) -> tuple[float, float] | None:
     name = row[_name_col(ctx.lang)] or row["name_zh"]
     slot.button(plain(f"{t('focus', ctx.lang)}{colon(ctx.lang)}{name}  ×"), key="clear_firm",
                 on_click=_set_firm, args=("",), icon=":material/my_location:")
-    return float(row["lon"]), float(row["lat"])
+    precision = str(row.get("coord_precision") or "")
+    city = str(row.get("city_adcode") or "") if precision == "city" else ""
+    if city not in set(data.load_regions()["adcode"].astype(str)):
+        city = ""
+    return FirmFocus(firm, float(row["lon"]), float(row["lat"]), city)
 
 
 def _set_firm(firm: str) -> None:

@@ -17,7 +17,13 @@ Examples
 
 from geo.maps.base import MAX_ZOOM, MIN_ZOOM, base_map, layer_control, title_layer
 from geo.maps.basemaps import BASEMAPS, basemap_datum, normalize_basemap, tile_layers
-from geo.maps.focus import bounds_of, fit_layer, highlight_layer, point_bounds
+from geo.maps.focus import (
+    bounds_of,
+    firm_focus_layer,
+    fit_layer,
+    highlight_layer,
+    point_bounds,
+)
 from geo.maps.layers import (
     LABEL_OFFSETS,
     boundary_layer,
@@ -49,6 +55,7 @@ __all__ = [
     "city_labels",
     "encode_enterprises",
     "enterprise_layer",
+    "firm_focus_layer",
     "fit_layer",
     "highlight_layer",
     "inline_html",

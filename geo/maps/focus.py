@@ -48,6 +48,43 @@ def highlight_layer(areas: gpd.GeoDataFrame, lang: str = "zh", *, basemap: str =
     return finish(group, static_url)
 
 
+#: The picked firm's halo: a ring wider than any firm symbol, white-edged to read on any fill.
+FOCUS_COLOR = "#d7301f"
+_HALO = 34  # px, the halo's outer diameter
+
+
+def firm_focus_layer(lon: float, lat: float, lang: str = "zh", *, city_ring: bool = False,
+                     basemap: str = "none",
+                     static_url: str | None = DEFAULT_BASE_URL) -> folium.FeatureGroup:
+    """A halo round the picked firm, above every other layer (it takes no clicks).
+
+    Parameters
+    ----------
+    lon, lat : float
+        The firm's point (WGS-84); for a firm located only to its city, the city's label
+        anchor, where its ring is drawn (``city_ring=True``).
+    city_ring : bool
+        Put the halo round the city's ring of city-precision firms (drawn below the
+        anchor, see ``geo.maps.points``) instead of centring it on the point.
+    """
+    check_lang(lang)
+    if not (np.isfinite(lon) and np.isfinite(lat)):
+        raise ValueError(f"the picked firm has no location: lon={lon!r}, lat={lat!r}")
+    x, y = display_xy([lon], [lat], basemap)
+    half = _HALO // 2
+    # the city ring's icon is 22 px wide and starts 8 px below the anchor: centre 19 px below
+    anchor = (half, half - 19) if city_ring else (half, half)
+    html = (f'<div class="atlas-focus" style="width:{_HALO - 6}px;height:{_HALO - 6}px;'
+            f"border:3px solid {FOCUS_COLOR};border-radius:50%;"
+            'box-shadow:0 0 0 2px #fff,inset 0 0 0 2px #fff;pointer-events:none"></div>')
+    group = feature_group(t("selection", lang), control=False)
+    folium.Marker([round(float(y[0]), 5), round(float(x[0]), 5)], interactive=False,
+                  icon=folium.DivIcon(html=html, icon_size=(_HALO, _HALO), icon_anchor=anchor,
+                                      class_name="atlas-focus-icon"),
+                  z_index_offset=10_000).add_to(group)
+    return finish(group, static_url)
+
+
 def bounds_of(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     """``(west, south, east, north)`` of a frame's geometries (EPSG:4326)."""
     check_frame(frame, [], "frame")

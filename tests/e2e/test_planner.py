@@ -198,3 +198,53 @@ def test_the_overview_path_opens_the_overview_with_the_link(view):
     assert params["lang"] == "en" and params["city"] == "440600", view.page.url
     assert view.page.evaluate("() => window.__notFound") is False
     assert view.problems() == [], "\n".join(view.problems())
+
+
+def _focus_centre(page) -> list[float]:
+    """The container point (x, y) of the picked firm's halo in the map."""
+    return harness.map_frame(page).evaluate(
+        "() => { const h = document.querySelectorAll('.atlas-focus');"
+        " if (h.length !== 1) { return null; }"
+        " const r = h[0].getBoundingClientRect(), m = map.getContainer().getBoundingClientRect();"
+        " return [r.left + r.width / 2 - m.left, r.top + r.height / 2 - m.top]; }")
+
+
+def test_a_picked_firm_is_ringed_where_it_is(view, artifacts):
+    """``?firm=E011`` (a firm with its own point): the view goes to it and one halo sits on
+    its point."""
+    from geo.registry import load_enterprises
+
+    row = load_enterprises().set_index("id").loc["E011"]
+    view.open("enterprises", firm="E011")
+    harness.map_frame(view.page).wait_for_function(
+        "() => (map._atlasFitKey || '').startsWith('firm:E011:')")
+    harness.wait_idle(view.page)
+    view.page.screenshot(path=artifacts / "planner-firm-E011.png")
+    x, y = _focus_centre(view.page)
+    px, py = harness.map_frame(view.page).evaluate(
+        "([lat, lon]) => { const p = map.latLngToContainerPoint([lat, lon]);"
+        " return [p.x, p.y]; }", [float(row["lat"]), float(row["lon"])])
+    assert abs(x - px) <= 2 and abs(y - py) <= 2, ((x, y), (px, py))
+    assert view.problems() == [], "\n".join(view.problems())
+
+
+def test_a_city_precision_firm_fits_its_city_and_rings_the_city_symbol(view, artifacts):
+    """``?firm=E001`` is located only to 深圳: the view fits 深圳 (never a 2 km view of a
+    stand-in point) and the halo rings the city's ring of such firms."""
+    view.open("enterprises", firm="E001")
+    frame = harness.map_frame(view.page)
+    frame.wait_for_function("() => map._atlasFitKey === 'firm:E001:city:440300'")
+    harness.wait_idle(view.page)
+    view.page.screenshot(path=artifacts / "planner-firm-E001.png")
+    west, south, east, north = (float(v) for v in load_regions().set_index("adcode")
+                                .loc["440300"].geometry.bounds)
+    v_west, v_south, v_east, v_north = _view_bounds(view.page)
+    assert v_west <= west and v_south <= south and v_east >= east and v_north >= north
+    assert (v_east - v_west) < 3 * (east - west), (v_west, v_east, west, east)
+    x, y = _focus_centre(view.page)
+    ring = frame.evaluate(
+        "() => Array.from(document.querySelectorAll('.atlas-cityfirms')).map(e => {"
+        " const r = e.getBoundingClientRect(), m = map.getContainer().getBoundingClientRect();"
+        " return [r.left + r.width / 2 - m.left, r.top + r.height / 2 - m.top]; })")
+    assert any(abs(x - rx) <= 2 and abs(y - ry) <= 2 for rx, ry in ring), ((x, y), ring)
+    assert view.problems() == [], "\n".join(view.problems())
