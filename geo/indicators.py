@@ -1,9 +1,11 @@
 """Province and city indicators by year (``data/indicators.csv``): what is not summed from firms.
 
 One row per published value: ``scope`` (``440000`` for the province or a city adcode),
-``indicator`` (a code such as ``cluster_revenue``), ``year``, ``value``, ``unit``,
-``definition`` (the statistical definition, kept with every value), ``source`` (URL or
-document), ``sample`` (true for made-up rows) and an optional ``note``. Published figures
+``indicator`` (a code such as ``cluster_revenue``), ``year``, ``value``, ``unit`` (a code of
+:data:`geo.units.UNITS`), ``definition`` (the statistical definition in Chinese, kept with
+every value; it names the series) and ``definition_en``, ``source`` (URL or document),
+``sample`` (true for made-up rows) and an optional note in both languages (``note_zh``,
+``note_en``). Published figures
 come in different definitions (the plan's 2019 主营收 "超过1000亿元", a 2018 laser-only
 output of 320亿元 …); a *series* is one ``(scope, indicator, definition)``, never a mix.
 """
@@ -16,11 +18,13 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from geo import units
 from geo.regions import DATA_DIR
 
 INDICATORS_PATH: Final = DATA_DIR / "indicators.csv"
-COLUMNS: Final = ("scope", "indicator", "year", "value", "unit", "definition", "source",
-                  "sample")
+COLUMNS: Final = ("scope", "indicator", "year", "value", "unit", "definition",
+                  "definition_en", "source", "sample")
+NOTES: Final = ("note_zh", "note_en")
 PROVINCE_SCOPE: Final = "440000"
 _TRUE: Final = frozenset({"true", "1", "yes", "是", "示例", "sample"})
 _FALSE: Final = frozenset({"false", "0", "no", "否", ""})
@@ -36,13 +40,15 @@ def load_indicators(path: Path | str = INDICATORS_PATH) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        :data:`COLUMNS` plus ``note``; ``year`` int, ``value`` float, ``sample`` bool.
+        :data:`COLUMNS` plus :data:`NOTES` ("" when absent); ``year`` int, ``value`` float,
+        ``sample`` bool.
 
     Raises
     ------
     IndicatorError
         Missing file or column, or a row whose year, value, source, definition or sample
-        cannot be read (row numbers as a spreadsheet shows them, header = row 1).
+        cannot be read, a unit outside :data:`geo.units.UNITS`, or a text with only one of
+        its zh/en forms (row numbers as a spreadsheet shows them, header = row 1).
     """
     path = Path(path)
     if not path.is_file():
@@ -56,6 +62,9 @@ def load_indicators(path: Path | str = INDICATORS_PATH) -> pd.DataFrame:
     if missing:
         raise IndicatorError(f"{path}: columns {missing} are missing; expected {list(COLUMNS)}")
     raw = raw.apply(lambda s: s.str.strip())
+    for column in NOTES:
+        if column not in raw.columns:
+            raw[column] = ""
     year = pd.to_numeric(raw["year"], errors="coerce")
     value = pd.to_numeric(raw["value"], errors="coerce")
     sample = raw["sample"].str.lower()
@@ -65,6 +74,13 @@ def load_indicators(path: Path | str = INDICATORS_PATH) -> pd.DataFrame:
         ("value", value.notna() & np.isfinite(value),
          "value must be a number (leave the row out when there is no published value)"),
         ("definition", raw["definition"] != "", "definition is empty; say what was measured"),
+        ("definition_en", raw["definition_en"] != "",
+         "definition_en is empty; give the definition in English too"),
+        ("unit", raw["unit"].isin(units.UNITS), f"unit must be one of {list(units.UNITS)}"),
+        ("note_zh", (raw["note_zh"] != "") | (raw["note_en"] == ""),
+         "note_zh is empty but note_en is not; give the note in Chinese too"),
+        ("note_en", (raw["note_en"] != "") | (raw["note_zh"] == ""),
+         "note_en is empty but note_zh is not; give the note in English too"),
         ("source", raw["source"] != "", "source is empty; cite where the value comes from"),
         ("scope", raw["scope"].str.fullmatch(r"\d{6}"), "scope must be a 6-digit adcode"),
         ("indicator", raw["indicator"] != "", "indicator code is empty"),
@@ -77,14 +93,12 @@ def load_indicators(path: Path | str = INDICATORS_PATH) -> pd.DataFrame:
             raise IndicatorError(f"{path}: row {rows}, {column}: {message}")
     out = raw.assign(year=year.astype(int), value=value.astype(float),
                      sample=sample.isin(_TRUE))
-    if "note" not in out.columns:
-        out["note"] = ""
     dup = out.duplicated(["scope", "indicator", "definition", "year"], keep=False)
     if dup.any():
         rows = ", ".join(str(i + 2) for i in np.flatnonzero(dup.to_numpy())[:5])
         raise IndicatorError(f"{path}: rows {rows} repeat the same scope, indicator, definition "
                              "and year; keep one value per series and year")
-    return out[[*COLUMNS, "note"]].reset_index(drop=True)
+    return out[[*COLUMNS, *NOTES]].reset_index(drop=True)
 
 
 def series(indicators: pd.DataFrame, indicator: str, definition: str,

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from geo import indicators as ind
+from geo import units
 from geo.regions import DATA_DIR
 
 PLAN_PATH: Final = DATA_DIR / "plans" / "gd-laser-2021-2025.toml"
@@ -38,6 +39,8 @@ KINDS: Final = ("level", "growth")
 COMPARISONS: Final = (">", ">=")
 PATHS: Final = ("geometric", "linear")
 STATUSES: Final = ("met", "on_track", "behind", "no_data")
+#: ``source`` of a series counted from firms (pages show it in the reader's language).
+FIRMS_SOURCE: Final = "registry+panel"
 
 
 class PlanError(ValueError):
@@ -88,7 +91,8 @@ class Plan:
     title_zh: str
     title_en: str
     source: str
-    issued: str
+    issued_zh: str
+    issued_en: str
     baseline_year: int
     start_year: int
     end_year: int
@@ -98,9 +102,39 @@ class Plan:
         """The plan's title in ``lang``."""
         return self.title_zh if lang == "zh" else self.title_en
 
+    def issue(self, lang: str = "zh") -> str:
+        """Document number and where it was posted, in ``lang`` ("" when not given)."""
+        return self.issued_zh if lang == "zh" else self.issued_en
 
-_TARGET_TEXT: Final = ("code", "zh", "en", "measure", "kind", "comparison", "unit_zh",
-                       "unit_en", "quote")
+
+_TARGET_TEXT: Final = ("code", "zh", "en", "measure", "kind", "comparison", "quote")
+
+
+def _text_pair(raw: dict, key: str, where: str) -> tuple[str, str]:
+    """``key_zh`` and ``key_en`` of ``raw``: both or neither (a one-language field is refused)."""
+    zh, en = raw.get(f"{key}_zh"), raw.get(f"{key}_en")
+    if zh is None and en is None:
+        return "", ""
+    for lang, value in (("zh", zh), ("en", en)):
+        if not isinstance(value, str) or not value.strip():
+            raise PlanError(f"{where}: '{key}_{lang}' is missing or not text; every text shown "
+                            f"on the page needs a zh and an en form ({key}_zh, {key}_en)")
+    return str(zh), str(en)
+
+
+def _units(raw: dict, where: str) -> tuple[str, str]:
+    """(zh, en) unit labels: a ``unit`` code of :data:`geo.units.UNITS`, or both
+    ``unit_zh`` and ``unit_en``."""
+    if "unit" in raw:
+        if raw["unit"] not in units.UNITS:
+            raise PlanError(f"{where}: unit = {raw['unit']!r} is not a known unit code; "
+                            f"use one of {list(units.UNITS)}")
+        return units.label(raw["unit"], "zh"), units.label(raw["unit"], "en")
+    pair = _text_pair(raw, "unit", where)
+    if pair == ("", ""):
+        raise PlanError(f"{where}: 'unit' is missing; give a unit code ({list(units.UNITS)}) "
+                        "or both unit_zh and unit_en")
+    return pair
 
 
 def _int(value: object, where: str) -> int:
@@ -127,11 +161,12 @@ def _target(raw: dict, n: int, name: str) -> Target:
                          ("path", PATHS)):
         if key in raw and raw[key] not in allowed:
             raise PlanError(f"{where}: {key} = {raw[key]!r}; expected one of {list(allowed)}")
-    known = set(Target.__dataclass_fields__)
+    known = set(Target.__dataclass_fields__) | {"unit"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise PlanError(f"{where}: unknown fields {unknown}; expected some of {sorted(known)}")
-    fields = dict(raw)
+    fields = {k: v for k, v in raw.items() if k != "unit"}
+    fields["unit_zh"], fields["unit_en"] = _units(raw, where)
     fields["target"] = _number(raw.get("target"), f"{where}: target")
     if "scale" in raw:
         fields["scale"] = _number(raw["scale"], f"{where}: scale")
@@ -170,6 +205,10 @@ def load_plan(path: Path | str = PLAN_PATH) -> Plan:
     for key in ("code", "title_zh", "title_en", "source"):
         if not isinstance(head.get(key), str) or not head[key].strip():
             raise PlanError(f"{path.name}: [plan] '{key}' is missing or not text")
+    if "issued" in head:
+        raise PlanError(f"{path.name}: [plan] 'issued' has one language; write issued_zh and "
+                        "issued_en instead")
+    issued = _text_pair(head, "issued", f"{path.name}: [plan]")
     years = {k: _int(head.get(k), f"{path.name}: [plan] {k}")
              for k in ("baseline_year", "start_year", "end_year")}
     if not years["baseline_year"] < years["end_year"] or years["start_year"] > years["end_year"]:
@@ -184,7 +223,7 @@ def load_plan(path: Path | str = PLAN_PATH) -> Plan:
     if dup:
         raise PlanError(f"{path.name}: target codes {dup} repeat; each code must be unique")
     return Plan(code=head["code"], title_zh=head["title_zh"], title_en=head["title_en"],
-                source=head["source"], issued=str(head.get("issued", "")),
+                source=head["source"], issued_zh=issued[0], issued_en=issued[1],
                 targets=targets, **years)
 
 
@@ -210,20 +249,27 @@ def firm_counts(firm_years: pd.DataFrame | None, threshold_10k_cny: float) -> pd
     return out.reset_index().astype({"year": int})
 
 
+_SERIES_COLUMNS: Final = ["year", "value", "sample", "source", "definition", "definition_en",
+                          "note_zh", "note_en"]
+
+
 def _series(target: Target, indicators: pd.DataFrame | None,
             firm_years: pd.DataFrame | None) -> pd.DataFrame:
-    """The target's observed series: ``year, value, sample, source, definition, note``."""
+    """The target's observed series: ``year, value, sample, source, definition`` (zh),
+    ``definition_en, note_zh, note_en``."""
     if target.measure == "firms":
         counts = firm_counts(firm_years, target.threshold_10k_cny)
-        definition = (f"登记企业中营收≥{target.threshold_10k_cny / 1e4:g}亿元的家数(下限) / "
-                      f"registered firms with revenue ≥ ¥{target.threshold_10k_cny / 1e4:g}"
-                      "00 m (lower bound)")
-        return counts.assign(source="enterprise registry + firm-year panel",
-                             definition=definition, note="")
+        yi = f"{target.threshold_10k_cny / 1e4:g}"
+        return counts.assign(source=FIRMS_SOURCE,
+                             definition=f"登记企业中营收≥{yi}亿元的家数(下限)",
+                             definition_en="registered firms with revenue ≥ "
+                                           f"¥{target.threshold_10k_cny / 100:,.0f} m "
+                                           "(lower bound)",
+                             note_zh="", note_en="")
     if indicators is None:
-        return pd.DataFrame(columns=["year", "value", "sample", "source", "definition", "note"])
+        return pd.DataFrame(columns=_SERIES_COLUMNS)
     s = ind.series(indicators, target.indicator, target.definition)
-    return s[["year", "value", "sample", "source", "definition", "note"]]
+    return s[_SERIES_COLUMNS]
 
 
 def required(target: Target, year: int, end_year: int) -> float:
@@ -320,7 +366,8 @@ def assess(plan: Plan, indicators: pd.DataFrame | None = None,
         One row per target in plan order: ``code, zh, en, kind, comparison, target, unit_zh,
         unit_en, scale, baseline, baseline_year, value`` (NaN when no data), ``year``
         (Int64), ``required`` (the path's value in ``year``), ``status``, ``reason``,
-        ``definition, source, note, sample, other_definitions`` (values of the same
+        ``definition`` (zh), ``definition_en, source, note_zh, note_en, sample,
+        other_definitions`` (values of the same
         indicator under other definitions, not used), ``quote``.
     """
     rows = []
@@ -343,9 +390,8 @@ def assess(plan: Plan, indicators: pd.DataFrame | None = None,
             "baseline_year": t.baseline_year, "value": value, "year": year,
             "required": required(t, year, plan.end_year) if year is not None else math.nan,
             "status": st_, "reason": reason,
-            "definition": "" if at is None else str(at["definition"]),
-            "source": "" if at is None else str(at["source"]),
-            "note": "" if at is None else str(at["note"]),
+            **{c: "" if at is None else str(at[c])
+               for c in ("definition", "definition_en", "source", "note_zh", "note_en")},
             "sample": False if at is None else bool(at["sample"]),
             "other_definitions": others, "quote": t.quote,
         })
@@ -357,7 +403,7 @@ def assess(plan: Plan, indicators: pd.DataFrame | None = None,
 
 def trajectory(plan: Plan, target: Target, indicators: pd.DataFrame | None = None,
                firm_years: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Chart data for one target: ``year, value, series, definition``.
+    """Chart data for one target: ``year, value, series, definition`` (zh), ``definition_en``.
 
     ``series`` is ``actual`` (the target's own series), ``required`` (the path from the
     baseline to the target; for a growth target, the baseline compounded at the target
@@ -366,7 +412,8 @@ def trajectory(plan: Plan, target: Target, indicators: pd.DataFrame | None = Non
     """
     s = _series(target, indicators, firm_years)
     parts = [pd.DataFrame({"year": s["year"].astype(int), "value": s["value"].astype(float),
-                           "series": "actual", "definition": s["definition"]})]
+                           "series": "actual", "definition": s["definition"],
+                           "definition_en": s["definition_en"]})]
     years = np.arange(plan.baseline_year, plan.end_year + 1)
     if target.kind == "growth":
         base = s[s["year"] == (target.baseline_year or plan.baseline_year)]
@@ -374,19 +421,22 @@ def trajectory(plan: Plan, target: Target, indicators: pd.DataFrame | None = Non
             b, by = float(base["value"].iloc[0]), int(base["year"].iloc[0])
             ys = years[years >= by]
             parts.append(pd.DataFrame({"year": ys, "value": b * (1 + target.target) ** (ys - by),
-                                       "series": "required", "definition": ""}))
+                                       "series": "required", "definition": "",
+                                       "definition_en": ""}))
     else:
         if target.baseline_year is not None:
             ys = np.arange(target.baseline_year, plan.end_year + 1)
             path = [required(target, int(y), plan.end_year) for y in ys]
             parts.append(pd.DataFrame({"year": ys, "value": path, "series": "required",
-                                       "definition": ""}))
+                                       "definition": "", "definition_en": ""}))
         parts.append(pd.DataFrame({"year": [plan.end_year], "value": [target.target],
-                                   "series": "target", "definition": ""}))
+                                   "series": "target", "definition": "",
+                                   "definition_en": ""}))
     if indicators is not None and target.measure == "indicator":
         o = ind.other_definitions(indicators, target.indicator, target.definition)
         parts.append(pd.DataFrame({"year": o["year"].astype(int),
                                    "value": o["value"].astype(float), "series": "other",
-                                   "definition": o["definition"]}))
+                                   "definition": o["definition"],
+                                   "definition_en": o["definition_en"]}))
     out = pd.concat([p for p in parts if len(p)], ignore_index=True)
     return out[np.isfinite(out["value"].to_numpy(dtype=float))].reset_index(drop=True)

@@ -1,10 +1,13 @@
 """Key-project register (重点建设项目, ``data/projects.csv``) and where each project stands.
 
 The plan asks for it — 五(四) "建立健全重点项目动态跟踪服务体系": one row per project with
-``kind`` (:data:`KINDS`), place (``city_adcode``, ``district``, ``lon``/``lat`` with
+``kind`` (:data:`KINDS`), place (``city_adcode``, ``district`` and ``district_en``,
+``lon``/``lat`` with
 ``coord_precision``), ``investment_100m_cny`` (亿元, blank when unknown), ``start_year``,
 ``planned_completion_year``, the reported ``status`` (:data:`STATUSES`) with the date it
-was reported (``status_as_of``) and its ``source``.
+was reported (``status_as_of``), its ``source`` and a note in both languages (``note_zh``,
+``note_en``); the name has both forms too (``name_zh``, ``name_en``). Kinds and statuses are
+codes; pages show their labels from the text catalogue.
 
 :func:`track` turns reports into a tracking status on a chosen date (:data:`TRACKING`):
 
@@ -32,9 +35,10 @@ from geo.layout import CITY_BY_ADCODE
 from geo.regions import DATA_DIR
 
 PROJECTS_PATH: Final = DATA_DIR / "projects.csv"
-COLUMNS: Final = ("id", "name_zh", "name_en", "kind", "city_adcode", "district", "lon", "lat",
-                  "coord_precision", "investment_100m_cny", "start_year",
-                  "planned_completion_year", "status", "status_as_of", "source", "note")
+COLUMNS: Final = ("id", "name_zh", "name_en", "kind", "city_adcode", "district", "district_en",
+                  "lon", "lat", "coord_precision", "investment_100m_cny", "start_year",
+                  "planned_completion_year", "status", "status_as_of", "source", "note_zh",
+                  "note_en")
 KINDS: Final = ("platform", "park", "industrial_project", "facility")
 STATUSES: Final = ("planned", "building", "done")
 TRACKING: Final = ("done", "on_schedule", "delayed", "not_started", "needs_update",
@@ -60,7 +64,8 @@ def load_projects(path: Path | str | bytes = PROJECTS_PATH, name: str | None = N
     ------
     ProjectError
         Missing file or column, or a row with an unknown kind or status, an unknown city,
-        a bad number, year or date, or no source (row numbers as a spreadsheet shows them).
+        a bad number, year or date, no source, or a name or note with only one of its zh/en
+        forms (row numbers as a spreadsheet shows them).
     """
     if isinstance(path, bytes):
         source: io.BytesIO | Path = io.BytesIO(path)
@@ -91,6 +96,13 @@ def load_projects(path: Path | str | bytes = PROJECTS_PATH, name: str | None = N
     checks = (
         ("id", (raw["id"] != "") & ~raw["id"].duplicated(keep=False), "id empty or repeated"),
         ("name_zh", raw["name_zh"] != "", "name empty"),
+        ("name_en", raw["name_en"] != "", "name_en empty; give the English name too"),
+        ("district_en", (raw["district_en"] != "") | (raw["district"] == ""),
+         "district_en is empty; give the district's English name too"),
+        ("note_zh", (raw["note_zh"] != "") | (raw["note_en"] == ""),
+         "note_zh is empty but note_en is not; give the note in Chinese too"),
+        ("note_en", (raw["note_en"] != "") | (raw["note_zh"] == ""),
+         "note_en is empty but note_zh is not; give the note in English too"),
         ("kind", raw["kind"].isin(KINDS), f"kind must be one of {list(KINDS)}"),
         ("status", raw["status"].isin(STATUSES), f"status must be one of {list(STATUSES)}"),
         ("status_as_of", as_of.notna(), "status_as_of must be a date YYYY-MM-DD"),

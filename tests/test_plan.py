@@ -88,7 +88,8 @@ quote = "专利50件以上"
 
 def _indicators(rows: list[tuple]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["scope", "indicator", "year", "value", "definition"])
-    return df.assign(unit="", source="https://example.org/src", sample=False, note="")
+    return df.assign(unit="亿元", source="https://example.org/src", sample=False,
+                     definition_en="def " + df["definition"], note_zh="", note_en="")
 
 
 @pytest.fixture
@@ -197,6 +198,13 @@ def test_trajectory_keeps_definitions_apart(plan_file):
     (lambda s: s.replace("quote = \"大企业3家\"", "quote = \"大企业3家\"\ncolour = \"red\""),
      "unknown fields"),
     (lambda s: s.replace("[plan]", "[plan"), "TOML"),
+    # a missing translation names the file, the target and the field
+    (lambda s: s.replace('unit_en = "firms"\n', ""), r"bad.toml: target 'big_firms': 'unit_en'"),
+    (lambda s: s.replace('unit_zh = "件"\nunit_en = "patents"', 'unit = "吨"'), "unit code"),
+    (lambda s: s.replace("end_year = 2024", 'end_year = 2024\nissued_zh = "某文号"'),
+     r"\[plan\]: 'issued_en' is missing"),
+    (lambda s: s.replace("end_year = 2024", 'end_year = 2024\nissued = "文号"'),
+     "issued_zh and issued_en"),
 ])
 def test_bad_plan_files_name_the_problem(tmp_path, edit, message):
     path = tmp_path / "bad.toml"
@@ -210,24 +218,48 @@ def test_missing_plan_file(tmp_path):
         P.load_plan(tmp_path / "nope.toml")
 
 
+def test_plan_unit_code_gives_both_labels(tmp_path):
+    path = tmp_path / "plan.toml"
+    path.write_text(PLAN_TOML.replace('unit_zh = "件"\nunit_en = "patents"', 'unit = "项"'),
+                    encoding="utf-8")
+    patents = P.load_plan(path).targets[-1]
+    assert (patents.unit("zh"), patents.unit("en")) == ("项", "items")
+
+
+@pytest.mark.parametrize("row, column", [
+    ("440000,x,2020,1,亿元,口径,,https://a,false,,", "definition_en"),    # no English
+    ("440000,x,2020,1,亿元,口径,def,https://a,false,下限,", "note_en"),    # note in zh only
+    ("440000,x,2020,1,亿元,口径,def,https://a,false,,lower bound", "note_zh"),
+    ("440000,x,2020,1,億,口径,def,https://a,false,,", "unit"),          # not a unit code
+])
+def test_indicator_missing_translation_names_row_and_column(tmp_path, row, column):
+    path = tmp_path / "ind.csv"
+    path.write_text("scope,indicator,year,value,unit,definition,definition_en,source,sample,"
+                    f"note_zh,note_en\n440000,x,2019,1,亿元,口径,def,https://a,false,,\n{row}\n",
+                    encoding="utf-8")
+    with pytest.raises(ind.IndicatorError, match=rf"ind.csv: row 3, {column}"):
+        ind.load_indicators(path)
+
+
 def test_bad_indicator_rows_name_row_and_column(tmp_path):
     path = tmp_path / "ind.csv"
-    path.write_text("scope,indicator,year,value,unit,definition,source,sample\n"
-                    "440000,x,2020,1,亿元,d,https://a,false\n"
-                    "440000,x,2021,,亿元,d,https://a,false\n", encoding="utf-8")
+    path.write_text("scope,indicator,year,value,unit,definition,definition_en,source,sample\n"
+                    "440000,x,2020,1,亿元,d,d,https://a,false\n"
+                    "440000,x,2021,,亿元,d,d,https://a,false\n", encoding="utf-8")
     with pytest.raises(ind.IndicatorError, match=r"row 3, value"):
         ind.load_indicators(path)
-    path.write_text("scope,indicator,year,value,unit,definition,source,sample\n"
-                    "440000,x,2020,1,亿元,d,,false\n", encoding="utf-8")
+    path.write_text("scope,indicator,year,value,unit,definition,definition_en,source,sample\n"
+                    "440000,x,2020,1,亿元,d,d,,false\n", encoding="utf-8")
     with pytest.raises(ind.IndicatorError, match=r"row 2, source"):
         ind.load_indicators(path)
 
 
 def test_targets_cli_json_and_alternative_plan(plan_file, tmp_path, capsys):
     indicators = tmp_path / "ind.csv"
-    indicators.write_text("scope,indicator,year,value,unit,definition,source,sample\n"
-                          "440000,output,2020,100,亿元,口径A,https://a,false\n"
-                          "440000,output,2024,170,亿元,口径A,https://a,false\n",
+    indicators.write_text("scope,indicator,year,value,unit,definition,definition_en,source,"
+                          "sample\n"
+                          "440000,output,2020,100,亿元,口径A,def A,https://a,false\n"
+                          "440000,output,2024,170,亿元,口径A,def A,https://a,false\n",
                           encoding="utf-8")
     assert main(["targets", "--plan", str(plan_file), "--indicators", str(indicators),
                  "--format", "json"]) == 0

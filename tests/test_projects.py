@@ -14,10 +14,12 @@ HEADER = ",".join(P.COLUMNS) + "\n"
 
 def _row(**over: str) -> str:
     row = {"id": "X1", "name_zh": "项目", "name_en": "Project", "kind": "facility",
-           "city_adcode": "440300", "district": "", "lon": "114.0", "lat": "22.6",
+           "city_adcode": "440300", "district": "", "district_en": "",
+           "lon": "114.0", "lat": "22.6",
            "coord_precision": "city", "investment_100m_cny": "", "start_year": "2022",
            "planned_completion_year": "2024", "status": "building",
-           "status_as_of": "2024-06-30", "source": "https://example.org/r", "note": ""}
+           "status_as_of": "2024-06-30", "source": "https://example.org/r", "note_zh": "",
+           "note_en": ""}
     row.update(over)
     return ",".join(row[c] for c in P.COLUMNS) + "\n"
 
@@ -55,6 +57,9 @@ def test_tracking_hand_computed(tmp_path, status, start, end, as_of_report, expe
     ({"status_as_of": "2024/06/30"}, "status_as_of"), ({"city_adcode": "110000"}, "city_adcode"),
     ({"source": ""}, "source"), ({"start_year": "20x2"}, "start_year"),
     ({"investment_100m_cny": "-1"}, "investment_100m_cny"), ({"lon": "120.5"}, "lon"),
+    # a translation missing: each shown text needs its zh and en form
+    ({"name_en": ""}, "name_en"), ({"district": "南山区"}, "district_en"),
+    ({"note_zh": "已封顶"}, "note_en"), ({"note_en": "topped out"}, "note_zh"),
 ])
 def test_bad_rows_name_row_and_column(tmp_path, over, column):
     path = tmp_path / "p.csv"

