@@ -40,6 +40,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from geo.layout import CITIES, Term
+from geo.messages import Msg, msg
 from geo.regions import METRIC_CRS
 
 if TYPE_CHECKING:
@@ -241,11 +242,14 @@ class Unknown:
     value: str  # as written
     suggestion: str | None  # "label (code)" of the closest term, if any
 
+    def msg(self, vocabulary: str = "products") -> Msg:
+        """What the registry reports for this value, as a :class:`geo.messages.Msg`."""
+        hint = msg("did_you_mean", suggestion=self.suggestion) if self.suggestion else ""
+        return msg(f"unknown_{vocabulary[:-1]}", value=self.value, hint=hint)
+
     def message(self, vocabulary: str = "products") -> str:
-        """What the registry reports for this value."""
-        hint = f"; did you mean {self.suggestion}?" if self.suggestion else ""
-        return (f"unknown {vocabulary[:-1]} {self.value!r}{hint} The value was left out; "
-                f"write codes or Chinese labels of the chain vocabulary separated by ';'")
+        """What the registry reports for this value (in English)."""
+        return self.msg(vocabulary).render("en")
 
 
 def _parse_cell(cell: str, lookup: dict[str, str], order: dict[str, int]

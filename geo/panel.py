@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from geo import registry as reg
 from geo.layout import CITY_BY_ADCODE, TIERS, ZONES, tier_codes
+from geo.messages import Msg, msg
 from geo.metrics import MetricSpec
 from geo.regions import DATA_DIR
 
@@ -53,8 +54,7 @@ GROWTH_METRICS: Final[dict[str, MetricSpec]] = {m.code: m for m in (
 _YEAR_RE: Final = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度|年)?")
 _VALUE_COLUMNS: Final = ("revenue_10k_cny", "employees")
 _HEADER_SCAN: Final = 20
-_NAN_MESSAGE: Final = ("not a number (write digits with a decimal point, no decimal comma); "
-                       "value left blank")
+_NAN_MESSAGE: Final = msg("panel_not_a_number")
 
 
 @dataclass
@@ -167,8 +167,8 @@ class _Report:
         self.problems: list[reg.Problem] = []
 
     def add(self, mask: NDArray[np.bool_], rownum: NDArray[np.int64], column: str,
-            message: str) -> None:
-        self.problems += [reg.Problem(int(r), column, message) for r in rownum[mask]]
+            message: Msg) -> None:
+        self.problems += [reg.Problem.of(int(r), column, message) for r in rownum[mask]]
 
 
 def _long_rows(records: list[list[str]], start: int, cols: list[_Column],
@@ -252,9 +252,8 @@ def load_panel(source: str | Path | bytes, *, name: str | None = None,
     label_of = {c.index: c.label for c in cols}
     for (r, c), formula in getattr(table, "formulas", {}).items():
         if r > head and c in label_of:
-            report.problems.append(reg.Problem(r + 1, label_of[c], f"formula {formula!r} saved "
-                                               "without its value; open the file in Excel, "
-                                               "let it calculate and save again"))
+            report.problems.append(reg.Problem.of(r + 1, label_of[c],
+                                                  msg("panel_formula", formula=formula)))
     frame, unmatched = _validate(rows, report, registry)
     problems = sorted(set(report.problems), key=lambda p: (p.row, p.column, p.message))
     return PanelResult(frame, problems, total, label, form, unmatched)
@@ -270,40 +269,38 @@ def _validate(rows: pd.DataFrame, report: _Report,
         fill = (ids == "") & rows["name_zh"].isin(by_name)
         ids = ids.where(~fill, rows["name_zh"].map(by_name))
     keep = (ids != "").to_numpy(copy=True)
-    report.add(~keep, rownum, "id", "编号 (id) is empty and the name is not in the registry; "
-               "fill in the firm's id; row left out")
+    report.add(~keep, rownum, "id", msg("panel_no_id"))
     year = pd.to_numeric(rows["year"].astype(str).map(reg._clean_number), errors="coerce")
     ok_year = (year.notna() & (year == year.round()) & year.between(1990, 2100)).to_numpy()
     report.add(keep & ~ok_year, rownum, "year",
-               "年份 (year) must be a year such as 2021; row left out")
+               msg("panel_bad_year"))
     keep &= ok_year
     values = {}
     for vc in _VALUE_COLUMNS:
         v = rows[vc].to_numpy(dtype=float, copy=True)
         neg = keep & (v < 0)
-        report.add(neg, rownum, vc, "negative; value left blank")
+        report.add(neg, rownum, vc, msg("panel_negative"))
         v[neg] = np.nan
         values[vc] = v
     empty = keep & ~np.isfinite(values["revenue_10k_cny"]) & ~np.isfinite(values["employees"])
     report.add(empty, rownum, "revenue_10k_cny",
-               "no revenue and no employees for this year; row left out")
+               msg("panel_empty"))
     keep &= ~empty
     key = pd.Series(ids.to_numpy() + "|" + year.fillna(0).astype(int).astype(str).to_numpy())
     dup = key.duplicated().to_numpy() & keep
-    report.add(dup, rownum, "year", "the same firm and year again; row left out (keep one)")
+    report.add(dup, rownum, "year", msg("panel_duplicate"))
     keep &= ~dup
     unmatched: list[str] = []
     if registry is not None:
         known = ids.isin(set(registry["id"].astype(str))).to_numpy()
         miss = keep & ~known
         unmatched = sorted(set(ids[miss]))
-        report.add(miss, rownum, "id", "this id is not in the registry; add the firm to the "
-                   "registry or correct the id; row left out")
+        report.add(miss, rownum, "id", msg("panel_unknown_id"))
         keep &= known
     sample_key = rows["sample"].astype(str).map(reg._norm)
     truthy = sample_key.isin(reg._TRUE).to_numpy()
     bad = keep & ~truthy & ~sample_key.isin(reg._FALSE).to_numpy()
-    report.add(bad, rownum, "sample", "not true/false (是/否); read as false")
+    report.add(bad, rownum, "sample", msg("panel_not_true_false"))
     frame = pd.DataFrame({
         "id": ids.to_numpy()[keep], "year": year.to_numpy()[keep].astype(int),
         "revenue_10k_cny": values["revenue_10k_cny"][keep],

@@ -55,6 +55,7 @@ from numpy.typing import NDArray
 from geo.chain import parse_tags
 from geo.datum import convert, normalize_datum
 from geo.layout import CITIES, SECTORS, SEGMENTS, SITE_KINDS, SITE_STATUSES, tier_codes
+from geo.messages import Msg, msg
 from geo.regions import DATA_DIR, load_districts, load_regions
 
 if TYPE_CHECKING:
@@ -202,11 +203,32 @@ class Problem:
 
     row: int
     column: str
-    message: str
+    message: str  # in English
+    #: the message's key and parameters (:mod:`geo.messages`), for other languages
+    msg: Msg | None = field(default=None, compare=False)
 
-    def to_dict(self) -> dict[str, int | str]:
-        """Return ``{"row": …, "column": …, "message": …}`` (the CLI's JSON shape)."""
-        return {"row": self.row, "column": self.column, "message": self.message}
+    @classmethod
+    def of(cls, row: int, column: str, message: Msg) -> Problem:
+        """The problem with ``message`` rendered in English and kept for other languages."""
+        return cls(row, column, message.render("en"), message)
+
+    @property
+    def code(self) -> str:
+        """The message's key in :data:`geo.messages.MESSAGES` ("" for a plain message)."""
+        return self.msg.key if self.msg else ""
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` ("zh" or "en")."""
+        return self.msg.render(lang) if self.msg else self.message
+
+    def to_dict(self, lang: str = "en") -> dict[str, int | str]:
+        """Return ``{"row": …, "column": …, "message": …, "code": …}`` (the CLI's JSON
+        shape; ``message`` in ``lang``)."""
+        out: dict[str, int | str] = {"row": self.row, "column": self.column,
+                                     "message": self.text(lang)}
+        if self.msg:
+            out["code"] = self.msg.key
+        return out
 
     def __str__(self) -> str:
         where = f"row {self.row}" + (f", {self.column}" if self.column else "")
@@ -931,9 +953,8 @@ def _parse_header(records: list[list[str]], name: str) -> _Header:
             if text.strip():
                 ignored.append(text.strip())
         elif canonical in index:
-            problems.append(Problem(pos + 1, text.strip(), (
-                f"another column ({label[canonical]!r}) already means {canonical}; this one is "
-                "ignored — remove or rename it")))
+            problems.append(Problem.of(pos + 1, text.strip(), msg(
+                "header_duplicate", first=label[canonical], canonical=canonical)))
         else:
             index[canonical], label[canonical] = j, text.strip()
     if ("lon" in index) != ("lat" in index):
@@ -942,8 +963,9 @@ def _parse_header(records: list[list[str]], name: str) -> _Header:
                    f"({lack})")
         if not {"city", "district"} & set(index):
             raise RegistryError(f"{name}: {message}; add it, or a 所在城市 (city) column")
-        problems.append(Problem(pos + 1, label.pop(have), f"{message}: coordinates ignored, "
-                                "rows placed by city/district; add the missing column"))
+        problems.append(Problem.of(pos + 1, label[have], msg(
+            "header_unpaired", label=label.pop(have), have=have, partner=CHINESE_HEADERS[lack],
+            lack=lack)))
         del index[have]
     scale = _revenue_scale(label["revenue_10k_cny"]) if "revenue_10k_cny" in index else 1.0
     return _Header(pos + 1, index, label, scale, ignored, problems)
@@ -970,11 +992,11 @@ class _Rows:
         return self.header.label.get(column, column)
 
     def report(self, mask: NDArray[np.bool_], column: str,
-               message: Callable[[int], str] | str) -> None:
+               message: Callable[[int], Msg] | Msg) -> None:
         """Record a problem for each row in ``mask``; ``message`` may depend on the index."""
         for i in np.flatnonzero(mask):
             text = message(int(i)) if callable(message) else message
-            self.problems.append(Problem(int(self.rownum[i]), self.label(column), text))
+            self.problems.append(Problem.of(int(self.rownum[i]), self.label(column), text))
 
 
 def _is_blank(rec: list[str]) -> bool:
@@ -984,10 +1006,7 @@ def _is_blank(rec: list[str]) -> bool:
 def _formula_problems(table: _Table, header: _Header) -> list[Problem]:
     """Imported cells holding a formula saved without its value (they read as blank)."""
     column = {j: header.label[c] for c, j in header.index.items()}
-    return [Problem(i + 1, column[j], (
-        f"formula {formula[:60]!r} has no saved value (the file was written by a program "
-        "and never recalculated); open it in Excel or LibreOffice, save it and upload it "
-        "again; field left blank"))
+    return [Problem.of(i + 1, column[j], msg("formula_unsaved", formula=formula[:60]))
         for (i, j), formula in sorted(table.formulas.items())
         if i >= header.row and j in column]
 
@@ -1008,10 +1027,8 @@ def _split_rows(records: list[list[str]], header: _Header,
             records[i] = rec + [""] * (width - len(rec))
         elif "".join(rec[width:]).strip():
             long_rows.add(i)
-            problems.append(Problem(i + 1, "", (
-                f"{len(rec)} fields but the header has {width}: a value (a name or an "
-                "address?) probably holds the separator without quotes; put that value in "
-                "quotes; row left out")))
+            problems.append(Problem.of(i + 1, "", msg("row_too_long", fields=len(rec),
+                                                      width=width)))
         else:
             records[i] = rec[:width]  # trailing empty fields only
     kept = [i for i in body if i not in long_rows] if long_rows else body
@@ -1100,13 +1117,12 @@ def _clean_number(text: str) -> str:
     return cleaned
 
 
-def _not_a_number(raw: str, expected: str) -> str:
-    """Why a cell is not a number, and what to write instead."""
+def _not_a_number(raw: str, expected: Msg, then: Msg) -> Msg:
+    """Why a cell is not a number, what to write instead, and what was done."""
     text = unicodedata.normalize("NFKC", raw)
-    if re.fullmatch(r"[+-]?[\d.,\s]*\d,\d[\d.,\s]*", text):
-        return (f"{raw!r} has an ambiguous comma (a decimal comma, or thousands not in "
-                f"groups of three?); write {expected} with a decimal point and no comma")
-    return f"{raw!r} is not a number; write {expected}"
+    ambiguous = re.fullmatch(r"[+-]?[\d.,\s]*\d,\d[\d.,\s]*", text)
+    return msg("ambiguous_comma" if ambiguous else "not_a_number", raw=raw, expected=expected,
+               then=then)
 
 
 def _numbers(rows: _Rows, column: str) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
@@ -1144,9 +1160,9 @@ def _strip_invisible(rows: _Rows, column: str, values: pd.Series) -> pd.Series:
     if joined.isprintable() or not _INVISIBLE.search(joined):
         return values
     found = [_INVISIBLE.findall(v) for v in values]
-    rows.report(np.array([bool(f) for f in found]), column, lambda i: (
-        f"removed {len(found[i])} invisible control or text-direction character(s) ("
-        + ", ".join(sorted({f"U+{ord(c):04X}" for c in found[i]})) + "); check the value"))
+    rows.report(np.array([bool(f) for f in found]), column, lambda i: msg(
+        "invisible_removed", n=len(found[i]),
+        codes=", ".join(sorted({f"U+{ord(c):04X}" for c in found[i]}))))
     return pd.Series([_INVISIBLE.sub("", v) for v in values], dtype=object)
 
 
@@ -1158,9 +1174,8 @@ def _cap_length(rows: _Rows, column: str, values: pd.Series) -> pd.Series:
     lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
     over = lengths > cap
     required = column == "name_zh"
-    rows.report(over, column, lambda i: (
-        f"{lengths[i]:,} characters, more than the {cap:,} allowed; shorten it; "
-        + ("row left out" if required else "field left blank")))
+    rows.report(over, column, lambda i: msg("too_long_row" if required else "too_long_field",
+                                            n=int(lengths[i]), cap=cap))
     if required:
         rows.keep &= ~over
         return values
@@ -1182,7 +1197,7 @@ def _check_cells(rows: _Rows) -> None:
 def _check_names(rows: _Rows) -> pd.Series:
     names = rows.cols["name_zh"]
     blank = (_text(rows, "name_zh") == "").to_numpy()
-    rows.report(blank, "name_zh", "企业名称 (name_zh) is empty; fill it in; row left out")
+    rows.report(blank, "name_zh", msg("name_empty"))
     rows.keep &= ~blank
     return names
 
@@ -1191,26 +1206,24 @@ def _check_numbers(rows: _Rows) -> dict[str, NDArray[np.float64]]:
     out = {}
     this_year = date.today().year
     rules = {
-        "revenue_10k_cny": (0, MAX_REVENUE_10K_CNY, False,
-                            "a revenue in 万元 from 0 to 1,000,000,000 (10 万亿元)"),
-        "employees": (0, MAX_EMPLOYEES, True,
-                      f"a whole number of employees from 0 to {MAX_EMPLOYEES:,}"),
-        "revenue_year": (1949, this_year + 1, True, f"a year between 1949 and {this_year + 1}"),
+        "revenue_10k_cny": (0, MAX_REVENUE_10K_CNY, False, msg("expect_revenue")),
+        "employees": (0, MAX_EMPLOYEES, True, msg("expect_employees", high=MAX_EMPLOYEES)),
+        "revenue_year": (1949, this_year + 1, True, msg("expect_year", high=this_year + 1)),
     }
     for column, (low, high, whole, expected) in rules.items():
         values, bad = _numbers(rows, column)
         raw = _text(rows, column)
-        def not_a_number(i: int, r: pd.Series = raw, e: str = expected) -> str:
-            return f"{_not_a_number(str(r.iat[i]), e)}; field left blank"
+        def not_a_number(i: int, r: pd.Series = raw, e: Msg = expected) -> Msg:
+            return _not_a_number(str(r.iat[i]), e, msg("then_blank"))
 
         rows.report(bad, column, not_a_number)
         if column == "revenue_10k_cny":
             values = values * rows.header.revenue_scale
         out_of_range = np.isfinite(values) & (
             (values < low) | (values > high) | (whole & (values % 1 != 0)))
-        def out_of_range_message(i: int, r: pd.Series = raw, e: str = expected) -> str:
-            sign = "negative" if str(r.iat[i]).startswith("-") else "out of range"
-            return f"{r.iat[i]!r} is {sign}; write {e}; field left blank"
+        def out_of_range_message(i: int, r: pd.Series = raw, e: Msg = expected) -> Msg:
+            key = "negative" if str(r.iat[i]).startswith("-") else "out_of_range"
+            return msg(key, raw=r.iat[i], expected=e)
 
         rows.report(out_of_range, column, out_of_range_message)
         values[out_of_range] = np.nan
@@ -1218,12 +1231,12 @@ def _check_numbers(rows: _Rows) -> dict[str, NDArray[np.float64]]:
     return out
 
 
-def _check_vocab(rows: _Rows, column: str, vocab: dict[str, str], allowed: str) -> pd.Series:
+def _check_vocab(rows: _Rows, column: str, vocab: dict[str, str], allowed: str | Msg
+                 ) -> pd.Series:
     raw = _text(rows, column)
     coded = _per_value(raw, lambda v: vocab.get(_norm(v), "")).fillna("")
     bad = ((raw != "") & (coded == "")).to_numpy()
-    rows.report(bad, column, lambda i: f"unknown value {raw.iat[i]!r}; use one of {allowed}; "
-                "field left blank")
+    rows.report(bad, column, lambda i: msg("unknown_value", raw=raw.iat[i], allowed=allowed))
     return coded.astype(object)
 
 
@@ -1231,8 +1244,8 @@ def _check_tags(rows: _Rows, column: str) -> pd.Series:
     """A multi-valued chain tag column (geo.chain): unknown values are reported and left out."""
     codes, unknown = parse_tags(_text(rows, column), column)
     for u in unknown:
-        rows.problems.append(Problem(int(rows.rownum[u.position]), rows.label(column),
-                                     u.message(column)))
+        rows.problems.append(Problem.of(int(rows.rownum[u.position]), rows.label(column),
+                                        u.msg(column)))
     return codes
 
 
@@ -1240,8 +1253,7 @@ def _check_sample(rows: _Rows) -> NDArray[np.bool_]:
     key = _per_value(_text(rows, "sample"), _norm)
     truthy = key.isin(_TRUE).to_numpy()
     bad = ~truthy & ~key.isin(_FALSE).to_numpy()
-    rows.report(bad, "sample", lambda i: f"{key.iat[i]!r} is not true/false (是/否); "
-                "read as false")
+    rows.report(bad, "sample", lambda i: msg("not_true_false", raw=key.iat[i]))
     return truthy
 
 
@@ -1265,20 +1277,17 @@ def _check_credit_codes(rows: _Rows) -> pd.Series:
     given[filled] = cleaned[filled] != ""
     bad = np.zeros(len(text), dtype=bool)
     bad[given] = ~credit_code_valid(cleaned[given].tolist())
-    rows.report(bad, "credit_code", lambda i: (
-        f"{codes.iat[i]!r} is not a valid 统一社会信用代码 (18 characters, check character "
-        "per GB 32100-2015); correct it"
-        + ("; Excel stored it as a number and lost digits: format the column as text"
-           if re.fullmatch(r"[\d.]+E\+\d+", str(codes.iat[i])) else "") + "; field left blank"))
+    rows.report(bad, "credit_code", lambda i: msg(
+        "uscc_invalid_excel" if re.fullmatch(r"[\d.]+E\+\d+", str(codes.iat[i]))
+        else "uscc_invalid", code=codes.iat[i]))
     codes = codes.where(~bad, "")
     valid = np.flatnonzero(given & ~bad)  # the only non-blank codes left
     dup = np.zeros(len(text), dtype=bool)
     dup[valid] = codes.iloc[valid].duplicated(keep="first").to_numpy()
     dup &= rows.keep
     first = _first_rows(codes, rows.rownum, dup)
-    rows.report(dup, "credit_code", lambda i: (
-        f"the same 统一社会信用代码 as row {first[str(codes.iat[i])]}: the firm is listed twice; "
-        "row left out so it is not counted twice"))
+    rows.report(dup, "credit_code", lambda i: msg("uscc_duplicate",
+                                                  first=first[str(codes.iat[i])]))
     rows.keep &= ~dup
     return codes
 
@@ -1290,9 +1299,8 @@ def _check_ids(rows: _Rows) -> pd.Series:
     ids = pd.Series(given, dtype=object, copy=False)
     dup = ids.duplicated(keep="first").to_numpy() & rows.keep
     first = _first_rows(ids, rows.rownum, dup)
-    rows.report(dup, "id", lambda i: (
-        f"id {ids.iat[i]!r} is already used on row {first[str(ids.iat[i])]}; give each firm its "
-        "own id; row left out so the firm is not counted twice"))
+    rows.report(dup, "id", lambda i: msg("id_duplicate", id=ids.iat[i],
+                                         first=first[str(ids.iat[i])]))
     rows.keep &= ~dup
     return ids
 
@@ -1431,10 +1439,9 @@ def _reconcile(rows: _Rows, place: _Place, areas: _Areas, located: NDArray[np.bo
         place.district[near] = np.where(no_dist[near], areas.city[near], areas.district[near])
         differ[near] = False
     found = place.city.copy()
-    rows.report(differ, "city", lambda i: (
-        f"city says {geo.names[areas.city[i]]} but the coordinates ({place.lon[i]:.5f}, "
-        f"{place.lat[i]:.5f}) are in {geo.names[found[i]]}; kept at the coordinates (city "
-        f"{geo.names[found[i]]}) — check the coordinates or the city"))
+    rows.report(differ, "city", lambda i: msg(
+        "city_mismatch", stated=geo.names[areas.city[i]], lon=place.lon[i], lat=place.lat[i],
+        found=geo.names[found[i]]))
     differ = (located & (areas.district != "") & (place.city == areas.city) & ~no_dist
               & (place.district != areas.district))
     idx = np.flatnonzero(differ)
@@ -1442,10 +1449,9 @@ def _reconcile(rows: _Rows, place: _Place, areas: _Areas, located: NDArray[np.bo
         near = idx[_near(place.lon[idx], place.lat[idx], areas.district[idx])]
         place.district[near] = areas.district[near]
         differ[near] = False
-    rows.report(differ, "district", lambda i: (
-        f"district says {geo.names[areas.district[i]]} but the coordinates are in "
-        f"{geo.names.get(place.district[i], 'no district')}; kept at the coordinates — "
-        "check the coordinates or the district"))
+    rows.report(differ, "district", lambda i: msg(
+        "district_mismatch", stated=geo.names[areas.district[i]],
+        found=geo.names.get(place.district[i], msg("no_district"))))
 
 
 def _fallback(place: _Place, areas: _Areas, todo: NDArray[np.bool_]) -> NDArray[np.object_]:
@@ -1476,7 +1482,7 @@ def _locate_rows(rows: _Rows, datum: str) -> _Place:
     pts = _place_points(coords, datum)
     located = np.isfinite(pts.lon)
     precision = _check_vocab(rows, "coord_precision", _PRECISIONS,
-                             "exact, district or city").to_numpy(dtype=object)
+                             msg("allowed_precision")).to_numpy(dtype=object)
     precision = np.where(located & (precision == ""), "exact", precision)
     place = _Place(pts.lon, pts.lat, pts.city, pts.district, precision)
     _reconcile(rows, place, areas, located)
@@ -1493,49 +1499,43 @@ def _report_location(rows: _Rows, coords: _Coords, pts: _Points, areas: _Areas,
     located = np.isfinite(pts.lon) & (fallback == "")
     lon_raw, lat_raw = _text(rows, "lon"), _text(rows, "lat")
 
-    def then(i: int) -> str:
+    def then(i: int) -> Msg:
         if located[i]:
-            return "the coordinates were used"
+            return msg("then_used")
         if fallback[i]:
-            return f"placed at the {fallback[i]}'s interior point instead"
-        return "row left out (no usable coordinates and no known city or district)"
+            return msg(f"then_{fallback[i]}")
+        return msg("then_dropped")
 
     for col, bad, raw in (("lon", coords.bad_lon, lon_raw), ("lat", coords.bad_lat, lat_raw)):
-        def not_degrees(i: int, r: pd.Series = raw) -> str:
-            return f"{_not_a_number(str(r.iat[i]), 'decimal degrees (e.g. 113.85)')}; {then(i)}"
+        def not_degrees(i: int, r: pd.Series = raw) -> Msg:
+            return _not_a_number(str(r.iat[i]), msg("expect_degrees"), then(i))
 
         rows.report(bad, col, not_degrees)
     blank_lat = coords.half & (lat_raw == "").to_numpy()
-    rows.report(blank_lat, "lat", lambda i: f"lat is empty but lon is given; fill in both or "
-                f"neither; {then(i)}")
-    rows.report(coords.half & ~blank_lat, "lon", lambda i: f"lon is empty but lat is given; "
-                f"fill in both or neither; {then(i)}")
-    rows.report(pts.swapped, "lon", lambda i: (
-        f"lon/lat look swapped: ({lon_raw.iat[i]}, {lat_raw.iat[i]}) is outside Guangdong, "
-        f"swapped it is in {geo.names[pts.city[i]]}; kept with the two swapped — swap them in "
-        "the file"))
-    rows.report(pts.outside, "lon", lambda i: (
-        f"({lon_raw.iat[i]}, {lat_raw.iat[i]}) is outside Guangdong"
-        f"{' (negative)' if coords.lon[i] < 0 or coords.lat[i] < 0 else ''}, also with lon/lat "
-        f"swapped; check the coordinates and their datum ({datum}); {then(i)}"))
+    rows.report(blank_lat, "lat", lambda i: msg("lat_missing", then=then(i)))
+    rows.report(coords.half & ~blank_lat, "lon", lambda i: msg("lon_missing", then=then(i)))
+    rows.report(pts.swapped, "lon", lambda i: msg(
+        "swapped", lon=lon_raw.iat[i], lat=lat_raw.iat[i], city=geo.names[pts.city[i]]))
+    rows.report(pts.outside, "lon", lambda i: msg(
+        "outside", lon=lon_raw.iat[i], lat=lat_raw.iat[i], datum=datum, then=then(i),
+        negative=msg("negative_suffix") if coords.lon[i] < 0 or coords.lat[i] < 0 else ""))
     city_raw, dist_raw = _text(rows, "city"), _text(rows, "district")
-    rows.report(areas.bad_city, "city", lambda i: (
-        f"unknown city {city_raw.iat[i]!r}; write one of Guangdong's 21 cities (深圳, 深圳市 "
-        f"or Shenzhen); {then(i)}"))
+    rows.report(areas.bad_city, "city", lambda i: msg("unknown_city", raw=city_raw.iat[i],
+                                                      then=then(i)))
 
-    def unknown_district(i: int) -> str:
+    def unknown_district(i: int) -> Msg:
         elsewhere = resolve_district(str(dist_raw.iat[i]), None)
-        scope = f" in {geo.names[areas.city[i]]}" if areas.city[i] else ""
-        hint = f" (it is in {geo.names[elsewhere[:4] + '00']})" if elsewhere else ""
-        return (f"unknown district {dist_raw.iat[i]!r}{scope}{hint}; check the spelling or the "
-                f"city; {then(i)}")
+        scope = msg("district_scope", city=geo.names[areas.city[i]]) if areas.city[i] else ""
+        hint = (msg("district_elsewhere", city=geo.names[elsewhere[:4] + '00']) if elsewhere
+                else "")
+        return msg("unknown_district", raw=dist_raw.iat[i], scope=scope, hint=hint,
+                   then=then(i))
 
     rows.report(areas.bad_district, "district", unknown_district)
     explained = (coords.bad_lon | coords.bad_lat | coords.half | pts.outside
                  | areas.bad_city | areas.bad_district)
     nothing = ~np.isfinite(pts.lon) & (fallback == "") & ~explained
-    rows.report(nothing, "city", "no location: give 经度+纬度 (lon+lat) or a known 所在城市 "
-                "(city); row left out")
+    rows.report(nothing, "city", msg("no_location"))
 
 # --------------------------------------------------------------------------- assembly
 def _empty_frame() -> gpd.GeoDataFrame:
@@ -1552,7 +1552,7 @@ def _build(rows: _Rows, datum: str, progress: Callable[[float], None]) -> gpd.Ge
     _check_cells(rows)
     names = _check_names(rows)
     numbers = _check_numbers(rows)
-    sector = _check_vocab(rows, "sector", _SECTORS, "laser/激光, additive/增材制造 or both")
+    sector = _check_vocab(rows, "sector", _SECTORS, msg("allowed_sector"))
     segment = _check_vocab(rows, "segment", _SEGMENTS, ", ".join(
         f"{t.zh}/{c}" for c, t in SEGMENTS.items()))
     sample = _check_sample(rows)
@@ -1690,28 +1690,30 @@ def load_enterprises(path: Path | str = ENTERPRISES_PATH) -> gpd.GeoDataFrame:
 def _site_problems(df: pd.DataFrame) -> list[Problem]:
     problems: list[Problem] = []
     checks = (
-        ("kind", df["kind"].isin(list(SITE_KINDS)), f"kind must be one of {list(SITE_KINDS)}"),
+        ("kind", df["kind"].isin(list(SITE_KINDS)),
+         msg("site_one_of", column="kind", allowed=list(SITE_KINDS))),
         ("status", df["status"].isin(list(SITE_STATUSES)),
-         f"status must be one of {list(SITE_STATUSES)}"),
+         msg("site_one_of", column="status", allowed=list(SITE_STATUSES))),
         ("coord_precision", df["coord_precision"].isin(list(SITE_PRECISIONS)),
-         f"coord_precision must be one of {list(SITE_PRECISIONS)}"),
-        ("source", df["source"].str.strip() != "", "source is empty; cite where this is from"),
-        ("name_zh", df["name_zh"].str.strip() != "", "name_zh is empty"),
-        ("id", ~df["id"].duplicated() & (df["id"] != ""), "id is empty or duplicated"),
+         msg("site_one_of", column="coord_precision", allowed=list(SITE_PRECISIONS))),
+        ("source", df["source"].str.strip() != "", msg("site_no_source")),
+        ("name_zh", df["name_zh"].str.strip() != "", msg("site_no_name")),
+        ("id", ~df["id"].duplicated() & (df["id"] != ""), msg("site_bad_id")),
     )
     for column, ok, message in checks:
-        problems += [Problem(int(i) + 2, column, message) for i in np.flatnonzero(~ok.to_numpy())]
+        problems += [Problem.of(int(i) + 2, column, message)
+                     for i in np.flatnonzero(~ok.to_numpy())]
     lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)
     lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype=float)
     placeless = (df["coord_precision"] == "none").to_numpy()
     city, _ = locate(np.nan_to_num(lon), np.nan_to_num(lat))
     wrong = ((city != df["city_adcode"].to_numpy(dtype=object)) | ~np.isfinite(lon + lat)) \
         & ~placeless
-    problems += [Problem(int(i) + 2, "lon", "coordinates missing or not in city_adcode")
+    problems += [Problem.of(int(i) + 2, "lon", msg("site_wrong_place"))
                  for i in np.flatnonzero(wrong)]
     located = placeless & ((df["lon"].str.strip() != "") | (df["lat"].str.strip() != ""))
-    problems += [Problem(int(i) + 2, "lon", "coord_precision is none (a plan item without a "
-                         "place): leave lon and lat blank") for i in np.flatnonzero(located)]
+    problems += [Problem.of(int(i) + 2, "lon", msg("site_placeless"))
+                 for i in np.flatnonzero(located)]
     return sorted(problems, key=lambda p: (p.row, p.column))
 
 

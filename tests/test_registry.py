@@ -173,7 +173,8 @@ def test_problems_are_ordered_and_serialisable(spots):
     result = load_registry(_csv(rows))
     assert [p.row for p in result.problems] == sorted(p.row for p in result.problems)
     assert result.to_dict()["problems"][0] == {"row": 2, "column": "lon",
-                                               "message": result.problems[0].message}
+                                               "message": result.problems[0].message,
+                                               "code": "not_a_number"}
     assert isinstance(result.problems[0], Problem)
 
 
@@ -386,7 +387,7 @@ def test_cli_exit_codes_and_json(tmp_path, capsys, spots):
     assert set(report) == {"rows", "valid_rows", "problems"}
     assert (report["rows"], report["valid_rows"]) == (3, 2)
     assert [(p["row"], p["column"]) for p in report["problems"]] == [(3, "lon"), (4, "city")]
-    assert all(set(p) == {"row", "column", "message"} for p in report["problems"])
+    assert all(set(p) == {"row", "column", "message", "code"} for p in report["problems"])
 
     assert main(["validate", str(empty)]) == 2
     assert "empty" in capsys.readouterr().err
