@@ -150,6 +150,11 @@ _PRECISION_VALUES: Final[dict[str, str]] = {
 }
 _TRUE: Final = frozenset({"true", "1", "yes", "y", "t", "是", "示例", "sample"})
 _FALSE: Final = frozenset({"", "false", "0", "no", "n", "f", "否"})
+#: 上市 cells read as listed without a stock code; anything else without a digit or an
+#: exchange word is reported (``maybe`` is no listing).
+_LISTED_YES: Final = frozenset({"是", "yes", "y", "true", "1", "已上市", "上市", "listed"})
+_EXCHANGE_WORDS: Final = ("交易所", "交所", "板", "港股", "美股", "a股", "h股", "sse", "szse",
+                          "hkex", "sehk", "bse", "nyse", "nasdaq")
 _NOT_LISTED: Final = frozenset(
     {"", "否", "无", "未上市", "非上市", "no", "none", "-", "—", "n/a", "na", "not listed"}
 )
@@ -253,6 +258,9 @@ class RegistryResult:
         Header as written in the file -> canonical column, for the columns that were used.
     ignored_columns : list of str
         Headers that were not recognised (their values are not imported).
+    coords_ignored : int
+        Kept rows whose coordinates were given but unusable: placed at their district's or
+        city's interior point instead (each is also a problem).
     """
 
     frame: gpd.GeoDataFrame
@@ -261,6 +269,7 @@ class RegistryResult:
     name: str
     columns: dict[str, str] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
+    coords_ignored: int = 0
 
     @property
     def valid_rows(self) -> int:
@@ -987,6 +996,7 @@ class _Rows:
         #: column -> (its Series as read, the same cells as Arrow strings): fast path only
         self.arrow: dict[str, tuple[pd.Series, pa.Array]] = {}
         self.arrow_text: dict[str, pa.Array] = {}  # stripped, where _text had the Arrow
+        self.coords_ignored = 0  # kept rows placed by area although coordinates were given
 
     def label(self, column: str) -> str:
         return self.header.label.get(column, column)
@@ -1305,9 +1315,20 @@ def _check_ids(rows: _Rows) -> pd.Series:
     return ids
 
 
+def _is_listing(key: str) -> bool:
+    """A normalised 上市 cell that names a listing: a stock code (any digit), a yes, or an
+    exchange or board."""
+    return (any(c.isdigit() for c in key) or key in _LISTED_YES
+            or any(word in key for word in _EXCHANGE_WORDS))
+
+
 def _check_listed(rows: _Rows) -> pd.Series:
     raw = _text(rows, "listed")
-    return raw.where(~_per_value(raw, _norm).isin(_NOT_LISTED), "").astype(object)
+    key = _per_value(raw, _norm)
+    listing = _per_value(raw, lambda v: _is_listing(_norm(v))).astype(bool)
+    unclear = (~key.isin(_NOT_LISTED) & ~listing).to_numpy()
+    rows.report(unclear, "listed", lambda i: msg("listed_unclear", raw=raw.iat[i]))
+    return raw.where(~key.isin(_NOT_LISTED) & ~unclear, "").astype(object)
 
 
 # --------------------------------------------------------------------------- location
@@ -1489,6 +1510,8 @@ def _locate_rows(rows: _Rows, datum: str) -> _Place:
     place.district[located & (precision == "city")] = ""  # a city-level point: district unknown
     fallback = _fallback(place, areas, ~located)
     rows.keep &= located | (fallback != "")
+    given = (_text(rows, "lon") != "").to_numpy() | (_text(rows, "lat") != "").to_numpy()
+    rows.coords_ignored = int((rows.keep & given & (fallback != "")).sum())
     _report_location(rows, coords, pts, areas, fallback, datum)
     return place
 
@@ -1658,7 +1681,8 @@ def load_registry(source: str | Path | bytes, *, name: str | None = None,
     problems = sorted(rows.problems, key=lambda p: (p.row, p.column))
     report(1.0)
     used = {header.label[c]: c for c in header.index}
-    return RegistryResult(frame, problems, total, label, used, header.ignored)
+    return RegistryResult(frame, problems, total, label, used, header.ignored,
+                          coords_ignored=rows.coords_ignored)
 
 
 # --------------------------------------------------------------------------- bundled data

@@ -15,6 +15,7 @@ import streamlit as st
 
 from geo import export, panel, projects, registry, store
 from ui.i18n import t
+from ui.report import problem_table
 from ui.shell import PageContext
 from ui.text import plain
 
@@ -75,13 +76,7 @@ def report(result: panel.PanelResult, lang: str) -> None:
     if result.unmatched_ids:
         st.warning(t("panel_unmatched", lang, n=len(result.unmatched_ids),
                      ids=plain(", ".join(result.unmatched_ids[:20]))))
-    if result.problems:
-        problems = pd.DataFrame([p.to_dict() for p in result.problems]).rename(columns={
-            "row": t("row", lang), "column": t("column", lang), "message": t("message", lang)})
-        st.markdown(f"**{t('problems', lang)}：{len(result.problems):,}**")
-        st.dataframe(problems, hide_index=True, width="stretch", height=300)
-    else:
-        st.success("✓")
+    problem_table(result.problems, lang)
 
 
 def _use(upload: dict | None) -> None:

@@ -4,25 +4,37 @@ the pages when the configured registry cannot be used (so :mod:`ui.shell` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import streamlit as st
 
 from geo import registry
-from ui.i18n import t
+from ui.i18n import colon, t
 from ui.text import plain
 
 
 def registry_report(result: registry.RegistryResult, lang: str) -> None:
     """The row-by-row validation report."""
     st.subheader(t("validation", lang))
-    st.markdown(t("valid_rows", lang, valid=result.valid_rows, rows=result.rows))
+    summary = t("valid_rows", lang, valid=result.valid_rows, rows=result.rows)
+    if result.coords_ignored:
+        summary += t("coords_ignored", lang, n=result.coords_ignored)
+    st.markdown(summary)
     if result.ignored_columns:
         st.caption(plain(("未识别的列（未导入）：" if lang == "zh" else "Columns not "
                           "recognised (not imported): ") + ", ".join(result.ignored_columns)))
-    if result.problems:
-        problems = pd.DataFrame([p.to_dict() for p in result.problems]).rename(columns={
-            "row": t("row", lang), "column": t("column", lang), "message": t("message", lang)})
-        st.markdown(f"**{t('problems', lang)}：{len(result.problems):,}**")
-        st.dataframe(problems, hide_index=True, width="stretch", height=300)
-    else:
+    problem_table(result.problems, lang)
+
+
+def problem_table(problems: Sequence[registry.Problem], lang: str) -> None:
+    """Every problem of an upload, its explanation in ``lang``; a tick when there is none."""
+    if not problems:
         st.success("✓")
+        return
+    table = pd.DataFrame({t("row", lang): [p.row for p in problems],
+                          t("column", lang): [p.column for p in problems],
+                          t("message", lang): [p.text(lang) for p in problems]})
+    st.markdown(f"**{t('problems', lang)}{colon(lang)}{len(problems):,}**")
+    st.dataframe(table, hide_index=True, width="stretch", height=300, column_config={
+        t("message", lang): st.column_config.TextColumn(width="large")})
