@@ -81,11 +81,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                        "laser/激光, additive/增材制造 or both"),
     "allowed_precision": ("exact、district 或 city", "exact, district or city"),
     "unknown_product": (
-        "未知产品 {value!r}{hint} 该值未导入；请填写产业链词表的代码或中文名称，以“;”分隔",
+        "未知产品 {value!r}{hint}；该值未导入；请填写产业链词表的代码或中文名称，以“;”分隔",
         "unknown product {value!r}{hint} The value was left out; write codes or Chinese labels "
         "of the chain vocabulary separated by ';'"),
     "unknown_application": (
-        "未知应用领域 {value!r}{hint} 该值未导入；请填写产业链词表的代码或中文名称，以“;”分隔",
+        "未知应用领域 {value!r}{hint}；该值未导入；请填写产业链词表的代码或中文名称，以“;”分隔",
         "unknown application {value!r}{hint} The value was left out; write codes or Chinese "
         "labels of the chain vocabulary separated by ';'"),
     "did_you_mean": ("；是否指 {suggestion}？", "; did you mean {suggestion}?"),

@@ -3,6 +3,7 @@ round-trips, a bad upload shows a row-level report."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -160,16 +161,26 @@ def test_presentation_mode_hides_controls():
         "display: none" in m.value for m in at.markdown)
 
 
-def test_bad_upload_shows_row_report_not_traceback():
-    at = _app("data")
+@pytest.mark.parametrize(("lang", "says"), [
+    ("zh", ["不是数字", "未知城市", "共 5 行，保留 4 行，其中 2 行坐标被忽略"]),
+    ("en", ["is not a number", "unknown city", "4 of 5 rows kept, 2 with coordinates ignored"]),
+])
+def test_bad_upload_shows_row_report_not_traceback(lang, says):
+    at = _app("data", lang=lang)
     bad = ("企业名称,经度,纬度,所在城市\n"
            "好企业,113.9,22.6,深圳\n"
            "坐标坏了,abc,22.6,深圳\n"
-           "城市不明,,,火星市\n").encode()
+           "城市不明,,,火星市\n"
+           "出省了,200,95,广州\n"
+           "也好,113.3,23.1,广州\n").encode()
     at.file_uploader(key="upload_file").set_value(("bad.csv", bad, "text/csv")).run()
     assert not at.exception
     report = at.dataframe[0].value
     assert set(report.iloc[:, 0]) >= {3, 4}  # spreadsheet row numbers, header = row 1
+    shown = "\n".join(report.iloc[:, 2]) + "\n" + _text(at)
+    assert all(s in shown for s in says), shown
+    if lang == "zh":  # the explanations are Chinese: no English sentence left
+        assert not re.search(r"[a-z]{4,} [a-z]{2,}", "\n".join(report.iloc[:, 2]))
 
 
 def test_unusable_upload_shows_clean_error():
