@@ -574,6 +574,8 @@ _LABEL_TRIES: Final = tuple(
     for a in (270, 90, 0, 180, 315, 225, 45, 135)
 )
 _LEADER_MIN_PT: Final = 13.0
+#: Prefix of the ``gid`` of every map label the placer draws (SVG ids; tests find them by it).
+LABEL_GID: Final = "map-label-"
 
 
 def _overlaps(box: Any, placed: list[Any]) -> bool:
@@ -611,7 +613,8 @@ def _place_labels(fig: Figure, ax: Axes, labels: Sequence[_Label], placed: list[
         props: dict[str, Any] = {"ha": "center", "va": "center", "fontsize": lab.size,
                  "fontweight": lab.weight, "fontstyle": lab.style}
         text = ax.annotate(lab.text, xy, xytext=(0, 0), textcoords="offset points",
-                           color=lab.color, zorder=zorder, **props)
+                           color=lab.color, zorder=zorder, gid=f"{LABEL_GID}{len(placed)}",
+                           **props)
         box = text.get_window_extent(renderer).expanded(1.08, 1.15)
         offset = (0.0, 0.0)
         if _overlaps(box, placed):
@@ -702,20 +705,26 @@ def _draw_north_arrow(ax: Axes, at: tuple[float, float], size_m: float, lang: st
 
 
 def _draw_inset(fig: Figure, ax: Axes, island: gpd.GeoSeries, colors: list[str],
-                nodata: np.ndarray, lang: str) -> None:
-    """Framed inset of 东沙群岛 in the sea at the main map's lower right (where the islands
-    are), with its own title and scale bar."""
+                nodata: np.ndarray, lang: str, *, upper_left: bool = False) -> Axes | None:
+    """Framed inset of 东沙群岛 with its own title and scale bar; returns its axes (None when
+    there is no 东沙).
+
+    In the sea at the main map's lower right (where the islands are), or, when that sea
+    holds the numbered site key, smaller in the empty corner west of 肇庆, under the scale bar.
+    """
     has = ~(island.isna() | island.is_empty).to_numpy()
     if not has.any():
-        return
+        return None
     x0, y0, x1, y1 = island.total_bounds  # missing and empty geometries have no bounds
     span_x = (x1 - x0) * 1.2
     span_y = max((y1 - y0) * 1.75, span_x * 0.6)  # room for the title and the scale bar
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     box = ax.get_position()
-    w = box.width * 0.25
+    w = box.width * (0.16 if upper_left else 0.25)
     h = w * (span_y / span_x) * fig.get_figwidth() / fig.get_figheight()
-    inset = fig.add_axes((box.x1 - w - box.width * 0.012, box.y0 + box.height * 0.02, w, h))
+    inset = fig.add_axes((box.x0 + box.width * 0.015, box.y1 - box.height * 0.14 - h, w, h)
+                         if upper_left else
+                         (box.x1 - w - box.width * 0.012, box.y0 + box.height * 0.02, w, h))
     extent = (cx - span_x / 2, cx + span_x / 2, cy - span_y * 0.45, cy + span_y * 0.55)
     _style_map_axes(inset, extent)
     inset.set_facecolor("white")
@@ -727,6 +736,7 @@ def _draw_inset(fig: Figure, ax: Axes, island: gpd.GeoSeries, colors: list[str],
     length = _nice_length_km(span_x, 0.3)
     _draw_scale_bar_fixed(inset, (extent[0] + span_x * 0.06, extent[2] + span_y * 0.07),
                           length, span_y * 0.025, lang)
+    return inset
 
 
 def _draw_scale_bar_fixed(ax: Axes, origin: tuple[float, float], length_km: int,
@@ -870,27 +880,34 @@ def _site_block(sites: _Sites, lang: str) -> VPacker:
     return _block(TEXT[lang]["sites"], rows)
 
 
-def _draw_site_list(ax: Axes, sites: _Sites, lang: str) -> None:
-    """The numbered sites as a callout list in the sea south of the Delta (two columns), so
-    co-located sites stay legible without widening the legend."""
+def _site_list_block(sites: _Sites, lang: str) -> VPacker:
+    """The numbered sites as a two-column key: each number on the map with its full name, so
+    co-located sites stay legible and long English names need no room on the map."""
     def row(i: int, name: str) -> HPacker:
-        label = _wrap(name, 15 if lang == "zh" else 24)
-        return HPacker(children=[_text(f"{i}", 6.0, weight="bold"), _text(label, 6.0)],
+        label = _wrap(name, 8 if lang == "zh" else 21)
+        return HPacker(children=[_text(f"{i}", 5.5, weight="bold"), _text(label, 5.5)],
                        pad=0, sep=3, align="top")
 
     rows: list[Artist] = [row(i, name) for i, name in enumerate(sites.name, start=1)]
     half = -(-len(rows) // 2)
-    cols: list[Artist] = [VPacker(children=rows[:half], pad=0, sep=1.5, align="left"),
-            VPacker(children=rows[half:], pad=0, sep=1.5, align="left")]
-    box = VPacker(children=[_text(TEXT[lang]["site_list"], 6.5, weight="bold"),
-                            HPacker(children=cols, pad=0, sep=8, align="top")],
-                  pad=0, sep=2.5, align="left")
-    callout = AnchoredOffsetbox(loc="lower right", child=box, pad=0.35, borderpad=0.0,
-                                frameon=True, bbox_to_anchor=(0.735, 0.015),
-                                bbox_transform=ax.transAxes)
+    cols: list[Artist] = [VPacker(children=rows[:half], pad=0, sep=1.2, align="left"),
+                          VPacker(children=rows[half:], pad=0, sep=1.2, align="left")]
+    return VPacker(children=[_text(TEXT[lang]["site_list"], 6.5, weight="bold"),
+                             HPacker(children=cols, pad=0, sep=8, align="top")],
+                   pad=0, sep=2.5, align="left")
+
+
+def _draw_site_callout(fig: Figure, ax: Axes, sites: _Sites, lang: str, right: float) -> Any:
+    """The site key as a framed callout in the sea south-east of the Delta (the 东沙 inset
+    gives way to it), its right edge at ``right`` (axes fraction); returns its box in pixels."""
+    callout = AnchoredOffsetbox(loc="lower right", child=_site_list_block(sites, lang),
+                                pad=0.35, borderpad=0.0, frameon=True,
+                                bbox_to_anchor=(right, 0.015), bbox_transform=ax.transAxes)
     callout.patch.set(facecolor="white", edgecolor="#b0b0b0", linewidth=0.5, alpha=0.92)
     callout.set_zorder(11)
     ax.add_artist(callout)
+    # an Agg canvas (build_figure attaches one); typed as the base class, which has none
+    return callout.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
 
 
 def _number_handle(i: int) -> DrawingArea:
@@ -1311,11 +1328,14 @@ def build_figure(
         ordered = [*_city_label_items(cities, lang), *site_labels,
                    *[dataclasses.replace(z, size=7.0, style="italic", color=INK, weight="normal",
                                          optional=True) for z in zone_labels]]
-    _place_labels(fig, ax, ordered, obstacles)
-    if numbered and site_set is not None:
-        _draw_site_list(ax, site_set, lang)
+    # the key boxes on the map first: no label may sit under them
     _draw_map_furniture(ax, extent, lang)
-    _draw_inset(fig, ax, island, colors, nodata, lang)
+    inset = _draw_inset(fig, ax, island, colors, nodata, lang, upper_left=numbered)
+    if inset is not None:
+        obstacles.append(inset.get_window_extent(canvas.get_renderer()))
+    if numbered and site_set is not None:  # in the sea south of the Delta and east
+        obstacles.append(_draw_site_callout(fig, ax, site_set, lang, 0.99))
+    _place_labels(fig, ax, ordered, obstacles)
     _draw_footer(fig, page, source_note, data_date, notes, lang)
     report_missing(t.get_text() for t in fig.findobj(Text))  # logged once, never silent tofu
     return fig

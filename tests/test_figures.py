@@ -431,3 +431,49 @@ def test_module_entry_point_dispatches_render(tmp_path):
 
     assert main(["render", "--out", str(tmp_path / "x.gif")]) == 2
     assert figures.FORMATS == ("png", "svg", "pdf")
+
+
+@pytest.fixture(scope="module")
+def overview_inputs() -> dict[str, object]:
+    """The bundled registry and sites, as ``python -m geo render`` draws them."""
+    from geo import registry
+    return {"enterprises": registry.load_enterprises(), "sites": registry.load_sites()}
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "4:3"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_labels_overlap_no_label_symbol_or_key_box(regions, overview_inputs, lang,
+                                                            aspect):
+    fig = _figure(regions, layout=True, lang=lang, aspect=aspect, **overview_inputs)
+    renderer = fig.canvas.get_renderer()
+    main = fig.axes[0]
+    labels = [t for t in main.texts if str(t.get_gid()).startswith(figures.LABEL_GID)]
+    texts = {t.get_text() for t in labels}
+    assert {"深圳激光谷" if lang == "zh" else "Shenzhen Laser Valley", "13"} <= texts
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
+    for i, (name_a, a) in enumerate(boxes):
+        for name_b, b in boxes[i + 1:]:
+            assert not a.overlaps(b), f"{name_a!r} overlaps {name_b!r}"
+    callouts = [a.get_window_extent(renderer) for a in main.artists
+                if isinstance(a, mpl.offsetbox.AnchoredOffsetbox)]  # the numbered sites
+    keys = [a.get_window_extent(renderer) for a in fig.artists
+            if isinstance(a, mpl.offsetbox.AnchoredOffsetbox)]  # the legend
+    keys += [ax.get_window_extent(renderer) for ax in fig.axes[1:]]  # the 东沙 inset
+    keys += callouts
+    assert len(keys) == 3
+    # the boxes on the map sit on the sea: none covers the mainland
+    mainland = shapely.union_all(regions.to_crs(EQUAL_AREA_CRS).geometry.to_numpy()).difference(
+        shapely.box(*Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True)
+                    .transform_bounds(*DONGSHA_BOX)))
+    for key in keys[1:]:
+        (x0, y0), (x1, y1) = main.transData.inverted().transform([[key.x0, key.y0],
+                                                                   [key.x1, key.y1]])
+        assert shapely.box(x0, y0, x1, y1).intersection(mainland).area == 0.0
+    for name, box in boxes:
+        assert not any(box.overlaps(k) for k in keys), f"{name!r} is under a key box"
+        assert main.bbox.contains(box.x0, box.y0) and main.bbox.contains(box.x1, box.y1)
+    # no label hides a site symbol: every site marker's centre is clear of every label
+    site_xy = np.vstack([c.get_offsets() for c in main.collections
+                         if c.get_zorder() == 6 and len(c.get_offsets())])
+    for px, py in main.transData.transform(site_xy):
+        assert not any(b.contains(px, py) for _, b in boxes)
