@@ -174,6 +174,26 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "site_placeless": (
         "coord_precision 为 none（没有地点的规划项目）：经度、纬度请留空",
         "coord_precision is none (a plan item without a place): leave lon and lat blank"),
+    # ---- the key-project register
+    "project_id": ("id 为空或重复", "id empty or repeated"),
+    "project_name": ("名称为空", "name empty"),
+    "project_name_en": ("name_en 为空；请同时填写英文名称",
+                        "name_en empty; give the English name too"),
+    "project_district_en": ("district_en 为空；请同时填写区县的英文名称",
+                            "district_en is empty; give the district's English name too"),
+    "project_note_zh": ("note_zh 为空而 note_en 不为空；请同时填写中文备注",
+                        "note_zh is empty but note_en is not; give the note in Chinese too"),
+    "project_note_en": ("note_en 为空而 note_zh 不为空；请同时填写英文备注",
+                        "note_en is empty but note_zh is not; give the note in English too"),
+    "project_as_of": ("status_as_of 必须是日期 YYYY-MM-DD",
+                      "status_as_of must be a date YYYY-MM-DD"),
+    "project_city": ("不是广东省地级市的行政区划代码", "not a Guangdong city adcode"),
+    "project_source": ("source 为空；请注明进展所依据的报道",
+                       "source is empty; cite the report of the status"),
+    "project_outside": ("{column} 不在广东省范围内", "{column} not in Guangdong"),
+    "project_investment": ("投资额必须是 ≥ 0 的数字（亿元）",
+                           "investment must be a number ≥ 0 (亿元)"),
+    "project_year": ("{column} 必须是年份", "{column} must be a year"),
     # ---- the firm-year panel
     "panel_not_a_number": (
         "不是数字（请用数字和小数点，不用小数逗号）；该值留空",

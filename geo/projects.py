@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -32,7 +33,9 @@ import numpy as np
 import pandas as pd
 
 from geo.layout import CITY_BY_ADCODE
+from geo.messages import msg
 from geo.regions import DATA_DIR
+from geo.registry import Problem
 
 PROJECTS_PATH: Final = DATA_DIR / "projects.csv"
 COLUMNS: Final = ("id", "name_zh", "name_en", "kind", "city_adcode", "district", "district_en",
@@ -47,7 +50,15 @@ STALE_DAYS: Final = 730
 
 
 class ProjectError(ValueError):
-    """The project register cannot be used; the message names file, row and column."""
+    """The project register cannot be used; the message names file, row and column.
+
+    ``problems`` lists every row problem (each renders in either language) when rows failed
+    the checks; it is empty for a file-level error.
+    """
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 def load_projects(path: Path | str | bytes = PROJECTS_PATH, name: str | None = None
@@ -94,33 +105,38 @@ def load_projects(path: Path | str | bytes = PROJECTS_PATH, name: str | None = N
                                     & (nums[c] == nums[c].round()))
                for c in ("start_year", "planned_completion_year")}
     checks = (
-        ("id", (raw["id"] != "") & ~raw["id"].duplicated(keep=False), "id empty or repeated"),
-        ("name_zh", raw["name_zh"] != "", "name empty"),
-        ("name_en", raw["name_en"] != "", "name_en empty; give the English name too"),
+        ("id", (raw["id"] != "") & ~raw["id"].duplicated(keep=False), msg("project_id")),
+        ("name_zh", raw["name_zh"] != "", msg("project_name")),
+        ("name_en", raw["name_en"] != "", msg("project_name_en")),
         ("district_en", (raw["district_en"] != "") | (raw["district"] == ""),
-         "district_en is empty; give the district's English name too"),
-        ("note_zh", (raw["note_zh"] != "") | (raw["note_en"] == ""),
-         "note_zh is empty but note_en is not; give the note in Chinese too"),
-        ("note_en", (raw["note_en"] != "") | (raw["note_zh"] == ""),
-         "note_en is empty but note_zh is not; give the note in English too"),
-        ("kind", raw["kind"].isin(KINDS), f"kind must be one of {list(KINDS)}"),
-        ("status", raw["status"].isin(STATUSES), f"status must be one of {list(STATUSES)}"),
-        ("status_as_of", as_of.notna(), "status_as_of must be a date YYYY-MM-DD"),
-        ("city_adcode", raw["city_adcode"].isin(CITY_BY_ADCODE), "not a Guangdong city adcode"),
-        ("source", raw["source"] != "", "source is empty; cite the report of the status"),
-        ("lon", (raw["lon"] == "") | nums["lon"].between(109, 118), "lon not in Guangdong"),
-        ("lat", (raw["lat"] == "") | nums["lat"].between(20, 26), "lat not in Guangdong"),
+         msg("project_district_en")),
+        ("note_zh", (raw["note_zh"] != "") | (raw["note_en"] == ""), msg("project_note_zh")),
+        ("note_en", (raw["note_en"] != "") | (raw["note_zh"] == ""), msg("project_note_en")),
+        ("kind", raw["kind"].isin(KINDS), msg("site_one_of", column="kind", allowed=list(KINDS))),
+        ("status", raw["status"].isin(STATUSES),
+         msg("site_one_of", column="status", allowed=list(STATUSES))),
+        ("status_as_of", as_of.notna(), msg("project_as_of")),
+        ("city_adcode", raw["city_adcode"].isin(CITY_BY_ADCODE), msg("project_city")),
+        ("source", raw["source"] != "", msg("project_source")),
+        ("lon", (raw["lon"] == "") | nums["lon"].between(109, 118),
+         msg("project_outside", column="lon")),
+        ("lat", (raw["lat"] == "") | nums["lat"].between(20, 26),
+         msg("project_outside", column="lat")),
         ("investment_100m_cny", (raw["investment_100m_cny"] == "")
-         | (nums["investment_100m_cny"] >= 0), "investment must be a number ≥ 0 (亿元)"),
-        ("start_year", year_ok["start_year"], "start_year must be a year"),
+         | (nums["investment_100m_cny"] >= 0), msg("project_investment")),
+        ("start_year", year_ok["start_year"], msg("project_year", column="start_year")),
         ("planned_completion_year", year_ok["planned_completion_year"],
-         "planned_completion_year must be a year"),
+         msg("project_year", column="planned_completion_year")),
     )
-    for column, ok, message in checks:
-        bad = np.flatnonzero(~ok.to_numpy(dtype=bool))
-        if bad.size:
-            rows = ", ".join(str(i + 2) for i in bad[:5])
-            raise ProjectError(f"{path}: row {rows}, {column}: {message}")
+    failed = [(column, np.flatnonzero(~ok.to_numpy(dtype=bool)), message)
+              for column, ok, message in checks]
+    failed = [f for f in failed if f[1].size]
+    if failed:
+        column, bad, message = failed[0]
+        rows = ", ".join(str(i + 2) for i in bad[:5])
+        problems = sorted((Problem.of(int(i) + 2, c, m) for c, b, m in failed for i in b),
+                          key=lambda p: (p.row, p.column))
+        raise ProjectError(f"{path}: row {rows}, {column}: {message.render('en')}", problems)
     out = raw[list(COLUMNS)].copy()
     for c in ("lon", "lat", "investment_100m_cny"):
         out[c] = nums[c].astype(float)

@@ -16,7 +16,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from geo import panel, registry
+from geo import panel, projects, registry
 from geo.regions import load_districts
 
 HEADER = ["id", "name_zh", "city", "district", "lon", "lat", "revenue_10k_cny", "employees",
@@ -119,6 +119,15 @@ def bad_sites() -> pd.DataFrame:
         "lon": ["1", "113.9"], "lat": ["1", "22.5"]})
 
 
+def bad_projects() -> bytes:
+    """A key-project register whose rows break every check."""
+    header = ",".join(projects.COLUMNS)
+    return (header + "\n"
+            "P1,,,castle,999999,某区,,200,95,city,-1,20x0,1800,dreaming,2021-13-01,,,note\n"
+            "P1,项目,Project,park,440300,,,113.9,22.5,city,,,,planned,2021-05-17,x,备注,\n"
+            ).encode()
+
+
 def problems() -> Iterator[tuple[str, registry.Problem]]:
     """(file name, problem) for every problem the corpus gives."""
     for name, data in registry_files():
@@ -129,6 +138,11 @@ def problems() -> Iterator[tuple[str, registry.Problem]]:
             yield name, p
     for p in registry._site_problems(bad_sites()):
         yield "sites.csv", p
+    try:
+        projects.load_projects(bad_projects(), name="projects.csv")
+    except projects.ProjectError as exc:
+        for p in getattr(exc, "problems", ()):  # the code before keys had none
+            yield "projects.csv", p
 
 
 def english() -> list[list[object]]:

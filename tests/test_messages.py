@@ -17,13 +17,15 @@ from tests import message_corpus as corpus
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: keys added after the English snapshot was taken (their rows are new problems)
-NEW_KEYS = {"listed_unclear"}
+NEW_KEYS = {"listed_unclear"} | {k for k in MESSAGES if k.startswith("project_")}
 #: Latin words a Chinese message may hold: values the user writes (column names, vocabulary
 #: codes, accepted spellings) and product names.
 ALLOWED_LATIN = {
     "name_zh", "lon", "lat", "city", "id", "year", "source", "kind", "status", "none",
     "coord_precision", "city_adcode", "laser", "additive", "both", "exact", "district",
-    "true", "false", "Shenzhen", "Excel", "LibreOffice", "GB", "xxx",
+    "true", "false", "Shenzhen", "Excel", "LibreOffice", "GB", "xxx", "name_en",
+    "district_en", "note_zh", "note_en", "status_as_of", "YYYY", "MM", "DD", "start_year",
+    "planned_completion_year",
 }
 
 
@@ -36,7 +38,7 @@ def test_english_is_unchanged(problems):
     """The snapshot was written by message_corpus.py from the code before messages had keys."""
     before = json.loads((FIXTURES / "problem_messages_en.json").read_text(encoding="utf-8"))
     now = [[name, p.row, p.column, p.message] for name, p in problems
-           if p.code not in NEW_KEYS]
+           if p.code not in NEW_KEYS and name != "projects.csv"]
     assert now == before
 
 

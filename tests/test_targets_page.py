@@ -167,7 +167,9 @@ def test_project_register_upload_is_checked_and_used():
     at.switch_page("pages/data.py").run()
     at.file_uploader(key="projects_file").set_value(("p.csv", bad, "text/csv")).run()
     assert not at.exception, at.exception
-    assert any("row 2, kind" in e.value.replace("\\", "") for e in at.error)
+    assert any("p.csv" in e.value.replace("\\", "") for e in at.error)
+    report = at.dataframe[0].value  # the row report, in the page's language
+    assert report.iloc[0, :2].tolist() == [2, "kind"] and "must be one of" in report.iloc[0, 2]
     at.file_uploader(key="projects_file").set_value(("mine.csv", good, "text/csv")).run()
     at.button(key="projects_use").click().run()
     at.switch_page("pages/targets.py").run()

@@ -297,6 +297,9 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "template": ("下载名录模板", "Download registry template"),
     "validation": ("校验报告", "Validation report"),
     "valid_rows": ("共 {rows} 行，保留 {valid} 行", "{valid} of {rows} rows kept"),
+    "projects_bad": ("{name}：{n} 处问题，未导入；请改正下列各行后重新上传",
+                     "{name}: {n} problem(s), not imported; correct the rows below and upload "
+                     "again"),
     "coords_ignored": ("，其中 {n} 行坐标被忽略（按区县或城市定位）",
                        ", {n} with coordinates ignored (placed by district or city)"),
     "problems": ("问题", "Problems"),

@@ -114,7 +114,14 @@ def projects_section(ctx: PageContext) -> None:
         try:
             store.check_upload_size(len(content))
             frame = projects.load_projects(content, name=file.name)
-        except (store.UploadTooLarge, projects.ProjectError) as exc:
+        except projects.ProjectError as exc:
+            if not exc.problems:
+                st.error(plain(exc))
+                return
+            st.error(t("projects_bad", lang, name=plain(file.name), n=len(exc.problems)))
+            problem_table(exc.problems, lang)
+            return
+        except store.UploadTooLarge as exc:
             st.error(plain(exc))
             return
         st.success(t("projects_read", lang, n=len(frame)))
