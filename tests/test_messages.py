@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.__main__ import main
 from geo.messages import MESSAGES, Msg, msg
 from geo.registry import Problem, load_registry
 from tests import message_corpus as corpus
@@ -91,3 +92,11 @@ def test_coordinates_ignored_are_counted_and_listed_maybe_is_a_problem():
     assert result.frame["listed"].tolist() == ["", "300750.SZ", "", "是"]
     assert {(p.row, p.column, p.code) for p in result.problems} == {
         (2, "lon", "outside"), (2, "listed", "listed_unclear")}
+
+
+def test_the_cli_says_how_many_kept_rows_had_their_coordinates_ignored(tmp_path, capsys):
+    path = tmp_path / "r.csv"
+    path.write_text("name_zh,city,lon,lat\n甲,深圳,200,95\n乙,广州,,\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    assert "2 rows, 2 usable (1 with coordinates ignored, placed by district or city)" in (
+        capsys.readouterr().out)

@@ -34,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_text(result: RegistryResult) -> None:
-    print(f"{result.name}: {result.rows} rows, {result.valid_rows} usable, "
+    ignored = (f" ({result.coords_ignored} with coordinates ignored, placed by district or "
+               "city)" if result.coords_ignored else "")
+    print(f"{result.name}: {result.rows} rows, {result.valid_rows} usable{ignored}, "
           f"{len(result.problems)} problem(s)")
     if result.ignored_columns:
         print(f"ignored columns: {', '.join(result.ignored_columns)}")
