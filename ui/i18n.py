@@ -269,6 +269,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "plan_says": ("规划原文", "The plan says"),
     "plan_quote": ("“{quote}”", "“{quote}” (Chinese original)"),
     "sample_flag": ("示例", "sample"),
+    "cagr_col": ("年均增长率 %", "CAGR %"),
     "firms_series_source": ("企业名录 + 企业-年数据", "enterprise registry + firm-year panel"),
     "no_panel_years": ("企业-年数据不足两年，无法计算城市贡献。",
                        "The firm-year panel has fewer than two years: no city contributions."),

@@ -209,7 +209,7 @@ def _change(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -> None:
         f"{y1} ({t('unit_100m', lang)})": g["revenue_to_100m_cny"].round(2),
         t("change_col", lang): g["change_100m_cny"].round(2),
         t("share_of_change", lang): (g["change_100m_cny"] / total * 100).round(1),
-        "CAGR %": (g["cagr"] * 100).round(1),
+        t("cagr_col", lang): (g["cagr"] * 100).round(1),
         t("crossed_100m", lang): g["crossed_100m"],
         t("crossed_1bn", lang): g["crossed_1bn"],
         t("entries", lang): g["entries"], t("exits", lang): g["exits"],
