@@ -24,6 +24,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy  # geo/ and ui/, configured in pyproject.toml [tool.mypy]
 	$(PY) -m pytest
 
 # the library and page benchmarks (minutes); bench_browser.py and load_sessions.py start
@@ -32,4 +33,4 @@ bench: $(STAMP)
 	for b in registry metrics maps figures pages; do $(PY) benchmarks/bench_$$b.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache
+	rm -rf $(VENV) test-artifacts .pytest_cache .mypy_cache
