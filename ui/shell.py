@@ -122,7 +122,8 @@ def data_notice(dataset_key: str, lang: str) -> None:
 def presentation_css() -> None:
     """A clean slide: no app chrome, nothing but the map (its title block carries the title,
     the sample-data line and the data version), and the exit control hidden until the
-    pointer reaches the top-right corner, so a screenshot shows the map alone."""
+    pointer reaches the top-right corner or the keyboard focuses it, so a screenshot shows
+    the map alone; it sits left of the map's north arrow and layer control."""
     st.markdown(
         """<style>
         [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -137,9 +138,11 @@ def presentation_css() -> None:
         [data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"]:not(:has(iframe)),
         [data-testid="stMainBlockContainer"] [data-testid="stExpander"]:not(:has(iframe)) {
           display: none !important; }
-        .st-key-exit_present { position: fixed; top: 0; right: 0; z-index: 1000;
-          padding: 10px; opacity: 0; transition: opacity .15s; }
+        .st-key-exit_present { position: fixed; top: 0; right: 56px; z-index: 1000000;
+          width: auto !important; padding: 10px; opacity: 0; transition: opacity .15s; }
         .st-key-exit_present:hover, .st-key-exit_present:focus-within { opacity: 1; }
+        .st-key-exit_present button { background: #ffffff !important;
+          box-shadow: 0 1px 4px rgba(0, 0, 0, .3); }
         </style>""",
         unsafe_allow_html=True,
     )

@@ -207,9 +207,43 @@
     onAdd: function (map) {
       if (map._atlasFitKey === this._key) { return; }
       map._atlasFitKey = this._key;
+      map._atlasFit = this;
+      map._atlasFitTouched = false;
+      if (!map._atlasFitFollows) {
+        // The frame may get its size only after the map is made (streamlit-folium adds the
+        // overlays, then sets the frame's height: presentation mode's 1072 px): fit again
+        // when the map is resized, until the user pans or zooms it herself.
+        map._atlasFitFollows = true;
+        map.on("resize", function () {
+          if (map._atlasFit && !map._atlasFitTouched) { map._atlasFit._fit(map); }
+        });
+        L.DomEvent.on(map.getContainer(), "mousedown wheel touchstart keydown", function () {
+          map._atlasFitTouched = true;
+        });
+      }
+      this._fit(map);
+    },
+    _fit: function (map) {
+      var size = map.getSize();
+      if (size.x < 50 || size.y < 50) { return; }  // no size yet: the resize will fit
+      var self = this;
+      map._atlasFitted = null;  // the key of the fit in view, once it is (tests wait on it)
+      if (map._animatingZoom) {
+        // the base map's own province fit may still be zooming (a frame that is visible at
+        // once, as in presentation mode): Leaflet ends that animation at its own target,
+        // undoing a fit made meanwhile, so fit again when it is over
+        map.once("zoomend", function () { if (map._atlasFit === self) { self._fit(map); } });
+        return;
+      }
       map.fitBounds(this._bounds, { paddingTopLeft: this.options.paddingTopLeft,
                                     paddingBottomRight: this.options.paddingBottomRight,
                                     maxZoom: this.options.maxZoom, animate: false });
+      // that animation starts on the next frame (Leaflet schedules it): look again then
+      L.Util.requestAnimFrame(function () {
+        if (map._atlasFit !== self) { return; }
+        if (!map._animatingZoom) { map._atlasFitted = self._key; return; }
+        map.once("zoomend", function () { if (map._atlasFit === self) { self._fit(map); } });
+      });
     },
     onRemove: function () {},
     getBounds: function () { return L.latLngBounds([]); }

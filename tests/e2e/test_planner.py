@@ -59,7 +59,8 @@ def _container_point(page, adcode: str) -> tuple[float, float]:
 def test_a_city_link_fits_the_map_to_the_city(view, artifacts):
     view.open("cities", city="440600")
     harness.wait_map(view.page, ZOOMED)
-    harness.map_frame(view.page).wait_for_function("() => map._atlasFitKey === 'city:440600'")
+    harness.map_frame(view.page).wait_for_function(
+        "() => window.map && map._atlasFitted === 'city:440600'")
     harness.wait_idle(view.page)
     view.page.screenshot(path=artifacts / "planner-cities-foshan-zh.png")
     west, south, east, north = (float(v) for v in load_regions().set_index("adcode")
@@ -75,7 +76,8 @@ def test_a_city_link_fits_the_map_to_the_city(view, artifacts):
     # clearing the chip goes back to the province
     view.page.get_by_role("button", name=re.compile("已选：佛山")).click()
     view.page.wait_for_function("() => !new URLSearchParams(location.search).get('city')")
-    harness.map_frame(view.page).wait_for_function("() => map._atlasFitKey === 'province'")
+    harness.map_frame(view.page).wait_for_function(
+        "() => window.map && map._atlasFitted === 'province'")
     v_west, _, v_east, _ = _view_bounds(view.page)
     assert v_east - v_west > 5
     assert view.problems() == [], "\n".join(view.problems())
@@ -217,7 +219,7 @@ def test_a_picked_firm_is_ringed_where_it_is(view, artifacts):
     row = load_enterprises().set_index("id").loc["E011"]
     view.open("enterprises", firm="E011")
     harness.map_frame(view.page).wait_for_function(
-        "() => (map._atlasFitKey || '').startsWith('firm:E011:')")
+        "() => window.map && (map._atlasFitted || '').startsWith('firm:E011:')")
     harness.wait_idle(view.page)
     view.page.screenshot(path=artifacts / "planner-firm-E011.png")
     x, y = _focus_centre(view.page)
@@ -233,7 +235,7 @@ def test_a_city_precision_firm_fits_its_city_and_rings_the_city_symbol(view, art
     stand-in point) and the halo rings the city's ring of such firms."""
     view.open("enterprises", firm="E001")
     frame = harness.map_frame(view.page)
-    frame.wait_for_function("() => map._atlasFitKey === 'firm:E001:city:440300'")
+    frame.wait_for_function("() => window.map && map._atlasFitted === 'firm:E001:city:440300'")
     harness.wait_idle(view.page)
     view.page.screenshot(path=artifacts / "planner-firm-E001.png")
     west, south, east, north = (float(v) for v in load_regions().set_index("adcode")
