@@ -413,3 +413,18 @@ def test_comparison_table_shows_every_row_and_revenue_per_km2_reads():
     (table,) = at.table  # static: every row visible, no scrolling inside it
     row = table.value.loc["Revenue per km² (¥10k per km²)"]
     assert all(float(v.replace(",", "")) > 1 for v in row), row
+
+
+def test_ranking_charts_give_each_bar_its_own_room():
+    """The district ranking of a drilled city (5 bars) was squeezed into ~40 px with
+    overlapping labels: the charts' height is a step per bar (the bar count sizes them)."""
+    import json
+
+    from ui.tables import BAR_STEP
+
+    at = _app("cities", drill="440600", lang="en")
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(specs) == 2  # the city ranking and the district ranking
+    assert BAR_STEP >= 20
+    assert all(s["height"] == {"step": BAR_STEP} for s in specs), [s["height"] for s in specs]

@@ -184,6 +184,10 @@ def _ranked(table: pd.DataFrame, spec: MetricSpec, lang: str, name: str,
     })
 
 
+#: px per bar of a ranking chart: its height follows the number of bars, labels never overlap
+BAR_STEP = 26
+
+
 def _ranking_view(ctx: PageContext, view: pd.DataFrame, spec: MetricSpec, color: str) -> None:
     """The ranked table (chosen rows emphasised) over its bar chart (every bar labelled)."""
     lang = ctx.lang
@@ -211,7 +215,7 @@ def _ranking_view(ctx: PageContext, view: pd.DataFrame, spec: MetricSpec, color:
         stroke=alt.condition("datum._picked", alt.value("#1a1a1a"), alt.value(None)),
         strokeWidth=alt.condition("datum._picked", alt.value(2.5), alt.value(0)),
         tooltip=[name, color, alt.Tooltip(field=spec.title(lang), type="quantitative")],
-    ).properties(height=max(22 * len(chart_data), 120))
+    ).properties(height=alt.Step(BAR_STEP))  # sized by the number of bars
     st.altair_chart(chart, width="stretch")
 
 
