@@ -428,3 +428,13 @@ def test_ranking_charts_give_each_bar_its_own_room():
     assert len(specs) == 2  # the city ranking and the district ranking
     assert BAR_STEP >= 20
     assert all(s["height"] == {"step": BAR_STEP} for s in specs), [s["height"] for s in specs]
+
+
+def test_english_pages_use_english_colons():
+    """Text built in code (``Guangzhou: 6/6``, ``Problems: 4``) uses ": " in English; the
+    catalogues themselves are checked in tests/test_catalogue_text.py."""
+    at = _app("cities", lang="en", compare="440100,440300")
+    assert not at.exception
+    text = _text(at)
+    assert re.search(r"Guangzhou: \d/6", text), text[:400]
+    assert "：" not in text, [line for line in text.splitlines() if "：" in line]

@@ -272,9 +272,9 @@ def comparison(ctx: PageContext, table: pd.DataFrame) -> None:
         missing = [SEGMENTS[c].label(lang) for c in str(rows.loc[a, "segments_missing"]).split(",")
                    if c in SEGMENTS]
         words = "、".join(missing) if lang == "zh" else ", ".join(missing)
-        st.write(f"{names[a]}：{int(rows.loc[a, 'segments_present'])}/6 · "
-                 f"{t('missing_segments', lang)}：{words}" if missing
-                 else f"{names[a]}：6/6 · {t('none_missing', lang)}")
+        st.write(f"{names[a]}{colon(lang)}{int(rows.loc[a, 'segments_present'])}/6 · "
+                 f"{t('missing_segments', lang)}{colon(lang)}{words}" if missing
+                 else f"{names[a]}{colon(lang)}6/6 · {t('none_missing', lang)}")
 
 
 def _fmt_value(value: float, spec: MetricSpec) -> str:
