@@ -438,3 +438,26 @@ def test_english_pages_use_english_colons():
     text = _text(at)
     assert re.search(r"Guangzhou: \d/6", text), text[:400]
     assert "：" not in text, [line for line in text.splitlines() if "：" in line]
+
+
+def test_comparison_chart_follows_the_picked_order_and_colours_segments_by_code():
+    """Bars in the order the cities were picked (the URL's); each segment has the same
+    colour in Chinese and English (the vocabulary's order), its legend label not cut."""
+    import json
+
+    from geo.layout import SEGMENTS
+
+    colours = {}
+    for lang in ("zh", "en"):
+        at = _app("cities", lang=lang, compare="440300,440100,440600")
+        assert not at.exception
+        spec = json.loads(at.get("vega_lite_chart")[-1].proto.spec)
+        enc = spec["encoding"]
+        names = ["深圳市", "广州市", "佛山市"] if lang == "zh" else [
+            "Shenzhen", "Guangzhou", "Foshan"]
+        assert enc["y"]["sort"] == names
+        scale = enc["color"]["scale"]
+        assert scale["domain"] == [s.label(lang) for s in SEGMENTS.values()]
+        colours[lang] = scale["range"]
+        assert enc["color"]["legend"]["labelLimit"] == 0
+    assert colours["zh"] == colours["en"] and len(set(colours["en"])) == len(SEGMENTS)

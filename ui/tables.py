@@ -22,6 +22,7 @@ from geo.layout import (
     ZONES,
     city_name,
 )
+from geo.maps._style import SEGMENT_COLORS
 from geo.metrics import METRICS, MetricSpec
 from geo.symbology import ZONE_COLORS
 from ui import data
@@ -261,10 +262,19 @@ def comparison(ctx: PageContext, table: pd.DataFrame) -> None:
         columns={f"seg_{c}": s.label(lang) for c, s in SEGMENTS.items()},
         index=names).reset_index(names="city").melt("city", var_name="segment", value_name="n")
     st.markdown(f"**{t('segment_profile', lang)}**")
+    labels = [s.label(lang) for s in SEGMENTS.values()]  # the vocabulary's order
+    profile["order"] = profile["segment"].map({label: i for i, label in enumerate(labels)})
     st.altair_chart(
         alt.Chart(profile).mark_bar().encode(
             x=alt.X("n:Q", stack="normalize", title=t("share_firms", lang)),
-            y=alt.Y("city:N", title=None), color=alt.Color("segment:N", title=None),
+            # bars in the picked order (the URL's), not sorted by name
+            y=alt.Y("city:N", title=None, sort=[names[a] for a in picked]),
+            # colours by segment code, as on the map, in both languages; labels not cut
+            color=alt.Color("segment:N", title=None,
+                            scale=alt.Scale(domain=labels,
+                                            range=list(SEGMENT_COLORS[:len(labels)])),
+                            legend=alt.Legend(orient="bottom", columns=3, labelLimit=0)),
+            order=alt.Order("order:Q"),
             tooltip=["city", "segment", "n"]),
         width="stretch")
     st.markdown(f"**{t('chain_complete', lang)}**")
