@@ -44,3 +44,13 @@ def test_the_catalogues_are_found():
 def test_no_english_entry_uses_cjk_punctuation(key):
     text = _english()[key]
     assert not CJK_PUNCT.search(text), f"{key}: {text!r}"
+
+
+#: a source-code path or identifier in UI text (``geo/chain.py``, ``NEEDS``-style names)
+CODE_PATH = re.compile(r"\b[\w/]+\.py\b")
+
+
+@pytest.mark.parametrize("lang", [0, 1], ids=["zh", "en"])
+def test_no_ui_string_names_a_source_file(lang):
+    found = {k: v[lang] for k, v in i18n.STRINGS.items() if CODE_PATH.search(v[lang])}
+    assert found == {}, found

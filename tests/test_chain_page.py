@@ -100,3 +100,10 @@ def test_city_ranking_draws_metrics_whose_title_holds_a_colon(lang):
     at.run()
     at.switch_page("pages/cities.py").run()
     assert not at.exception, at.exception
+
+
+def test_chain_figure_format_is_the_same_widget_as_the_other_pages():
+    """PNG / SVG / PDF, as on every map page (it was lowercase png/svg/pdf here)."""
+    at = _chain(lang="en")
+    assert not at.exception
+    assert list(at.radio(key="chain_fig_fmt").options) == ["PNG", "SVG", "PDF"]

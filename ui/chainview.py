@@ -126,8 +126,7 @@ def figure_download(ctx: PageContext, health: chain.ChainHealth) -> None:
     """The chain as a briefing figure (PNG/SVG/PDF), for the province or the picked city."""
     lang = ctx.lang
     left, right = st.columns([2, 3])
-    fmt = left.radio(t("figure_format", lang), ["png", "svg", "pdf"], horizontal=True,
-                     key="chain_fig_fmt")
+    fmt = mapview.figure_format(left, lang, key="chain_fig_fmt")
     view = str(st.session_state.get(CITY_KEY, "")) or "province"
     right.download_button(
         t("chain_figure", lang), lambda: _figure(ctx, health, fmt),

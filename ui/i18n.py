@@ -310,11 +310,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "sample_definition": (
         "示例数据口径：总量与企业数按行动计划的产业集群口径（2019 年主营收超过 1000 亿元）；"
         "其中激光企业按公开的激光产值口径校准（约 371 亿元，深圳约 70%，宝安约 46%）。"
-        "详见 README 与 scripts/make_sample.py。",
+        "生成方法见项目说明（README）。",
         "Sample definition: total and firm counts follow the plan's broad cluster figure "
         "(2019 revenue over ¥100 bn); its laser firms follow the published laser-output "
-        "figures (about ¥37 bn, ~70 % in Shenzhen, ~46 % in Bao'an). See the README and "
-        "scripts/make_sample.py.",
+        "figures (about ¥37 bn, ~70 % in Shenzhen, ~46 % in Bao'an). How they are made: "
+        "the project's README.",
     ),
     "land_areas": ("土地面积（密度分母）", "Land areas (density denominators)"),
     "land_areas_note": (
@@ -431,10 +431,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "chain_short_list": ("招商清单：省内其他城市最近的生产企业", "Short list: the nearest "
                          "producers in other cities"),
     "chain_distance_note": (
-        "距离：从该市标注点起的直线距离（UTM 49N 投影，公里）；所需配套按常见物料清单推定（见 "
-        "geo/chain.py NEEDS），并受当前筛选条件影响。",
+        "距离：从该市标注点起的直线距离（UTM 49N 投影，公里）；所需配套按典型物料清单推定"
+        "（本图谱的假设），并受当前筛选条件影响。",
         "Distance: straight line from the city's label point (UTM 49N, km); the inputs each "
-        "part needs are a typical bill of materials (geo/chain.py NEEDS); current filters "
+        "part needs are by a typical bill of materials, our assumption; current filters "
         "apply.",
     ),
     "chain_supply": ("配套半径（50 公里）", "Supply radius (50 km)"),

@@ -436,6 +436,12 @@ def show(ctx: PageContext, spec: MapSpec, *, key: str, table: pd.DataFrame | Non
         downloads(ctx, spec, opts, key=key, table=table)
 
 
+def figure_format(container: Any, lang: str, *, key: str) -> str:
+    """The figure-format choice every page shows: PNG / SVG / PDF, one radio row."""
+    return str(container.radio(t("figure_format", lang), ["png", "svg", "pdf"],
+                               horizontal=True, key=key, format_func=str.upper))
+
+
 def downloads(ctx: PageContext, spec: MapSpec, opts: MapOptions, *, key: str,
               table: pd.DataFrame | None) -> None:
     """Figure (PNG/SVG/PDF), offline interactive HTML, and the table (CSV/XLSX).
@@ -449,8 +455,7 @@ def downloads(ctx: PageContext, spec: MapSpec, opts: MapOptions, *, key: str,
         return provenance.export_name(key, what, lang, ext)
 
     cols = st.columns([2, 1.3, 2.4, 1.1, 1.1])
-    fmt = cols[0].radio(t("figure_format", lang), ["png", "svg", "pdf"], horizontal=True,
-                        key=f"fig_fmt_{key}", format_func=str.upper)
+    fmt = figure_format(cols[0], lang, key=f"fig_fmt_{key}")
     cols[1].download_button(
         t("download_figure", lang), lambda: _figure(ctx, spec, opts, fmt), name(fmt),
         mime=export.MIME_TYPES[fmt], on_click="ignore", key=f"dl_fig_{key}")
