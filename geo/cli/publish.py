@@ -74,15 +74,9 @@ def err(message: str) -> None:
 
 def _validate_file(path: Path, datum: str) -> tuple[RegistryResult, bytes] | int:
     """(RegistryResult, raw bytes), or an exit code after printing why the file is refused."""
-    if not path.is_file():
-        err(f"{path}: no such file")
-        return EXIT_INVALID
-    try:
-        check_upload_size(path.stat().st_size)
-    except UploadTooLarge as exc:
-        err(f"{path.name}: {exc}")
-        return EXIT_INVALID
-    data = path.read_bytes()
+    data = _read(path)
+    if isinstance(data, int):
+        return data
     try:
         result = load_registry(data, name=path.name, datum=datum)
     except RegistryError as exc:
@@ -95,6 +89,7 @@ def _validate_file(path: Path, datum: str) -> tuple[RegistryResult, bytes] | int
 
 
 def _read(path: Path) -> bytes | int:
+    """The file's bytes, or an exit code after printing why it is refused (missing, too big)."""
     if not path.is_file():
         err(f"{path}: no such file")
         return EXIT_INVALID
