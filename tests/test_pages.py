@@ -461,3 +461,17 @@ def test_comparison_chart_follows_the_picked_order_and_colours_segments_by_code(
         colours[lang] = scale["range"]
         assert enc["color"]["legend"]["labelLimit"] == 0
     assert colours["zh"] == colours["en"] and len(set(colours["en"])) == len(SEGMENTS)
+
+
+def test_number_columns_show_a_fixed_number_of_decimals():
+    """``116`` next to ``243.57`` in one column: each numeric column gets one format."""
+    import pandas as pd
+
+    from ui.tables import COLUMN_LABELS, fixed_decimals
+
+    revenue = COLUMN_LABELS["revenue_10k_cny"][1]
+    view = pd.DataFrame({revenue: [116.0, 243.57], "Distance (km)": [83.0, 101.3],
+                         "Share": [0.5, 0.25], "Name": ["a", "b"], "Sample": [True, False]})
+    config = fixed_decimals(view, "en", {"Distance (km)": 1})
+    assert {c: v["type_config"]["format"] for c, v in config.items()} == {
+        revenue: "%.0f", "Distance (km)": "%.1f", "Share": "%.2f"}

@@ -202,7 +202,9 @@ def part_detail(ctx: PageContext, health: chain.ChainHealth, part: str) -> None:
             lambda a: city_name(a, lang) if a in CITY_BY_ADCODE else "")
         view["applications"] = view["applications"].map(
             lambda v: chain.labels(v, lang, "applications"))
-        st.dataframe(tables.localized(view, lang), hide_index=True, width="stretch", height=300)
+        shown = tables.localized(view, lang)
+        st.dataframe(shown, hide_index=True, width="stretch", height=300,
+                     column_config=tables.fixed_decimals(shown, lang))
 
 
 # -- the heat table ------------------------------------------------------------------------
@@ -270,7 +272,10 @@ def city_gaps(ctx: PageContext) -> None:
     st.markdown(f"**{t('chain_missing', lang)}**{colon}"
                 + chain.labels(";".join(gaps.missing), lang))
     st.markdown(f"**{t('chain_short_list', lang)}**")
-    st.dataframe(_short_list(gaps, lang), hide_index=True, width="stretch", height=360)
+    short = _short_list(gaps, lang)
+    st.dataframe(short, hide_index=True, width="stretch", height=360,
+                 column_config=tables.fixed_decimals(
+                     short, lang, {t("distance_km", lang): 1, "#": 0}))
     st.caption(t("chain_distance_note", lang))
 
 
@@ -281,7 +286,8 @@ def _short_list(gaps: chain.CityChain, lang: str) -> pd.DataFrame:
         hits = near[near["product"] == code]
         if hits.empty:
             rows.append({"product": part_label(code, lang), "rank": None, "name": "",
-                         "city": t("chain_nobody", lang), "distance_km": None, "sample": None})
+                         "city": t("chain_nobody", lang), "distance_km": np.nan,
+                         "sample": None})
         for _, h in hits.iterrows():
             rows.append({"product": part_label(code, lang), "rank": int(h["rank"]),
                          "name": h["name_zh"] if lang == "zh" or not h.get("name_en")

@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.elements.lib.column_types import ColumnConfig
 
 from geo import chain, metrics, proximity
 from geo.layout import (
@@ -49,6 +50,24 @@ def localized(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Display copy with headers in ``lang`` (downloads keep canonical names)."""
     i = 0 if lang == "zh" else 1
     return df.rename(columns={c: v[i] for c, v in COLUMN_LABELS.items()})
+
+
+#: decimals a number column shows (every row the same); other float columns show 2
+DECIMALS: dict[str, int] = {"revenue_10k_cny": 0, "revenue_year": 0, "employees": 0,
+                            "lon": 5, "lat": 5, "distance_km": 1}
+
+
+def fixed_decimals(view: pd.DataFrame, lang: str,
+                   decimals: dict[str, int] | None = None) -> dict[str, ColumnConfig]:
+    """``column_config`` giving each numeric column of ``view`` (localized headers) a fixed
+    number of decimals, so ``116`` never stands next to ``243.57`` in one column."""
+    i = 0 if lang == "zh" else 1
+    by_header = {COLUMN_LABELS[c][i] if c in COLUMN_LABELS else c: d
+                 for c, d in {**DECIMALS, **(decimals or {})}.items()}
+    return {col: st.column_config.NumberColumn(format=f"%.{by_header.get(col, 2)}f")
+            for col in view.columns if pd.api.types.is_numeric_dtype(view[col])
+            and not pd.api.types.is_bool_dtype(view[col])
+            and (pd.api.types.is_float_dtype(view[col]) or col in by_header)}
 
 
 def _name_col(lang: str) -> str:
