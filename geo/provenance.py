@@ -73,3 +73,13 @@ def export_name(page: str, view: str, lang: str, ext: str,
     _lang(lang)
     when = date if date is not None else dt.date.today()
     return download_name(f"gd-laser_{page}_{view}_{lang}", ext, when)
+
+
+def data_date(frame: pd.DataFrame) -> str:
+    """The years the revenue figures describe (e.g. ``2019–2024``), ``–`` if none."""
+    column = frame.get("revenue_year")  # to_numeric(None) is NaN, not None: test first
+    years = pd.Series() if column is None else pd.to_numeric(column, errors="coerce").dropna()
+    if not len(years):
+        return "–"
+    lo, hi = int(years.min()), int(years.max())
+    return str(hi) if lo == hi else f"{lo}–{hi}"

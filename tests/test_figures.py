@@ -389,6 +389,23 @@ def test_cli_writes_svg_for_district_level(tmp_path):
     assert "Briefing map" in _svg_texts(out.read_text(encoding="utf-8"))
 
 
+def test_cli_footer_dates_the_data_from_the_registry(tmp_path):
+    # without --data-date the footer names the years of the registry's revenue figures
+    # (the dashboard's own data date), never "not stated"
+    from geo.provenance import data_date
+    from geo.registry import load_enterprises
+
+    years = data_date(load_enterprises())
+    assert years != "–"
+    out = tmp_path / "brief.svg"
+    assert cli(["--metric", "enterprises", "--lang", "en", "--out", str(out)]) == 0
+    footer = " ".join(_svg_texts(out.read_text(encoding="utf-8")))
+    assert years in footer and "not stated" not in footer
+    assert cli(["--metric", "enterprises", "--lang", "en", "--data-date", "2024-06",
+                "--out", str(out)]) == 0
+    assert "2024-06" in " ".join(_svg_texts(out.read_text(encoding="utf-8")))
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["--metric", "nope", "--out", "{tmp}/a.png"], "unknown metric 'nope'; valid metrics:"),
     (["--out", "{tmp}/a.jpg"], "unknown output format '.jpg'"),

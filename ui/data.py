@@ -27,7 +27,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import chain, metrics, regions, registry, store
+from geo import chain, metrics, provenance, regions, registry, store
 from geo import filters as flt
 from ui import state
 from ui.i18n import t
@@ -309,14 +309,5 @@ def city_chain(_frame: gpd.GeoDataFrame, dataset_key: str, filter_params: tuple,
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _dataset_date(_frame: pd.DataFrame, dataset_key: str) -> str:
-    return data_date(_frame)
+    return provenance.data_date(_frame)
 
-
-def data_date(frame: pd.DataFrame) -> str:
-    """The years the revenue figures describe (e.g. ``2019–2024``), ``–`` if none."""
-    column = frame.get("revenue_year")  # to_numeric(None) is NaN, not None: test first
-    years = pd.Series() if column is None else pd.to_numeric(column, errors="coerce").dropna()
-    if not len(years):
-        return "–"
-    lo, hi = int(years.min()), int(years.max())
-    return str(hi) if lo == hi else f"{lo}–{hi}"

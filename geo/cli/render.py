@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--aspect", default="16:9", choices=tuple(ASPECTS))
     p.add_argument("--title")
     p.add_argument("--subtitle")
-    p.add_argument("--data-date", help="date of the data, printed in the footer")
+    p.add_argument("--data-date", help="date of the data, printed in the footer "
+                   "(default: the years of the registry's revenue figures)")
     p.add_argument("--source-note", help="data source for the footer's source line")
     p.add_argument("--no-sites", action="store_true", help="leave parks and platforms out")
     p.add_argument("--out", required=True, metavar="FILE", help="output .png, .svg or .pdf")
@@ -129,7 +130,8 @@ def _render_from_args(args: argparse.Namespace) -> bytes:
     common: dict[str, Any] = {
         "enterprises": firms, "sites": sites, "title": args.title, "lang": lang,
         "width_px": args.width, "aspect": args.aspect, "fmt": fmt,
-        "data_date": args.data_date, "source_note": source_note,
+        "data_date": args.data_date or provenance.data_date(firms),
+        "source_note": source_note,
         "data_version": _data_version(args.enterprises, lang),
         "sample_rows": provenance.sample_rows(firms),
     }
