@@ -4,6 +4,7 @@ drives the page without code changes."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -114,6 +115,11 @@ def test_plan_period_view_shows_end_values_and_city_contributions():
     assert len(end) == 9 and "Verdict" in end.columns
     cities = next(d.value for d in at.dataframe if "Share of the change %" in d.value.columns)
     assert len(cities) == 21 and "2019 (¥100 m)" in cities.columns
+    # every number column has one format: "8" never stands next to "20.8"
+    grid = next(d for d in at.dataframe if "Share of the change %" in d.value.columns)
+    formats = {c: v["type_config"]["format"] for c, v in json.loads(grid.proto.columns).items()
+               if "type_config" in v}
+    assert formats["CAGR %"] == "%.1f" and formats["2019 (¥100 m)"] == "%.2f", formats
     # the change map follows the chosen years and measure
     at.selectbox(key="chg_from").set_value(2021).run()
     at.selectbox(key="chg_metric").set_value("crossed_100m").run()

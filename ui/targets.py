@@ -214,7 +214,9 @@ def _change(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -> None:
         t("crossed_1bn", lang): g["crossed_1bn"],
         t("entries", lang): g["entries"], t("exits", lang): g["exits"],
     }).sort_values(t("change_col", lang), ascending=False, na_position="last")
-    st.dataframe(view, hide_index=True, width="stretch")
+    decimals = {t("share_of_change", lang): 1, t("cagr_col", lang): 1}
+    st.dataframe(view, hide_index=True, width="stretch",
+                 column_config=tables.fixed_decimals(view, lang, decimals))
     n_sample = int(g["sample_rows"].sum())
     if n_sample:
         st.caption(t("panel_sample_note", lang, n=f"{n_sample:,}"))
