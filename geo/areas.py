@@ -22,6 +22,7 @@ from typing import Final
 import pandas as pd
 
 from geo.layout import CITY_BY_ADCODE
+from geo.registry import read_shipped_csv
 
 CITY_AREAS_PATH: Final = Path(__file__).resolve().parents[1] / "data" / "city_areas.csv"
 CITY_AREA_COLUMNS: Final = ("adcode", "name_zh", "land_area_km2", "year", "source", "note")
@@ -56,13 +57,7 @@ def load_city_areas(path: Path | str = CITY_AREAS_PATH) -> pd.DataFrame:
         does not match it, an area that is not a positive number, a year outside 1990–2100
         or no source URL; or if a city is missing or repeated.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise AreaError(f"{path}: file not found; restore it from git")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in CITY_AREA_COLUMNS if c not in df.columns]
-    if missing:
-        raise AreaError(f"{path}: missing columns {missing}; expected {list(CITY_AREA_COLUMNS)}")
+    df = read_shipped_csv(path, CITY_AREA_COLUMNS, AreaError)
     problems = [p for i, (_, row) in enumerate(df.iterrows(), start=2)
                 for p in _row_problems(i, row)]
     counts = df["adcode"].value_counts()

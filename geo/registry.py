@@ -1741,6 +1741,22 @@ def _site_problems(df: pd.DataFrame) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.row, p.column))
 
 
+def read_shipped_csv(path: str | Path, columns: Sequence[str],
+                     error: type[ValueError] = RegistryError) -> pd.DataFrame:
+    """A data file shipped with the atlas, every cell as text (blank = ``""``).
+
+    Raises ``error`` if the file is missing or lacks one of ``columns``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise error(f"{path}: file not found; restore it from git")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise error(f"{path}: missing columns {missing}; expected {list(columns)}")
+    return df
+
+
 def load_sites(path: Path | str = SITES_PATH) -> gpd.GeoDataFrame:
     """Load the bundled parks, platforms and big-science facilities (EPSG:4326).
 
@@ -1754,17 +1770,10 @@ def load_sites(path: Path | str = SITES_PATH) -> gpd.GeoDataFrame:
     RegistryError
         If the file is missing, lacks a column, or any row breaks the schema.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise RegistryError(f"{path}: file not found; restore it from git")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in SITE_COLUMNS if c not in df.columns]
-    if missing:
-        raise RegistryError(f"{path}: missing columns {missing}; expected {list(SITE_COLUMNS)}")
-    df = df[list(SITE_COLUMNS)].astype(object)
+    df = read_shipped_csv(path, SITE_COLUMNS)[list(SITE_COLUMNS)].astype(object)
     problems = _site_problems(df)
     if problems:
-        _raise_problems(path, problems)
+        _raise_problems(Path(path), problems)
     for col in ("lon", "lat"):
         df[col] = pd.to_numeric(df[col].replace("", np.nan)).astype(float)
     geometry = gpd.points_from_xy(df["lon"], df["lat"], crs="EPSG:4326")
