@@ -40,8 +40,8 @@ import pandas as pd
 from pyproj import Transformer
 
 from geo.layout import CITIES, Term
-from geo.messages import Msg, msg
 from geo.regions import METRIC_CRS
+from geo.text import Msg, msg
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -243,7 +243,7 @@ class Unknown:
     suggestion: str | None  # "label (code)" of the closest term, if any
 
     def msg(self, vocabulary: str = "products") -> Msg:
-        """What the registry reports for this value, as a :class:`geo.messages.Msg`."""
+        """What the registry reports for this value, as a :class:`geo.text.Msg`."""
         hint = msg("did_you_mean", suggestion=self.suggestion) if self.suggestion else ""
         return msg(f"unknown_{vocabulary[:-1]}", value=self.value, hint=hint)
 

@@ -26,9 +26,9 @@ from numpy.typing import NDArray
 
 from geo import registry as reg
 from geo.layout import CITY_BY_ADCODE, TIERS, ZONES, tier_codes
-from geo.messages import Msg, msg
 from geo.metrics import MetricSpec
 from geo.regions import DATA_DIR
+from geo.text import Msg, msg
 
 PANEL_PATH: Final = DATA_DIR / "enterprise_years.csv"
 PANEL_COLUMNS: Final = ("id", "year", "revenue_10k_cny", "employees", "source", "sample")

@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 
 from geo.layout import CITY_BY_ADCODE
-from geo.messages import msg
 from geo.regions import DATA_DIR
 from geo.registry import Problem
+from geo.text import msg
 
 PROJECTS_PATH: Final = DATA_DIR / "projects.csv"
 COLUMNS: Final = ("id", "name_zh", "name_en", "kind", "city_adcode", "district", "district_en",

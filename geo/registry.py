@@ -55,8 +55,8 @@ from numpy.typing import NDArray
 from geo.chain import parse_tags
 from geo.datum import convert, normalize_datum
 from geo.layout import CITIES, SECTORS, SEGMENTS, SITE_KINDS, SITE_STATUSES, tier_codes
-from geo.messages import Msg, msg
 from geo.regions import DATA_DIR, load_districts, load_regions
+from geo.text import Msg, msg
 
 if TYPE_CHECKING:
     import openpyxl
@@ -209,7 +209,7 @@ class Problem:
     row: int
     column: str
     message: str  # in English
-    #: the message's key and parameters (:mod:`geo.messages`), for other languages
+    #: the message's key and parameters (:mod:`geo.text`), for other languages
     msg: Msg | None = field(default=None, compare=False)
 
     @classmethod
@@ -219,7 +219,7 @@ class Problem:
 
     @property
     def code(self) -> str:
-        """The message's key in :data:`geo.messages.MESSAGES` ("" for a plain message)."""
+        """The message's key in :data:`geo.text.CATALOGUE` ("" for a plain message)."""
         return self.msg.key if self.msg else ""
 
     def text(self, lang: str) -> str:

@@ -7,9 +7,10 @@ import re
 
 import pytest
 
-from geo import chain_figure, figures, messages, provenance, symbology
+from geo import chain_figure, figures, provenance, symbology
 from geo.layout import CITIES, SEGMENTS, SITE_KINDS, SITE_STATUSES, TIERS, ZONES
 from geo.maps import _style
+from geo.text import messages
 from ui import i18n
 
 #: CJK symbols and punctuation (、。「」《》【】…), full-width forms (：，；（）！？) and the

@@ -1,4 +1,4 @@
-"""Row messages have a key and parameters (geo.messages): the English text is what it was
+"""Row messages have a key and parameters (geo.text): the English text is what it was
 before messages had keys, and every message has a Chinese form free of English words
 (issues 15, 20)."""
 
@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from geo.__main__ import main
-from geo.messages import MESSAGES, Msg, msg
 from geo.registry import Problem, load_registry
+from geo.text import Msg, msg
+from geo.text.messages import MESSAGES
 from tests import message_corpus as corpus
 
 FIXTURES = Path(__file__).parent / "fixtures"

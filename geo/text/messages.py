@@ -1,16 +1,12 @@
-"""The library's row messages in both languages: one template per key, Chinese and English
-side by side, rendered with parameters by whoever shows them.
+"""The library's row messages (registry, panel, projects, sites files) in both languages.
 
-A :class:`Msg` is a key and its parameters. :class:`geo.registry.Problem` keeps the English
-rendering as its ``message`` (the CLI and the tests read it) and the :class:`Msg` itself, so
-the UI renders the same problem in the user's language. A parameter may itself be a
-:class:`Msg` (a shared tail such as "field left blank"); it is rendered in the same language.
+One :meth:`str.format` template per key, Chinese and English side by side. The keys are the
+``code`` of a :class:`geo.registry.Problem`; :class:`geo.text.Msg` carries a key and its
+parameters, and the UI renders it in the user's language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Final
 
 #: key -> (Chinese, English) :meth:`str.format` templates.
@@ -223,43 +219,3 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "formula {formula!r} saved without its value; open the file in Excel, let it calculate "
         "and save again"),
 }
-
-LANGS: Final = ("zh", "en")
-
-
-@dataclass(frozen=True)
-class Msg:
-    """A message: a key of :data:`MESSAGES` and its parameters.
-
-    Examples
-    --------
-    >>> Msg("expect_year", {"high": 2027}).render("en")
-    'a year between 1949 and 2027'
-    """
-
-    key: str
-    params: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
-
-    def __post_init__(self) -> None:
-        if self.key not in MESSAGES:
-            raise KeyError(f"unknown message key {self.key!r}")
-
-    def render(self, lang: str = "en") -> str:
-        """The message in ``lang`` ("zh" or "en"), nested messages rendered alike."""
-        if lang not in LANGS:
-            raise ValueError(f"unknown lang {lang!r}; expected 'zh' or 'en'")
-        template = MESSAGES[self.key][LANGS.index(lang)]
-        return template.format(**{k: v.render(lang) if isinstance(v, Msg) else v
-                                  for k, v in self.params.items()})
-
-    def values(self) -> list[object]:
-        """Every parameter that is a value (not a nested message), nested ones included."""
-        out: list[object] = []
-        for v in self.params.values():
-            out += v.values() if isinstance(v, Msg) else [v]
-        return out
-
-
-def msg(key: str, **params: object) -> Msg:
-    """Shorthand for ``Msg(key, params)``."""
-    return Msg(key, params)

@@ -1,0 +1,106 @@
+"""Every user-facing string in Chinese and English: one catalogue, one way to render it.
+
+An entry is a key and a ``(Chinese, English)`` pair of :meth:`str.format` templates. The
+library speaks in keys and parameters (:class:`Msg`); whoever shows the text — a page, the
+command line, a map or a figure — chooses the language and calls :func:`t` or
+:meth:`Msg.render`. The sections live in their own modules (:mod:`geo.text.messages` for the
+row messages of the input files …) and are joined here into :data:`CATALOGUE`, which refuses
+a key defined twice.
+
+This package imports nothing else from ``geo``, so every module may use it.
+
+Examples
+--------
+>>> t("expect_year", "en", high=2027)
+'a year between 1949 and 2027'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from geo.text.messages import MESSAGES
+
+#: The languages, in the order of every catalogue pair.
+LANGS: Final = ("zh", "en")
+
+
+def _join(*sections: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for section in sections:
+        twice = out.keys() & section.keys()
+        if twice:
+            raise ValueError(f"text keys defined twice: {sorted(twice)}")
+        out.update(section)
+    return out
+
+
+#: key -> (Chinese, English) templates, every section joined.
+CATALOGUE: Final[dict[str, tuple[str, str]]] = _join(MESSAGES)
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is ``"zh"`` or ``"en"``; raise ``ValueError`` otherwise."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown lang {lang!r}; expected 'zh' or 'en'")
+    return lang
+
+
+def t(key: str, lang: str, **params: object) -> str:
+    """The text ``key`` in ``lang``, ``{placeholders}`` filled from ``params``.
+
+    A parameter that is a :class:`Msg` is rendered in the same language first.
+
+    Raises
+    ------
+    KeyError
+        ``key`` is not in :data:`CATALOGUE`.
+    ValueError
+        ``lang`` is neither ``"zh"`` nor ``"en"``.
+    """
+    try:
+        pair = CATALOGUE[key]
+    except KeyError:
+        raise KeyError(f"no text {key!r} in the catalogue") from None
+    template = pair[LANGS.index(check_lang(lang))]
+    if not params:
+        return template
+    return template.format(**{k: v.render(lang) if isinstance(v, Msg) else v
+                              for k, v in params.items()})
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message: a key of :data:`CATALOGUE` and its parameters, rendered later.
+
+    Examples
+    --------
+    >>> Msg("expect_year", {"high": 2027}).render("zh")
+    ' 1949 至 2027 之间的年份'
+    """
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.key not in CATALOGUE:
+            raise KeyError(f"unknown message key {self.key!r}")
+
+    def render(self, lang: str = "en") -> str:
+        """The message in ``lang`` ("zh" or "en"), nested messages rendered alike."""
+        check_lang(lang)
+        return t(self.key, lang, **self.params)
+
+    def values(self) -> list[object]:
+        """Every parameter that is a value (not a nested message), nested ones included."""
+        out: list[object] = []
+        for v in self.params.values():
+            out += v.values() if isinstance(v, Msg) else [v]
+        return out
+
+
+def msg(key: str, **params: object) -> Msg:
+    """Shorthand for ``Msg(key, params)``."""
+    return Msg(key, params)
