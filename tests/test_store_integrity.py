@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from store_writer_helper import make_frame
 
-from geo import store as store_mod
 from geo.cli.versions import cli as cli_versions
-from geo.store import GeoPackageStore, StoreError, open_store
+from geo.store import GeoPackageStore, StoreError, geopackage, open_store
 
 TOKEN = "s3cret-token"
 
@@ -41,7 +40,7 @@ def _read_only(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
             return False
         return real(p, mode, *args, **kwargs)
 
-    monkeypatch.setattr(store_mod.os, "access", access)
+    monkeypatch.setattr(geopackage.os, "access", access)
 
 
 def test_a_read_only_store_is_read_but_not_written(tmp_path, monkeypatch, capsys):
