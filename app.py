@@ -10,7 +10,7 @@ from geo.metrics import METRICS
 from ui import state
 from ui.i18n import t
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parent / "views"
 #: (file, title key, icon, url path) — the order of the navigation
 NAV = (
     ("overview.py", "page_overview", ":material/map:", "overview"),

@@ -35,7 +35,7 @@ def _page(page: str):
     at = AppTest.from_file(APP, default_timeout=300)
     first = _timed(at.run)
     if page != "overview":
-        first += _timed(lambda: at.switch_page(f"pages/{page}.py").run())
+        first += _timed(lambda: at.switch_page(f"views/{page}.py").run())
     return at, first
 
 

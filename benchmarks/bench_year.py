@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     at = AppTest.from_file(APP, default_timeout=300)
     at.query_params["metric"] = "revenue_100m_cny"
     at.run()
-    at.switch_page("pages/cities.py").run()
+    at.switch_page("views/cities.py").run()
 
     def change(key: str, value: str) -> float:
         return _timed(lambda: at.selectbox(key=key).set_value(value).run())

@@ -61,7 +61,7 @@ PUNCTUATION = ("、，。：；！？（）·—–‐‑“”‘’《》〈�
 GUANGDONG_GBK = "滘氹冚埗塱畬埇磡漖浛洸蓢簕湴堃燊甴曱岃崀坣塅垵塝"
 #: Shipped files whose text reaches figures or pages (data, catalogues, messages).
 SHIPPED_GLOBS = ("data/**/*.csv", "data/**/*.geojson", "data/**/*.json", "data/**/*.toml",
-                 "geo/**/*.py", "ui/**/*.py", "pages/**/*.py", "app.py",
+                 "geo/**/*.py", "ui/**/*.py", "views/**/*.py", "app.py",
                  "static/css/*.css", "static/js/atlas.js")
 
 

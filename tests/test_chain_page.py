@@ -18,7 +18,7 @@ def _chain(**params: str) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    return at.switch_page("pages/chain.py").run()
+    return at.switch_page("views/chain.py").run()
 
 
 def _markdown(at: AppTest) -> str:
@@ -61,7 +61,7 @@ def test_unknown_part_in_the_url_is_ignored_with_a_notice():
     at.query_params["part"] = "flux_capacitor"
     at.run()  # the first page of the session reports what the URL got wrong
     assert any("flux" in str(t.value) and "part" in str(t.value) for t in at.toast)
-    at.switch_page("pages/chain.py").run()
+    at.switch_page("views/chain.py").run()
     assert not at.exception
     assert at.selectbox(key="chain_part").value == ""
 
@@ -71,7 +71,7 @@ def test_cities_page_maps_the_supply_radius_metric():
     at.query_params["metric"] = "supply_share"
     at.query_params["lang"] = "en"
     at.run()
-    at.switch_page("pages/cities.py").run()
+    at.switch_page("views/cities.py").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="metric").value == "supply_share"
     ranking = next(d.value for d in at.dataframe if "Prefectures" in d.value.columns)
@@ -84,7 +84,7 @@ def test_enterprise_table_shows_product_labels():
     at.query_params["lang"] = "en"
     at.query_params["q"] = "创鑫"
     at.run()
-    at.switch_page("pages/enterprises.py").run()
+    at.switch_page("views/enterprises.py").run()
     at.session_state["firm_list"] = True
     at.run()
     grid = at.dataframe[0].value
@@ -98,7 +98,7 @@ def test_city_ranking_draws_metrics_whose_title_holds_a_colon(lang):
     at.query_params["metric"] = "lq_equipment"
     at.query_params["lang"] = lang
     at.run()
-    at.switch_page("pages/cities.py").run()
+    at.switch_page("views/cities.py").run()
     assert not at.exception, at.exception
 
 

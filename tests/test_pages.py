@@ -21,7 +21,7 @@ def _app(page: str = "overview", **params: str) -> AppTest:
         at.query_params[key] = value
     at.run()
     if page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     return at
 
 
@@ -63,7 +63,7 @@ def test_url_follows_widgets_and_survives_page_switch():
     at = _app("overview")
     at.selectbox(key="f_zone").set_value("north").run()
     assert at.query_params["zone"] == ["north"] or at.query_params["zone"] == "north"
-    at.switch_page("pages/enterprises.py").run()
+    at.switch_page("views/enterprises.py").run()
     assert at.selectbox(key="f_zone").value == "north"
     assert "north" in str(at.query_params["zone"])
 
@@ -93,8 +93,8 @@ def test_firm_list_is_folded_until_opened_and_stays_open():
     assert label == f"Firm list ({n:,} firms)"
     _open_firm_list(at)
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == n
-    at.switch_page("pages/overview.py").run()
-    at.switch_page("pages/enterprises.py").run()
+    at.switch_page("views/overview.py").run()
+    at.switch_page("views/enterprises.py").run()
     assert len(at.dataframe) == 1  # still open after a page switch
 
 
@@ -211,7 +211,7 @@ def test_upload_is_used_for_the_session(store_env):
     at.button(key="use_upload").click().run()
     assert not at.exception
     assert str(at.session_state["dataset"]).startswith("upload:")
-    at.switch_page("pages/enterprises.py").run()
+    at.switch_page("views/enterprises.py").run()
     _open_firm_list(at)
     assert len(at.dataframe[0].value) == 2
     # uploaded rows are not sample data: no badge
@@ -355,10 +355,10 @@ def test_every_widget_round_trips_through_the_url_and_page_switches():
     at.multiselect(key="drill").set_value(["440600", "440300"]).run()
     at.multiselect(key="compare").set_value(["440600", "440100", "440300"]).run()
     at.selectbox(key="metric").set_value("revenue_100m_cny").run()
-    at.switch_page("pages/sites.py").run()
+    at.switch_page("views/sites.py").run()
     at.selectbox(key="site").set_value("site01").run()
     at.slider(key="radius_km").set_value(15).run()
-    at.switch_page("pages/enterprises.py").run()
+    at.switch_page("views/enterprises.py").run()
     at.session_state["firm"] = "E001"  # what selecting the firm's table row does
     at.run()
     assert not at.exception
@@ -373,10 +373,10 @@ def test_every_widget_round_trips_through_the_url_and_page_switches():
     assert other.multiselect(key="drill").value == ["440600", "440300"]
     assert other.multiselect(key="compare").value == ["440600", "440100", "440300"]
     assert other.selectbox(key="metric").value == "revenue_100m_cny"
-    other.switch_page("pages/sites.py").run()
+    other.switch_page("views/sites.py").run()
     assert other.selectbox(key="site").value == "site01"
     assert other.slider(key="radius_km").value == 15
-    other.switch_page("pages/enterprises.py").run()
+    other.switch_page("views/enterprises.py").run()
     assert other.session_state["firm"] == url["firm"]
     assert not other.exception
 

@@ -48,7 +48,7 @@ def test_no_module_spells_a_different_plan_title():
 
     assert f"《{PLAN_TITLE.zh}》" in t("footer", "zh")
     assert PLAN_TITLE.en in t("footer", "en")
-    texts = [p.read_text(encoding="utf-8") for d in ("geo", "ui", "pages", "scripts")
+    texts = [p.read_text(encoding="utf-8") for d in ("geo", "ui", "views", "scripts")
              for p in (ROOT / d).rglob("*.py")]
     assert not [t for t in texts if "战略性新兴产业集群行动计划" in t]
 
@@ -337,13 +337,13 @@ def test_sites_page_lists_the_plan_item_and_data_page_shows_both_areas():
     app = str(ROOT / "app.py")
     at = AppTest.from_file(app, default_timeout=60)
     at.run()
-    at.switch_page("pages/sites.py").run()
+    at.switch_page("views/sites.py").run()
     assert not at.exception, at.exception
     listed = {n for df in at.dataframe for n in df.value.get("名称", [])}  # the sites' names
     assert "激光与增材制造广东省实验室" in listed
     picker = " ".join(str(o) for o in at.selectbox(key="site").options)
     assert "深圳激光谷" in picker and "激光与增材制造广东省实验室" not in picker
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     assert not at.exception, at.exception
     areas = [df.value for df in at.dataframe if "official_km2" in df.value.columns]
     assert len(areas) == 1

@@ -55,7 +55,7 @@ def _targets_page(lang: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = lang
     at.run()
-    at.switch_page("pages/targets.py").run()
+    at.switch_page("views/targets.py").run()
     return at
 
 
@@ -138,7 +138,7 @@ def test_panel_upload_on_data_page_then_used_on_targets():
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "en"
     at.run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     at.file_uploader(key="panel_file").set_value(("mine.csv", wide, "text/csv")).run()
     assert not at.exception, at.exception
     assert any("wide form" in m.value and "3 firm-years" in m.value for m in at.markdown)
@@ -147,7 +147,7 @@ def test_panel_upload_on_data_page_then_used_on_targets():
     assert {(3, "2019年营业收入"), (4, "id")} <= set(zip(problems["Row"], problems["Column"],
                                                         strict=True))
     at.button(key="panel_use").click().run()
-    at.switch_page("pages/targets.py").run()
+    at.switch_page("views/targets.py").run()
     assert not at.exception, at.exception
     shown = [c.value.replace("\\", "").replace("\u2060", "") for c in at.caption]
     assert any("Firm-years: mine.csv" in c for c in shown)
@@ -170,7 +170,7 @@ def test_project_register_upload_is_checked_and_used():
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "en"
     at.run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     at.file_uploader(key="projects_file").set_value(("p.csv", bad, "text/csv")).run()
     assert not at.exception, at.exception
     assert any("p.csv" in e.value.replace("\\", "") for e in at.error)
@@ -178,7 +178,7 @@ def test_project_register_upload_is_checked_and_used():
     assert report.iloc[0, :2].tolist() == [2, "kind"] and "must be one of" in report.iloc[0, 2]
     at.file_uploader(key="projects_file").set_value(("mine.csv", good, "text/csv")).run()
     at.button(key="projects_use").click().run()
-    at.switch_page("pages/targets.py").run()
+    at.switch_page("views/targets.py").run()
     at.radio(key="targets_view").set_value("projects").run()
     assert not at.exception, at.exception
     projects = next(d.value for d in at.dataframe if "Tracking" in d.value.columns)

@@ -24,7 +24,7 @@ def _app(page: str = "overview", **params: str) -> AppTest:
         at.query_params[key] = value
     at.run()
     if page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     return at
 
 
@@ -165,7 +165,7 @@ def test_sources_of_an_upload_are_not_live_links(tmp_path, monkeypatch):
                       or any("source" in k.lower() for k in types))
     assert "link" not in provenance.values()
     assert "text" in provenance.values()
-    at.switch_page("pages/enterprises.py").run()
+    at.switch_page("views/enterprises.py").run()
     at.session_state["firm_list"] = True  # open the folded firm list
     at.run()
     assert not at.exception

@@ -14,7 +14,7 @@ def _cities(**params: str) -> AppTest:
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
-    at.switch_page("pages/cities.py").run()
+    at.switch_page("views/cities.py").run()
     return at
 
 

@@ -160,26 +160,8 @@ def sample_badge(frame: gpd.GeoDataFrame, lang: str) -> None:
         st.warning(t("sample_badge", lang, n=f"{n:,}"), icon=":material/science:")
 
 
-def _leave_legacy_pages_mode() -> None:
-    """Rerun through app.py when Streamlit ran this page as a legacy ``pages/`` page.
-
-    A project with a ``pages/`` folder starts in Streamlit's v1 multipage mode until the
-    entry script calls ``st.navigation``; a first visit straight to ``/cities`` would run
-    the page alone (no navigation, no page config). Page hashes depend only on the URL
-    path, so the rerun lands on the same page, now under app.py's navigation. Only a
-    session's first run reruns, so no widget event is ever dropped by it.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        if not st.session_state.get("_booted"):
-            st.rerun()
-
-
 def page(title_key: str) -> PageContext:
     """Draw a page's shared furniture and return what the page needs."""
-    _leave_legacy_pages_mode()
     state.init(set(METRICS))  # idempotent; also covers a page run on its own (AppTest)
     sidebar(state.lang())
     lang = state.lang()
