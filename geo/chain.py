@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
+from geo.frames import require_columns
 from geo.layout import CITIES, Term
 from geo.regions import METRIC_CRS
 from geo.text import Msg, msg
@@ -363,15 +364,12 @@ def products_of(frame: pd.DataFrame) -> np.ndarray:
 
 
 def _city_index(frame: pd.DataFrame) -> np.ndarray:
-    if "city_adcode" not in frame.columns:
-        raise ValueError("enterprises lacks column 'city_adcode'; see geo.registry's frame")
+    require_columns(frame, ["city_adcode"], "enterprises")
     return pd.Index(_CITY_CODES).get_indexer(pd.Index(frame["city_adcode"].astype(object)))
 
 
 def _lonlat(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    for col in ("lon", "lat"):
-        if col not in frame.columns:
-            raise ValueError(f"enterprises lacks column {col!r}")
+    require_columns(frame, ["lon", "lat"], "enterprises")
     return (pd.to_numeric(frame["lon"], errors="coerce").to_numpy(float),
             pd.to_numeric(frame["lat"], errors="coerce").to_numpy(float))
 
@@ -430,8 +428,7 @@ def chain_health(frame: pd.DataFrame, *, thin_producers: int = THIN_PRODUCERS,
     thin_share : float
         In (0, 1].
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"enterprises must be a DataFrame, got {type(frame).__name__}")
+    require_columns(frame, ["city_adcode"], "enterprises")
     if not 0 < thin_share <= 1:
         raise ValueError(f"thin_share must be in (0, 1], got {thin_share!r}")
     m = products_of(frame)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from geo import units
+from geo.frames import require_columns
 from geo.regions import DATA_DIR
 
 INDICATORS_PATH: Final = DATA_DIR / "indicators.csv"
@@ -58,9 +59,7 @@ def load_indicators(path: Path | str = INDICATORS_PATH) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise IndicatorError(f"{path}: not a readable CSV table ({exc}); save it as CSV "
                              "UTF-8") from None
-    missing = [c for c in COLUMNS if c not in raw.columns]
-    if missing:
-        raise IndicatorError(f"{path}: columns {missing} are missing; expected {list(COLUMNS)}")
+    require_columns(raw, COLUMNS, str(path), error=IndicatorError)
     raw = raw.apply(lambda s: s.str.strip())
     for column in NOTES:
         if column not in raw.columns:

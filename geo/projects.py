@@ -32,6 +32,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from geo.frames import require_columns
 from geo.layout import CITY_BY_ADCODE
 from geo.regions import DATA_DIR
 from geo.registry import Problem
@@ -90,9 +91,7 @@ def load_projects(path: Path | str | bytes = PROJECTS_PATH, name: str | None = N
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{path}: not a readable CSV table ({exc}); save it as CSV "
                            "UTF-8 with the columns of data/projects.csv") from None
-    missing = [c for c in COLUMNS if c not in raw.columns]
-    if missing:
-        raise ProjectError(f"{path}: columns {missing} are missing; expected {list(COLUMNS)}")
+    require_columns(raw, COLUMNS, str(path), error=ProjectError)
     raw = raw.apply(lambda s: s.str.strip())
 
     def number(col: str) -> pd.Series:

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from geo.frames import require_columns, require_wgs84
 from geo.layout import CITIES, ZONES
 
 DATA_DIR: Final = Path(__file__).resolve().parents[1] / "data"
@@ -57,11 +58,8 @@ def _read(path: Path, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
         gdf = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several driver-specific types
         raise BoundaryError(f"{path}: not a readable GeoJSON file ({exc})") from None
-    missing = [c for c in columns if c not in gdf.columns]
-    if missing:
-        raise BoundaryError(f"{path}: missing properties {missing}; expected {list(columns)}")
-    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
-        raise BoundaryError(f"{path}: CRS is {gdf.crs}, expected WGS-84 (EPSG:4326)")
+    require_columns(gdf, columns, str(path), error=BoundaryError)
+    require_wgs84(gdf, str(path), error=BoundaryError)
     bad = gdf.index[gdf.geometry.isna() | ~gdf.geometry.is_valid].tolist()
     if bad:
         names = gdf.loc[bad, "name_zh"].tolist()

@@ -11,33 +11,22 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from geo.datum import convert, convert_geometry
+from geo.frames import require_columns, require_wgs84
 from geo.maps.basemaps import basemap_datum
 from geo.offline import E, localize
 
 
 def check_frame(frame: object, columns: Iterable[str], what: str) -> gpd.GeoDataFrame:
     """Check ``frame`` is a WGS-84 GeoDataFrame holding ``columns``; return it."""
-    if not isinstance(frame, gpd.GeoDataFrame):
-        raise TypeError(f"{what} must be a GeoDataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{what} lacks columns {missing}")
-    if frame.crs is None or frame.crs.to_epsg() != 4326:
-        raise ValueError(f"{what} must be in WGS-84 (EPSG:4326), got CRS {frame.crs}")
-    return frame
+    return require_wgs84(require_columns(frame, columns, what, kind=gpd.GeoDataFrame), what)
 
 
 def check_table(frame: object, columns: Iterable[str], what: str) -> pd.DataFrame:
     """Check ``frame`` is a DataFrame holding ``columns`` (a GeoDataFrame must be WGS-84)."""
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{what} must be a DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{what} lacks columns {missing}")
-    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None \
-            and frame.crs.to_epsg() != 4326:
-        raise ValueError(f"{what} must be in WGS-84 (EPSG:4326), got CRS {frame.crs}")
-    return frame
+    table = require_columns(frame, columns, what)
+    if isinstance(table, gpd.GeoDataFrame) and table.crs is not None:
+        require_wgs84(table, what)
+    return table
 
 
 def display_geoms(frame: gpd.GeoDataFrame, basemap: str) -> NDArray[np.object_]:
