@@ -9,8 +9,7 @@ import pytest
 
 from geo import chain_figure, figures, provenance, symbology
 from geo.layout import CITIES, SEGMENTS, SITE_KINDS, SITE_STATUSES, TIERS, ZONES
-from geo.maps import _style
-from geo.text import messages
+from geo.text import CATALOGUE
 from ui import i18n
 
 #: CJK symbols and punctuation (、。「」《》【】…), full-width forms (：，；（）！？) and the
@@ -21,8 +20,8 @@ CJK_PUNCT = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 def _english() -> dict[str, str]:
     out: dict[str, str] = {}
     out.update({f"ui.i18n:{k}": en for k, (_, en) in i18n.STRINGS.items()})
-    out.update({f"geo.messages:{k}": en for k, (_, en) in messages.MESSAGES.items()})
-    for name, table in (("geo.maps._style", _style.TEXT), ("geo.symbology", symbology._TEXT),
+    out.update({f"geo.text:{k}": en for k, (_, en) in CATALOGUE.items()})
+    for name, table in (("geo.symbology", symbology._TEXT),
                         ("geo.figures", figures.TEXT), ("geo.chain_figure", chain_figure._TEXT),
                         ("geo.provenance", provenance._TEXT)):
         out.update({f"{name}:{k}": v for k, v in table["en"].items()})

@@ -17,12 +17,13 @@ from folium.plugins import Fullscreen
 
 from geo.maps._common import check_frame, display_xy, finish
 from geo.maps._js import FULLSCREEN_CSS, FULLSCREEN_JS, HEAT_JS, JsCall, js_control, js_layer
-from geo.maps._style import LAND_FILL, check_lang, esc, t
+from geo.maps._style import LAND_FILL, esc
 from geo.maps.basemaps import normalize_basemap, tile_layers
 from geo.maps.layers import boundary_layer, city_labels
 from geo.offline import DEFAULT_BASE_URL
 from geo.provenance import SAMPLE_MARK
 from geo.regions import DEFAULT_BOUNDS
+from geo.text import check_lang, t
 
 MIN_ZOOM: Final = 5
 MAX_ZOOM: Final = 18
@@ -110,12 +111,12 @@ def title_layer(title: str | None, subtitle: str | None, *, notes: Sequence[str]
 
 def notes_html(lang: str, source_note: str | None, data_date: str | None) -> str:
     """Escaped HTML of the notes block: schematic note, data date, source."""
-    parts = [f'<div class="atlas-note-schematic">{esc(t("schematic", lang))}'
-             f'<span> · {esc(t("boundary_note", lang))}</span></div>']
+    parts = [f'<div class="atlas-note-schematic">{esc(t("map.schematic", lang))}'
+             f'<span> · {esc(t("map.boundary_note", lang))}</span></div>']
     if data_date:
-        parts.append(f"<div>{esc(t('data_date', lang))}{esc(data_date)}</div>")
+        parts.append(f"<div>{esc(t('map.data_date', lang))}{esc(data_date)}</div>")
     if source_note:
-        parts.append(f"<div>{esc(t('source', lang))}{esc(source_note)}</div>")
+        parts.append(f"<div>{esc(t('map.source', lang))}{esc(source_note)}</div>")
     return "".join(parts)
 
 
@@ -212,15 +213,15 @@ def _furniture(m: folium.Map, lang: str, latlng: list[list[float]], title: str |
     classes = "'atlas-map'" if fold_legends else "'atlas-map','atlas-unfolded'"
     JsCall(f"{{parent}}.getContainer().classList.add({classes})", name="atlas_container",
            js=[HEAT_JS]).add_to(m)
-    fullscreen = Fullscreen(position="topleft", title=t("fullscreen", lang),
-                            title_cancel=t("exit_fullscreen", lang))
+    fullscreen = Fullscreen(position="topleft", title=t("map.fullscreen", lang),
+                            title_cancel=t("map.exit_fullscreen", lang))
     fullscreen.default_js = [FULLSCREEN_JS]
     fullscreen.default_css = [FULLSCREEN_CSS]
     fullscreen.add_to(m)
-    js_control("resetView", latlng, t("reset", lang), name="atlas_reset").add_to(m)
+    js_control("resetView", latlng, t("map.reset", lang), name="atlas_reset").add_to(m)
     JsCall("L.control.scale({imperial:false,maxWidth:140,position:'bottomleft'}).addTo({parent})",
            name="atlas_scale").add_to(m)
-    north = f'{_NORTH_ARROW}<div class="atlas-north-n">{esc(t("north", lang))}</div>'
+    north = f'{_NORTH_ARROW}<div class="atlas-north-n">{esc(t("map.north", lang))}</div>'
     js_control("addBox", north, {"position": "topright", "className": "atlas-north"},
                name="atlas_north").add_to(m)
     if title or subtitle:

@@ -16,9 +16,9 @@ import numpy as np
 from geo.maps._common import check_frame, display_geoms, display_xy, feature_group, finish
 from geo.maps._encode import encode_geometries
 from geo.maps._js import JsCall, js_layer, script_json
-from geo.maps._style import check_lang, t
 from geo.offline import DEFAULT_BASE_URL
 from geo.regions import DEFAULT_BOUNDS
+from geo.text import check_lang, t
 
 #: The outline of a selected area: a white halo under a dark line, legible on any fill.
 HIGHLIGHT_STYLES = (
@@ -38,7 +38,7 @@ def highlight_layer(areas: gpd.GeoDataFrame, lang: str = "zh", *, basemap: str =
     """
     check_lang(lang)
     check_frame(areas, ["adcode"], "areas")
-    group = feature_group(t("selection", lang), control=False)
+    group = feature_group(t("map.selection", lang), control=False)
     geoms = encode_geometries(display_geoms(areas, basemap))
     keys = areas["adcode"].astype(str).tolist()
     for i, style in enumerate(HIGHLIGHT_STYLES):
@@ -77,7 +77,7 @@ def firm_focus_layer(lon: float, lat: float, lang: str = "zh", *, city_ring: boo
     html = (f'<div class="atlas-focus" style="width:{_HALO - 6}px;height:{_HALO - 6}px;'
             f"border:3px solid {FOCUS_COLOR};border-radius:50%;"
             'box-shadow:0 0 0 2px #fff,inset 0 0 0 2px #fff;pointer-events:none"></div>')
-    group = feature_group(t("selection", lang), control=False)
+    group = feature_group(t("map.selection", lang), control=False)
     folium.Marker([round(float(y[0]), 5), round(float(x[0]), 5)], interactive=False,
                   icon=folium.DivIcon(html=html, icon_size=(_HALO, _HALO), icon_anchor=anchor,
                                       class_name="atlas-focus-icon"),

@@ -17,10 +17,11 @@ from geo.layout import CITY_BY_ADCODE, CORRIDOR, CORRIDOR_LABEL, ZONES
 from geo.maps._common import check_frame, display_geoms, display_xy, feature_group, finish
 from geo.maps._encode import encode_geometries
 from geo.maps._js import JsCall, js_layer, legend_control, script_json
-from geo.maps._style import check_lang, esc, legend_html, swatch, t
+from geo.maps._style import esc, legend_html, swatch
 from geo.offline import DEFAULT_BASE_URL
 from geo.regions import zones_frame
 from geo.symbology import area_names, label_anchors
+from geo.text import check_lang, t
 
 #: Pixel offsets (dx, dy) of city labels crowded at the province view (Pearl River Delta).
 LABEL_OFFSETS: Final[dict[str, tuple[int, int]]] = {
@@ -80,7 +81,7 @@ def boundary_layer(regions: gpd.GeoDataFrame, lang: str = "zh", *, basemap: str 
     check_frame(regions, ["adcode", "name_zh"], "regions")
     style = {"color": "#9aa0a8", "weight": 0.9, "opacity": 1.0, "interactive": False,
              "fillColor": fill or "#ffffff", "fillOpacity": 1.0 if fill else 0.0}
-    group = feature_group(name or t("boundaries", lang))
+    group = feature_group(name or t("map.boundaries", lang))
     _areas(display_geoms(regions, basemap), [style], [0] * len(regions), None,
            regions["adcode"].astype(str).tolist(), name="atlas_boundaries").add_to(group)
     return finish(group, static_url)
@@ -110,7 +111,7 @@ def layout_layer(regions: gpd.GeoDataFrame, lang: str = "zh", *, basemap: str = 
     unknown = sorted(set(regions["zone"]) - set(ZONES))
     if unknown:
         raise ValueError(f"regions has unknown zones {unknown}; expected {list(ZONES)}")
-    group = feature_group(name or t("layout", lang))
+    group = feature_group(name or t("map.layout", lang))
     zones = list(ZONES)
     styles = [{"color": "#ffffff", "weight": 0.8, "fillColor": sym.ZONE_COLORS[z],
                "fillOpacity": sym.ZONE_FILL_OPACITY} for z in zones]
@@ -123,7 +124,7 @@ def layout_layer(regions: gpd.GeoDataFrame, lang: str = "zh", *, basemap: str = 
         if city and city.corridor:
             bits.append(esc(CORRIDOR_LABEL.label(lang)))
         if city and city.carrier:
-            bits.append(esc(t("carrier", lang)))
+            bits.append(esc(t("map.carrier", lang)))
         tips.append("<br>".join(bits))
     geoms = display_geoms(regions, basemap)
     _areas(geoms, styles, [zones.index(z) for z in regions["zone"]], tips, adcodes,
@@ -192,7 +193,7 @@ def _swatch(row: sym.LegendRow) -> str:
 
 def _layout_legend(lang: str) -> folium.Element:
     rows = [(_swatch(r), r.label) for r in sym.layout_rows(lang)]
-    return legend_control(legend_html(t("layout", lang), rows), name="atlas_layout_legend")
+    return legend_control(legend_html(t("map.layout", lang), rows), name="atlas_layout_legend")
 
 
 # --------------------------------------------------------------------- choropleth ----
@@ -261,7 +262,7 @@ def choropleth_layer(
     sep = "：" if lang == "zh" else ": "
     tips = [
         f"<b>{esc(n)}</b><br>{esc(title)}{sep}"
-        + esc(f"{v:,.{dec}f}{unit_txt}" if np.isfinite(v) else t("no_data", lang))
+        + esc(f"{v:,.{dec}f}{unit_txt}" if np.isfinite(v) else t("map.no_data", lang))
         for n, v in zip(area_names(areas, lang), y, strict=True)
     ]
     group = feature_group(name or title)
@@ -319,6 +320,6 @@ def city_labels(
             ok = v is not None and not pd.isna(v)
             shown.append(fmt.format(v) + (f" {unit}" if unit else "") if ok else "—")
         data["value"] = shown
-    group = feature_group(name or t("labels", lang))
+    group = feature_group(name or t("map.labels", lang))
     js_layer("labels", data, name="atlas_labels").add_to(group)
     return finish(group, static_url)

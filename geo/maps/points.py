@@ -26,14 +26,13 @@ from geo.maps._style import (
     TIER_COLORS,
     TIER_ORDER,
     TIER_RADII,
-    check_lang,
     esc,
     legend_html,
     swatch,
-    t,
 )
 from geo.offline import DEFAULT_BASE_URL
 from geo.symbology import label_anchors
+from geo.text import check_lang, t
 
 MODES: Final = ("auto", "cluster", "dots", "heat")
 COLOR_BY: Final = ("tier", "segment")
@@ -48,9 +47,10 @@ _CITY_INDEX: Final = {c.adcode: i for i, c in enumerate(CITIES)}
 def _texts(lang: str) -> dict[str, Any]:  # JSON for the browser
     zh = lang == "zh"
     return {
-        "segment": t("segment", lang), "tier": t("tier", lang), "revenue": t("revenue", lang),
-        "unknown": t("unknown", lang), "cluster": t("firms", lang),
-        "segments": [SEGMENTS[s].label(lang) if s else t("unknown_segment", lang)
+        "segment": t("map.segment", lang), "tier": t("map.tier", lang),
+        "revenue": t("map.revenue", lang),
+        "unknown": t("map.unknown", lang), "cluster": t("map.firms", lang),
+        "segments": [SEGMENTS[s].label(lang) if s else t("map.unknown_segment", lang)
                      for s in SEGMENT_ORDER],
         "tiers": [TIERS[c][0].label(lang) if c in TIERS else TIER_UNKNOWN.label(lang)
                   for c in TIER_ORDER],
@@ -244,8 +244,8 @@ def enterprise_layer(
     city_groups = list(data.get("cp", []))
     n_city = sum(len(g["firms"]) for g in city_groups)
     n = len(data["y"]) + n_city
-    group = feature_group(name or (t("heat", lang) if mode == "heat"
-                                   else t("enterprises", lang)))
+    group = feature_group(name or (t("map.heat", lang) if mode == "heat"
+                                   else t("map.enterprises", lang)))
     points = {k: v for k, v in data.items() if k != "cp"}
     if mode == "heat":
         heat = {k: data[k] for k in ("x", "y", "q")}
@@ -285,12 +285,12 @@ def _city_marker(entry: CityGroup, lang: str) -> folium.Marker:
 
 def _enterprise_legend(data: Mapping[str, Any], lang: str, mode: str, color_by: str,
                        n: int, n_city: int = 0) -> folium.Element:
-    title = t("firms", lang).format(n=f"{n:,}")
+    title = t("map.firms", lang).format(n=f"{n:,}")
     city_row = [(swatch("#444444", kind="cityfirms"),
-                 t("city_precision", lang).format(n=f"{n_city:,}"))] if n_city else []
+                 t("map.city_precision", lang).format(n=f"{n_city:,}"))] if n_city else []
     if mode == "heat":
         return legend_control(legend_html(title, [(swatch("", kind="heat"),
-                                                    t("heat", lang)), *city_row]),
+                                                    t("map.heat", lang)), *city_row]),
                               name="atlas_enterprise_legend")
     texts = _texts(lang)
     counts_t = np.bincount(np.asarray(data["t"], dtype=np.int64), minlength=len(TIER_ORDER))
@@ -311,7 +311,7 @@ def _enterprise_legend(data: Mapping[str, Any], lang: str, mode: str, color_by: 
                 rows.append((swatch(SEGMENT_COLORS[i], kind="dot", extra="--r:10px"),
                              f"{label}（{counts_s[i]:,}）" if lang == "zh"
                              else f"{label} ({counts_s[i]:,})"))
-        note = t("size_note", lang)
+        note = t("map.size_note", lang)
     return legend_control(legend_html(title, [*rows, *city_row], note=note),
                           name="atlas_enterprise_legend")
 
@@ -364,18 +364,18 @@ def site_layer(
         "src": _column(frame, "source", "").fillna("").astype(str).tolist(),
         "kinds": kinds, "statuses": statuses,
         "colors": [SITE_COLORS[k] for k in kinds],
-        "text": {"kind": t("kind", lang), "status": t("status", lang),
-                 "note": t("note", lang), "source": t("source", lang).rstrip("：: "),
+        "text": {"kind": t("map.kind", lang), "status": t("map.status", lang),
+                 "note": t("map.note", lang), "source": t("map.source", lang).rstrip("：: "),
                  "kinds": [SITE_KINDS[k].label(lang) for k in kinds],
                  "statuses": [SITE_STATUSES[s].label(lang) for s in statuses]},
     }
-    group = feature_group(name or t("sites", lang))
+    group = feature_group(name or t("map.sites", lang))
     js_layer("sites", data, name="atlas_sites").add_to(group)
     if legend:
         rows = [(swatch(SITE_COLORS[k], kind=f"site-{k}"), SITE_KINDS[k].label(lang))
                 for k in kinds]
         rows += [(swatch("#555555", kind=f"status-{s}"), SITE_STATUSES[s].label(lang))
                  for s in statuses]
-        legend_control(legend_html(t("sites", lang), rows, columns=2),
+        legend_control(legend_html(t("map.sites", lang), rows, columns=2),
                        name="atlas_site_legend").add_to(group)
     return finish(group, static_url)

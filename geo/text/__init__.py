@@ -3,9 +3,9 @@
 An entry is a key and a ``(Chinese, English)`` pair of :meth:`str.format` templates. The
 library speaks in keys and parameters (:class:`Msg`); whoever shows the text — a page, the
 command line, a map or a figure — chooses the language and calls :func:`t` or
-:meth:`Msg.render`. The sections live in their own modules (:mod:`geo.text.messages` for the
-row messages of the input files …) and are joined here into :data:`CATALOGUE`, which refuses
-a key defined twice.
+:meth:`Msg.render`. The sections live in their own modules — :mod:`geo.text.messages` (row
+messages of the input files), :mod:`geo.text.maps` (web maps, keys ``map.*``) … — and are
+joined here into :data:`CATALOGUE`, which refuses a key defined twice.
 
 This package imports nothing else from ``geo``, so every module may use it.
 
@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from geo.text.maps import MAPS
 from geo.text.messages import MESSAGES
 
 #: The languages, in the order of every catalogue pair.
@@ -38,7 +39,7 @@ def _join(*sections: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]
 
 
 #: key -> (Chinese, English) templates, every section joined.
-CATALOGUE: Final[dict[str, tuple[str, str]]] = _join(MESSAGES)
+CATALOGUE: Final[dict[str, tuple[str, str]]] = _join(MESSAGES, MAPS)
 
 
 def check_lang(lang: str) -> str:
