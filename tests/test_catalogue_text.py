@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from geo import chain_figure, figures, provenance, symbology
+from geo import figures, provenance, symbology
+from geo.figures import chain as chain_figure
 from geo.layout import CITIES, SEGMENTS, SITE_KINDS, SITE_STATUSES, TIERS, ZONES
 from geo.text import CATALOGUE
 from ui import i18n
@@ -22,7 +23,7 @@ def _english() -> dict[str, str]:
     out.update({f"ui.i18n:{k}": en for k, (_, en) in i18n.STRINGS.items()})
     out.update({f"geo.text:{k}": en for k, (_, en) in CATALOGUE.items()})
     for name, table in (("geo.symbology", symbology._TEXT),
-                        ("geo.figures", figures.TEXT), ("geo.chain_figure", chain_figure._TEXT),
+                        ("geo.figures", figures.TEXT), ("geo.figures.chain", chain_figure._TEXT),
                         ("geo.provenance", provenance._TEXT)):
         out.update({f"{name}:{k}": v for k, v in table["en"].items()})
     vocabs = {"segment": SEGMENTS, "tier": TIERS, "zone": ZONES, "site_kind": SITE_KINDS,

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from geo import chain
-from geo.chain_figure import render_chain_figure
+from geo.figures import render_chain_figure
 from geo.provenance import SAMPLE_MARK
 
 

@@ -22,14 +22,13 @@ from pyproj import Transformer
 from geo import figures, fonts
 from geo.cli.render import cli
 from geo.figures import (
-    DONGSHA_BOX,
     FigureError,
     build_figure,
     figure_rc,
     render_figure,
 )
 from geo.layout import CITIES
-from geo.regions import DEFAULT_BOUNDS, EQUAL_AREA_CRS, district_areas
+from geo.regions import DEFAULT_BOUNDS, DONGSHA_BOX, EQUAL_AREA_CRS, district_areas
 from geo.symbology import classify
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -112,7 +112,7 @@ def diagram(ctx: PageContext, health: chain.ChainHealth) -> None:
 
 
 def _figure(ctx: PageContext, health: chain.ChainHealth, fmt: str) -> bytes:
-    from geo.chain_figure import render_chain_figure  # matplotlib: on the first download
+    from geo.figures import render_chain_figure  # matplotlib: on the first download
 
     adcode = str(st.session_state.get(CITY_KEY, ""))
     city = data.city_chain(ctx.frame, ctx.dataset.key, ctx.params, adcode) if adcode else None

@@ -29,15 +29,8 @@ from matplotlib.patches import FancyBboxPatch, Patch
 
 from geo import provenance
 from geo.chain import PARTS, STATUS_COLOURS, STATUSES, ChainHealth, CityChain
-from geo.figures import (  # the map figures' furniture, so both kinds look alike
-    _RENDER_LOCK,
-    FIG_WIDTH_IN,
-    FORMATS,
-    INK,
-    MUTED,
-    SAMPLE_INK,
-    figure_rc,
-)
+from geo.figures.render import figure_rc  # the map figures' furniture: both kinds look alike
+from geo.figures.style import _RENDER_LOCK, FIG_WIDTH_IN, FORMATS, INK, MUTED, SAMPLE_INK
 from geo.layout import PLAN_TITLE, SEGMENTS, city_name
 
 _TEXT: Final = {
