@@ -16,6 +16,7 @@ from geo import maps
 from geo.datum import wgs84_to_gcj02
 from geo.layout import CITIES, CORRIDOR_LABEL, ZONES, tier_codes
 from geo.maps._encode import encode_geometry, split_name_suffixes
+from geo.maps._js import script_json
 from geo.offline import render_html
 from geo.regions import DEFAULT_BOUNDS
 
@@ -102,6 +103,18 @@ def names_in(html: str) -> str:
 
 
 # ----------------------------------------------------------------------------- base map
+def test_script_json_cannot_end_a_script_block():
+    value = {"name": "</script><!--'x' & y\u2028z\u2029", "zh": "大族激光", "n": 1.5}
+    text = script_json(value)
+    for raw in ("<", ">", "&", "'", "\u2028", "\u2029"):
+        assert raw not in text
+    assert "大族激光" in text  # UTF-8, not \\uXXXX: half the bytes for Chinese names
+    assert json.loads(text) == value
+    assert type(text) is str  # not Markup: concatenation must not HTML-escape
+    with pytest.raises(ValueError):
+        script_json({"v": float("nan")})
+
+
 def test_base_map_furniture(regions):
     html = render(regions=regions, title="广东激光<产业>", subtitle="一核一带一区",
                   source_note="行动计划 & 名录", data_date="2024-12")

@@ -8,12 +8,12 @@ and streamlit-folium loads them like any plugin asset.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 ATLAS_JS = ("atlas_js", "js/atlas.js")
 ATLAS_CSS = ("atlas_css", "css/atlas.css")
@@ -32,27 +32,22 @@ FULLSCREEN_CSS = (
     "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css",
 )
 
-_SCRIPT_ESCAPES = {
-    "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029",
-}
-
-
 def script_json(obj: Any) -> str:
     """Serialise ``obj`` as compact JSON that is safe inside a ``<script>`` element.
 
-    ``<``, ``>`` and ``&`` become ``\\u003c`` etc., so ``</script>`` or ``<!--`` in a firm's
-    name cannot end the script block; the JSON stays valid JavaScript. Not
-    ``jinja2.utils.htmlsafe_json_dumps``: it leaves U+2028/U+2029 raw, which end a string
-    literal in JavaScript engines before ES2019.
+    :func:`jinja2.utils.htmlsafe_json_dumps` (folium's ``|tojson``) turns ``<``, ``>``, ``&``
+    and ``'`` into ``\\u003c`` etc., so ``</script>`` or ``<!--`` in a firm's name cannot end
+    the script block and the JSON stays valid JavaScript. Names stay UTF-8 (half the bytes of
+    ``\\uXXXX`` for Chinese), so U+2028/U+2029 are escaped here: raw, they end a string
+    literal in JavaScript engines before ES2019, and an exported map may be opened in one.
+    Plain ``str`` (not ``Markup``), so concatenating it escapes nothing.
 
     >>> script_json({"n": "</script>"})
     '{"n":"\\\\u003c/script\\\\u003e"}'
     """
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, esc in _SCRIPT_ESCAPES.items():
-        if char in text:
-            text = text.replace(char, esc)
-    return text
+    text = str(htmlsafe_json_dumps(obj, ensure_ascii=False, separators=(",", ":"),
+                                   allow_nan=False))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 class _RawScript(Element):
