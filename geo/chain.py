@@ -41,7 +41,7 @@ from pyproj import Transformer
 
 from geo.frames import require_columns
 from geo.layout import CITIES, Term
-from geo.regions import METRIC_CRS
+from geo.regions import METRIC_CRS, point_lonlat
 from geo.text import Msg, msg
 
 if TYPE_CHECKING:
@@ -368,12 +368,6 @@ def _city_index(frame: pd.DataFrame) -> np.ndarray:
     return pd.Index(_CITY_CODES).get_indexer(pd.Index(frame["city_adcode"].astype(object)))
 
 
-def _lonlat(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    require_columns(frame, ["lon", "lat"], "enterprises")
-    return (pd.to_numeric(frame["lon"], errors="coerce").to_numpy(float),
-            pd.to_numeric(frame["lat"], errors="coerce").to_numpy(float))
-
-
 @dataclass(frozen=True)
 class ChainHealth:
     """What :func:`chain_health` returns.
@@ -551,7 +545,7 @@ def city_chain(frame: pd.DataFrame, adcode: str, origin: tuple[float, float], *,
     codes = list(PARTS)
     has = [c for c, j in zip(codes, np.asarray(m[own].any(axis=0)), strict=True) if j]
     missing = [c for c in needed_by(has) if c not in has]
-    lon, lat = _lonlat(frame)
+    lon, lat = point_lonlat(frame, "enterprises")
     x, y = _TO_METRIC.transform(lon, lat)
     x0, y0 = _TO_METRIC.transform(lon0, lat0)
     dist = np.hypot(np.asarray(x) - x0, np.asarray(y) - y0) / 1000.0
@@ -659,7 +653,7 @@ def supply_distance(frame: pd.DataFrame, radius_km: float = SUPPLY_RADIUS_KM) ->
         without makers) and ``supply_<component>`` (share of the makers needing it that
         have a producer within ``radius_km``; NaN where none needs it).
     """
-    lon, lat = _lonlat(frame)
+    lon, lat = point_lonlat(frame, "enterprises")
     needs, met = supply_flags(products_of(frame), lon, lat, radius_km)
     city = _city_index(frame)
     ok = city >= 0

@@ -396,10 +396,18 @@ def test_enterprise_city_falls_back_to_the_city_as_written(enterprises):
 
 
 def test_enterprise_layer_skips_rows_without_coordinates(enterprises):
+    # positions come from geo.regions.point_lonlat, as for metrics: the geometry first
     broken = enterprises.copy()
     broken.loc[broken.index[0], "lon"] = np.nan
+    broken = broken.set_geometry(gpd.points_from_xy(broken["lon"], broken["lat"],
+                                                    crs="EPSG:4326"))
     data = maps.encode_enterprises(broken)
     assert len(data["y"]) == len(broken) - 1
+    # a plain table is read from lon/lat, a GeoDataFrame without them from its points
+    plain = pd.DataFrame(broken.drop(columns="geometry"))
+    assert maps.encode_enterprises(plain)["y"] == data["y"]
+    points_only = broken.drop(columns=["lon", "lat"])
+    assert maps.encode_enterprises(points_only)["y"] == data["y"]
 
 
 def test_city_precision_firms_are_a_symbol_at_the_city_label_not_points(regions, enterprises):

@@ -31,6 +31,7 @@ from geo.maps._style import (
     swatch,
 )
 from geo.offline import DEFAULT_BASE_URL
+from geo.regions import load_regions, point_lonlat
 from geo.symbology import label_anchors
 from geo.text import check_lang, t
 
@@ -70,19 +71,6 @@ def _column(frame: pd.DataFrame, name: str, default: object) -> pd.Series:
     return pd.Series(default, index=frame.index, dtype=object)
 
 
-def _coords(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    if "lon" in frame.columns and "lat" in frame.columns:
-        lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype=float)
-        lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype=float)
-    elif hasattr(frame, "geometry"):
-        geom = frame.geometry
-        lon = geom.x.to_numpy(dtype=float)
-        lat = geom.y.to_numpy(dtype=float)
-    else:
-        raise ValueError("enterprises need lon/lat columns or point geometry")
-    return lon, lat
-
-
 def _names(frame: pd.DataFrame, lang: str) -> pd.Series:
     zh = _column(frame, "name_zh", "").fillna("").astype(str)
     en = _column(frame, "name_en", "").fillna("").astype(str)
@@ -112,8 +100,6 @@ def _city_codes(frame: pd.DataFrame, lang: str) -> tuple[list[int], list[str]]:
 @functools.cache
 def _city_anchors() -> dict[str, tuple[float, float]]:
     """The 21 cities' label anchors (WGS-84), where city-precision firms are drawn."""
-    from geo.regions import load_regions
-
     regions = load_regions()
     lon, lat = label_anchors(regions.geometry.to_numpy())
     return {a: (float(x), float(y))
@@ -166,7 +152,7 @@ def encode_enterprises(enterprises: pd.DataFrame, lang: str = "zh", *,
     """
     check_lang(lang)
     check_table(enterprises, [], "enterprises")
-    lon, lat = _coords(enterprises)
+    lon, lat = point_lonlat(enterprises, "enterprises")
     ok = np.isfinite(lon) & np.isfinite(lat)
     coarse = _city_precision(enterprises)
     city_groups = _city_groups(enterprises.loc[coarse], lang, basemap) if coarse.any() else []
@@ -339,7 +325,7 @@ def site_layer(
     """
     check_lang(lang)
     check_table(sites, ["kind", "status"], "sites")
-    lon, lat = _coords(sites)
+    lon, lat = point_lonlat(sites, "sites")
     ok = np.isfinite(lon) & np.isfinite(lat)
     frame = sites.loc[ok]
     kinds, statuses = list(SITE_KINDS), list(SITE_STATUSES)
