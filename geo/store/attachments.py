@@ -13,7 +13,6 @@ from geo.store.config import check_upload_size, display_name
 #: files a version may carry besides the registry: the firm-year panel (canonical long CSV,
 #: geo.panel) and the key-project register (geo.projects)
 ATTACHMENT_KINDS: Final = ("panel", "projects")
-_ATTACHMENT_FIELDS: Final = "kind, file_name, checksum, size_bytes, content"
 
 
 @dataclass(frozen=True)

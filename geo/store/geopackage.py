@@ -5,28 +5,29 @@ from __future__ import annotations
 import os
 import sqlite3
 import struct
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import shapely
 
-from geo.store.attachments import _ATTACHMENT_FIELDS, Attachment
 from geo.store.config import StoreError
-from geo.store.frames import COLUMNS, _chunks
-from geo.store.interface import (
-    _SCHEMA_VERSION,
-    _VERSION_FIELDS,
-    Progress,
-    Store,
-    Version,
-    _Meta,
-    _version_from_row,
-)
+from geo.store.dialect import INSERT_ROW, SCHEMA_VERSION, SCHEMA_VERSION_SQL, TABLES, Dialect
+from geo.store.interface import Store
 
-_SQLITE_TYPES: Final = {"str": "TEXT", "float": "REAL", "int": "INTEGER", "bool": "BOOLEAN"}
+#: the GeoPackage spelling of the shared SQL (geo.store.dialect); times as ISO 8601 text
+GEOPACKAGE: Final = Dialect(
+    mark="?",
+    tables={t: t if t == "enterprises" else f"atlas_{t}" for t in TABLES},
+    types={"text": "TEXT", "integer": "INTEGER", "bigint": "INTEGER", "bytes": "BLOB",
+           "time": "DATETIME", "point": "POINT", "serial_key": "INTEGER PRIMARY KEY AUTOINCREMENT",
+           "feature_id": "fid INTEGER PRIMARY KEY AUTOINCREMENT,\n  ", "row_key": "UNIQUE"},
+    kinds={"str": "TEXT", "float": "REAL", "int": "INTEGER", "bool": "BOOLEAN"},
+    now="strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+    geom="geom",
+)
 _WGS84_WKT: Final = (
     'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,'
     'AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,'
@@ -35,13 +36,11 @@ _WGS84_WKT: Final = (
 )
 _GPKG_APPLICATION_ID: Final = 0x47504B47  # "GPKG"
 _GPKG_USER_VERSION: Final = 10400  # GeoPackage 1.4
-_APPEND_ONLY: Final = ("atlas_versions", "atlas_originals", "enterprises", "atlas_defaults",
-                       "atlas_attachments")
 
 
 def _gpkg_schema() -> list[str]:
-    cols = ",\n  ".join(f'"{n}" {_SQLITE_TYPES[k]}' for n, k in COLUMNS.items())
-    ddl = [
+    """The GeoPackage's own tables (GeoPackage 1.4, 2.1): reference systems and contents."""
+    return [
         """CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (
           srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
           organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL,
@@ -59,66 +58,38 @@ def _gpkg_schema() -> list[str]:
           CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
           CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
           CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
-        """CREATE TABLE IF NOT EXISTS atlas_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
-        """CREATE TABLE IF NOT EXISTS atlas_versions (
-          version_id INTEGER PRIMARY KEY CHECK (version_id > 0),
-          created_at DATETIME NOT NULL, author TEXT NOT NULL, file_name TEXT NOT NULL,
-          row_count INTEGER NOT NULL, valid_count INTEGER NOT NULL,
-          problem_count INTEGER NOT NULL, checksum TEXT NOT NULL,
-          size_bytes INTEGER NOT NULL, datum TEXT NOT NULL)""",
-        """CREATE TABLE IF NOT EXISTS atlas_originals (
-          version_id INTEGER PRIMARY KEY REFERENCES atlas_versions(version_id),
-          content BLOB NOT NULL)""",
-        f"""CREATE TABLE IF NOT EXISTS enterprises (
-          fid INTEGER PRIMARY KEY AUTOINCREMENT,
-          version_id INTEGER NOT NULL REFERENCES atlas_versions(version_id),
-          row_no INTEGER NOT NULL,
-          {cols},
-          geom POINT,
-          UNIQUE (version_id, row_no))""",
-        """CREATE TABLE IF NOT EXISTS atlas_attachments (
-          version_id INTEGER NOT NULL REFERENCES atlas_versions(version_id),
-          kind TEXT NOT NULL, file_name TEXT NOT NULL, checksum TEXT NOT NULL,
-          size_bytes INTEGER NOT NULL, content BLOB NOT NULL,
-          PRIMARY KEY (version_id, kind))""",
-        """CREATE TABLE IF NOT EXISTS atlas_defaults (
-          seq INTEGER PRIMARY KEY AUTOINCREMENT,
-          version_id INTEGER NOT NULL CHECK (version_id >= 0),
-          set_at DATETIME NOT NULL, set_by TEXT NOT NULL)""",
     ]
-    for table in _APPEND_ONLY:
-        for op in ("UPDATE", "DELETE"):
-            ddl.append(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, 'registry store is append-only: {op} refused'); END"
-            )
-    return ddl
 
 
-def _gpkg_rows(now: str) -> list[tuple[str, tuple[Any, ...]]]:
+def _append_only() -> list[str]:
+    """Triggers refusing UPDATE and DELETE on every table but the meta table."""
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'registry store is append-only: {op} refused'); END"
+        for table in (GEOPACKAGE.tables[t] for t in TABLES if t != "meta")
+        for op in ("UPDATE", "DELETE")
+    ]
+
+
+def _gpkg_rows() -> list[tuple[str, tuple[Any, ...]]]:
     srs = "INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)"
-    contents = (
+    contents = (  # last_change: the column's default, now
         "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, "
-        "last_change, srs_id) VALUES (?, ?, ?, ?, ?, ?)"
+        "srs_id) VALUES (?, ?, ?, ?, ?)"
     )
     return [
         (srs, ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", None)),
         (srs, ("Undefined geographic SRS", 0, "NONE", 0, "undefined", None)),
         (srs, ("WGS 84 geodetic", 4326, "EPSG", 4326, _WGS84_WKT, "longitude/latitude WGS 84")),
         (contents, ("enterprises", "features", "enterprises",
-                    "published registry versions; filter on version_id", now, 4326)),
+                    "published registry versions; filter on version_id", 4326)),
         (contents, ("atlas_versions", "attributes", "atlas_versions",
-                    "one row per published registry version", now, None)),
+                    "one row per published registry version", None)),
         (contents, ("atlas_attachments", "attributes", "atlas_attachments",
-                    "files published with a version: firm-year panel, key projects", now, None)),
+                    "files published with a version: firm-year panel, key projects", None)),
         ("INSERT OR IGNORE INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, ?, ?)",
          ("enterprises", "geom", "POINT", 4326, 0, 0)),
-        ("INSERT OR IGNORE INTO atlas_meta VALUES (?, ?)", ("schema_version", _SCHEMA_VERSION)),
     ]
-
-
-def _utc_now_text() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _gpkg_blob(geoms: np.ndarray) -> list[bytes | None]:
@@ -195,6 +166,8 @@ class GeoPackageStore(Store):
                 "restore it from a backup, or point the store setting at a new file"
             )
 
+    _dialect = GEOPACKAGE
+
     def _initialise(self) -> None:
         if not self.read_only:
             try:
@@ -216,17 +189,13 @@ class GeoPackageStore(Store):
             if con.execute("PRAGMA application_id").fetchone()[0] == 0:
                 con.execute(f"PRAGMA application_id = {_GPKG_APPLICATION_ID}")
                 con.execute(f"PRAGMA user_version = {_GPKG_USER_VERSION}")
-            for statement in _gpkg_schema():
+            for statement in [*_gpkg_schema(), *GEOPACKAGE.schema(), *_append_only()]:
                 con.execute(statement)
-            for sql, params in _gpkg_rows(_utc_now_text()):
+            for sql, params in _gpkg_rows():
                 con.execute(sql, params)
             have = {row[1] for row in con.execute("PRAGMA table_info(enterprises)")}
-            for name, kind in COLUMNS.items():  # columns added since the store was created
-                if name not in have:
-                    con.execute(f'ALTER TABLE enterprises ADD COLUMN "{name}" '
-                                f"{_SQLITE_TYPES[kind]}")
-            con.execute("UPDATE atlas_meta SET value = ? WHERE key = 'schema_version'",
-                        (_SCHEMA_VERSION,))
+            for statement in GEOPACKAGE.upgrade(have):
+                con.execute(statement)
             con.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StoreError(
@@ -244,72 +213,53 @@ class GeoPackageStore(Store):
         ).fetchone()
         if not found:
             return False
-        row = con.execute("SELECT value FROM atlas_meta WHERE key = 'schema_version'").fetchone()
-        return bool(row) and row[0] == _SCHEMA_VERSION
+        row = con.execute(GEOPACKAGE.sql(SCHEMA_VERSION_SQL)).fetchone()
+        return bool(row) and row[0] == SCHEMA_VERSION
 
-    def _write(
-        self,
-        meta: _Meta,
-        original: bytes,
-        columns: list[list[Any]],
-        geoms: np.ndarray,
-        make_default: bool,
-        progress: Progress | None,
-        attachments: Sequence[Attachment],
-    ) -> Version:
-        blobs = _gpkg_blob(geoms)
-        names = ", ".join(f'"{n}"' for n in COLUMNS)
-        marks = ", ".join("?" * (len(COLUMNS) + 3))
-        insert = f"INSERT INTO enterprises (version_id, row_no, {names}, geom) VALUES ({marks})"
-        self._refuse_if_read_only("publishing")
+    def _refuse_if_read_only(self, what: str) -> None:
+        if self.read_only:
+            raise StoreError(f"{what} refused: {self.path} is read-only here (a read-only "
+                             "mount or file); publish through a writable copy of the store")
+
+    @contextmanager
+    def _transaction(self, *, publishing: bool) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` (one writer at a time numbers versions) … ``COMMIT``; a publish
+        first checks the file's integrity and dates the GeoPackage contents."""
+        self._refuse_if_read_only("publishing" if publishing else "setting the default")
         con = self._connect()
         try:
             con.execute("BEGIN IMMEDIATE")
-            self._check_integrity(con)  # never add a version to a damaged file
-            vid = int(con.execute(
-                "SELECT coalesce(max(version_id), 0) + 1 FROM atlas_versions").fetchone()[0])
-            now = _utc_now_text()
-            con.execute(
-                f"INSERT INTO atlas_versions ({_VERSION_FIELDS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (vid, now, meta.author, meta.file_name, meta.rows, meta.valid_rows,
-                 meta.problems, meta.checksum, meta.size_bytes, meta.datum),
-            )
-            con.execute("INSERT INTO atlas_originals VALUES (?, ?)", (vid, original))
-            con.executemany(
-                f"INSERT INTO atlas_attachments (version_id, {_ATTACHMENT_FIELDS}) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(vid, a.kind, a.file_name, a.checksum, len(a.content), a.content)
-                 for a in attachments],
-            )
-            n = len(blobs)
-            for start, stop in _chunks(n):
-                con.executemany(insert, (
-                    (vid, i, *(col[i] for col in columns), blobs[i]) for i in range(start, stop)
-                ))
-                if progress is not None:
-                    progress(stop / n)
-            if make_default:
-                con.execute(
-                    "INSERT INTO atlas_defaults (version_id, set_at, set_by) VALUES (?, ?, ?)",
-                    (vid, now, meta.author),
-                )
-            con.execute(
-                "UPDATE gpkg_contents SET last_change = ? WHERE table_name IN "
-                "('enterprises', 'atlas_versions')",
-                (now,),
-            )
+            if publishing:
+                self._check_integrity(con)  # never add a version to a damaged file
+            yield con
+            if publishing:
+                con.execute(GEOPACKAGE.sql(
+                    "UPDATE gpkg_contents SET last_change = {now} WHERE table_name IN "
+                    "('enterprises', 'atlas_versions')"))
             con.execute("COMMIT")
         except BaseException as exc:
             if con.in_transaction:
                 con.execute("ROLLBACK")
             if isinstance(exc, sqlite3.Error):
-                raise StoreError(
-                    f"publishing to {self.path} failed, nothing written: {exc}"
-                ) from None
+                raise self._failed(publishing, exc) from None
             raise
         finally:
             con.close()
-        return self._stored_version(vid)
+
+    @contextmanager
+    def _row_writer(self, con: sqlite3.Connection) -> Iterator[Callable[[Iterable[Any]], None]]:
+        insert = GEOPACKAGE.sql(INSERT_ROW)
+
+        def write(rows: Iterable[Any]) -> None:
+            con.executemany(insert, rows)
+
+        yield write
+
+    def _encode_geoms(self, geoms: np.ndarray) -> list[Any]:
+        return _gpkg_blob(geoms)
+
+    def _decode_geom(self, value: Any) -> bytes | None:
+        return _gpkg_wkb(value)
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         con = self._connect()
@@ -319,64 +269,3 @@ class GeoPackageStore(Store):
             raise StoreError(f"reading the registry store {self.path} failed: {exc}") from None
         finally:
             con.close()
-
-    def _stored_versions(self) -> list[Version]:
-        rows = self._query(f"SELECT {_VERSION_FIELDS} FROM atlas_versions ORDER BY version_id DESC")
-        return [_version_from_row(r) for r in rows]
-
-    def _stored_version(self, vid: int) -> Version:
-        row = self._query(
-            f"SELECT {_VERSION_FIELDS} FROM atlas_versions WHERE version_id = ?", (vid,)
-        )
-        return _version_from_row(row[0])
-
-    def _default_id(self) -> int:
-        rows = self._query("SELECT version_id FROM atlas_defaults ORDER BY seq DESC LIMIT 1")
-        return int(rows[0][0]) if rows else 0
-
-    def _generation(self) -> tuple[int, int]:
-        rows = self._query(
-            "SELECT (SELECT coalesce(max(version_id), 0) FROM atlas_versions), "
-            "(SELECT coalesce((SELECT version_id FROM atlas_defaults "
-            "ORDER BY seq DESC LIMIT 1), 0))"
-        )
-        return int(rows[0][0]), int(rows[0][1])
-
-    def _refuse_if_read_only(self, what: str) -> None:
-        if self.read_only:
-            raise StoreError(f"{what} refused: {self.path} is read-only here (a read-only "
-                             "mount or file); publish through a writable copy of the store")
-
-    def _append_default(self, version_id: int, author: str) -> None:
-        self._refuse_if_read_only("setting the default")
-        con = self._connect()
-        try:
-            con.execute(
-                "INSERT INTO atlas_defaults (version_id, set_at, set_by) VALUES (?, ?, ?)",
-                (version_id, _utc_now_text(), author),
-            )
-        except sqlite3.Error as exc:
-            raise StoreError(f"setting the default in {self.path} failed: {exc}") from None
-        finally:
-            con.close()
-
-    def _read_rows(self, version_id: int) -> tuple[list[tuple[Any, ...]], list[bytes | None]]:
-        names = ", ".join(f'"{n}"' for n in COLUMNS)
-        rows = self._query(
-            f"SELECT {names}, geom FROM enterprises WHERE version_id = ? ORDER BY row_no",
-            (version_id,),
-        )
-        return [r[:-1] for r in rows], [_gpkg_wkb(r[-1]) for r in rows]
-
-    def _read_original(self, version_id: int) -> tuple[bytes, str]:
-        rows = self._query(
-            "SELECT o.content, v.checksum FROM atlas_originals o "
-            "JOIN atlas_versions v USING (version_id) WHERE version_id = ?",
-            (version_id,),
-        )
-        return bytes(rows[0][0]), rows[0][1]
-
-    def _read_attachments(self, version_id: int) -> list[tuple[Any, ...]]:
-        return self._query(f"SELECT {_ATTACHMENT_FIELDS} FROM atlas_attachments "
-                           "WHERE version_id = ? ORDER BY kind", (version_id,))
-

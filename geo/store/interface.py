@@ -1,5 +1,6 @@
 """The store interface: :class:`Store` (publish, set the default, list and load versions)
-and :class:`Version`; the back ends implement its private primitives."""
+and :class:`Version`. The SQL is written once here and in :mod:`geo.store.dialect`; a back
+end gives a dialect and a few primitives (connect, transact, write rows, code geometries)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import dataclasses
 import hashlib
 import importlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -27,12 +29,22 @@ from geo.store.config import (
     check_upload_size,
     display_name,
 )
-from geo.store.frames import _check_frame, _decode_frame, _encode_columns, _unpack
-
-#: 2: chain tags (products, applications) added; a version-1 store gains them on open
-#: 3: files published with a version (firm-year panel, key projects); older stores gain the
-#: table on open, their versions carry none
-_SCHEMA_VERSION: Final[str] = "3"
+from geo.store.dialect import (
+    ATTACHMENTS,
+    DEFAULT_ID,
+    GENERATION,
+    INSERT_ATTACHMENT,
+    INSERT_DEFAULT,
+    INSERT_ORIGINAL,
+    INSERT_VERSION,
+    NEXT_VERSION,
+    ORIGINAL,
+    ROWS,
+    VERSION,
+    VERSIONS,
+    Dialect,
+)
+from geo.store.frames import _check_frame, _chunks, _decode_frame, _encode_columns, _unpack
 
 Progress = Callable[[float], None]
 
@@ -324,8 +336,7 @@ class Store(ABC):
             raise ValueError(f"{self.url} has no version {vid}; see store.versions()")
         return vid
 
-    # -- back end ---------------------------------------------------------------------------
-    @abstractmethod
+    # -- the shared SQL, run through the back end's primitives -------------------------------
     def _write(
         self,
         meta: _Meta,
@@ -335,28 +346,93 @@ class Store(ABC):
         make_default: bool,
         progress: Progress | None,
         attachments: Sequence[Attachment],
-    ) -> Version: ...
+    ) -> Version:
+        sql = self._dialect.sql
+        encoded = self._encode_geoms(geoms)
+        n = len(encoded)
+        with self._transaction(publishing=True) as con:
+            vid = int(con.execute(sql(NEXT_VERSION)).fetchone()[0])  # an aggregate: one row
+            con.execute(sql(INSERT_VERSION), (vid, meta.author, meta.file_name, meta.rows,
+                                              meta.valid_rows, meta.problems, meta.checksum,
+                                              meta.size_bytes, meta.datum))
+            con.execute(sql(INSERT_ORIGINAL), (vid, original))
+            for a in attachments:
+                con.execute(sql(INSERT_ATTACHMENT),
+                            (vid, a.kind, a.file_name, a.checksum, len(a.content), a.content))
+            with self._row_writer(con) as write:
+                for start, stop in _chunks(n):
+                    write((vid, i, *(col[i] for col in columns), encoded[i])
+                          for i in range(start, stop))
+                    if progress is not None:
+                        progress(stop / n)
+            if make_default:
+                con.execute(sql(INSERT_DEFAULT), (vid, meta.author))
+        return self._stored_version(vid)
+
+    def _append_default(self, version_id: int, author: str) -> None:
+        with self._transaction(publishing=False) as con:
+            con.execute(self._dialect.sql(INSERT_DEFAULT), (version_id, author))
+
+    def _select(self, template: str, *params: Any) -> list[tuple[Any, ...]]:
+        return self._query(self._dialect.sql(template), params)
+
+    def _stored_versions(self) -> list[Version]:
+        return [_version_from_row(r) for r in self._select(VERSIONS)]
+
+    def _stored_version(self, vid: int) -> Version:
+        return _version_from_row(self._select(VERSION, vid)[0])
+
+    def _default_id(self) -> int:
+        rows = self._select(DEFAULT_ID)
+        return int(rows[0][0]) if rows else 0
+
+    def _generation(self) -> tuple[int, int]:
+        rows = self._select(GENERATION)
+        return int(rows[0][0]), int(rows[0][1])
+
+    def _read_rows(self, version_id: int) -> tuple[list[tuple[Any, ...]], list[bytes | None]]:
+        rows = self._select(ROWS, version_id)
+        return [r[:-1] for r in rows], [self._decode_geom(r[-1]) for r in rows]
+
+    def _read_original(self, version_id: int) -> tuple[bytes, str]:
+        rows = self._select(ORIGINAL, version_id)
+        return bytes(rows[0][0]), rows[0][1]
+
+    def _read_attachments(self, version_id: int) -> list[tuple[Any, ...]]:
+        return self._select(ATTACHMENTS, version_id)
+
+    def _failed(self, publishing: bool, exc: BaseException) -> StoreError:
+        """The error a failed write raises: what failed, where, and that nothing was kept."""
+        if publishing:
+            return StoreError(f"publishing to {self.url} failed, nothing written: {exc}")
+        return StoreError(f"setting the default in {self.url} failed: {exc}")
+
+    # -- back end primitives ----------------------------------------------------------------
+    #: how the back end spells the shared statements of geo.store.dialect
+    _dialect: Dialect
 
     @abstractmethod
-    def _read_attachments(self, version_id: int) -> list[tuple[Any, ...]]: ...
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """All rows of one read; a database error raises :class:`StoreError`."""
 
     @abstractmethod
-    def _stored_versions(self) -> list[Version]: ...
+    def _transaction(self, *, publishing: bool) -> AbstractContextManager[Any]:
+        """A connection inside one write transaction, committed when the block ends and rolled
+        back on any exception; a database error raises :meth:`_failed`. A publishing
+        transaction first takes what numbers versions (a lock, an integrity check)."""
 
     @abstractmethod
-    def _default_id(self) -> int: ...
+    def _row_writer(self, con: Any) -> AbstractContextManager[Callable[[Iterable[Any]], None]]:
+        """A function writing enterprise rows (tuples in :data:`~geo.store.dialect.ROW_FIELDS`
+        order, geometry as :meth:`_encode_geoms` gives it) in the transaction ``con``."""
 
     @abstractmethod
-    def _generation(self) -> tuple[int, int]: ...
+    def _encode_geoms(self, geoms: np.ndarray) -> list[Any]:
+        """Point geometries as the back end stores them (``None`` stays ``None``)."""
 
     @abstractmethod
-    def _append_default(self, version_id: int, author: str) -> None: ...
-
-    @abstractmethod
-    def _read_rows(self, version_id: int) -> tuple[list[tuple[Any, ...]], list[bytes | None]]: ...
-
-    @abstractmethod
-    def _read_original(self, version_id: int) -> tuple[bytes, str]: ...
+    def _decode_geom(self, value: Any) -> bytes | None:
+        """WKB of one stored geometry as :data:`~geo.store.dialect.ROWS` reads it."""
 
 
 def _replace_default(version: Version, is_default: bool) -> Version:
@@ -398,8 +474,3 @@ def _version_from_row(row: Sequence[Any]) -> Version:
         datum=datum,
     )
 
-
-_VERSION_FIELDS: Final = (
-    "version_id, created_at, author, file_name, row_count, valid_count, problem_count, "
-    "checksum, size_bytes, datum"
-)

@@ -4,31 +4,36 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import shapely
 
+from geo.store.config import StoreError, redact_url
+from geo.store.dialect import ROW_FIELDS, SCHEMA_VERSION, SCHEMA_VERSION_SQL, TABLES, Dialect
+from geo.store.interface import Store
+
 if TYPE_CHECKING:
     import psycopg
 
-from geo.store.attachments import _ATTACHMENT_FIELDS, Attachment
-from geo.store.config import StoreError, redact_url
-from geo.store.frames import COLUMNS, _chunks
-from geo.store.interface import (
-    _SCHEMA_VERSION,
-    _VERSION_FIELDS,
-    Progress,
-    Store,
-    Version,
-    _Meta,
-    _version_from_row,
-)
-
-_PG_TYPES: Final = {"str": "text", "float": "double precision", "int": "bigint", "bool": "boolean"}
 _SCHEMA_RE: Final = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def _postgres_dialect(schema: str) -> Dialect:
+    """The PostgreSQL spelling of the shared SQL (geo.store.dialect), tables in ``schema``."""
+    return Dialect(
+        mark="%s",
+        tables={t: f'"{schema}".{t}' for t in TABLES},  # schema checked by _SCHEMA_RE
+        types={"text": "text", "integer": "integer", "bigint": "bigint", "bytes": "bytea",
+               "time": "timestamptz", "point": "geometry(Point, 4326)",
+               "serial_key": "bigserial PRIMARY KEY", "feature_id": "", "row_key": "PRIMARY KEY"},
+        kinds={"str": "text", "float": "double precision", "int": "bigint", "bool": "boolean"},
+        now="now()",
+        geom="ST_AsBinary(geom)",
+    )
 
 
 class PostgresStore(Store):
@@ -55,6 +60,7 @@ class PostgresStore(Store):
         self.schema = schema
         self.url = redact_url(url) + ("" if schema == "atlas" else f" (schema {schema})")
         self._timeout = connect_timeout
+        self._dialect = _postgres_dialect(schema)
         self._initialise()
 
     def _connect(self) -> psycopg.Connection:
@@ -65,61 +71,6 @@ class PostgresStore(Store):
         except self._psycopg.Error as exc:
             raise StoreError(f"cannot connect to the registry store {self.url}: {exc}") from None
 
-    def _sql(self, template: str) -> Any:
-        """Compose SQL with ``{s}`` standing for the (validated, quoted) schema."""
-        sql = self._psycopg.sql
-        return sql.SQL(template).format(s=sql.Identifier(self.schema))
-
-    def _ddl(self) -> list[str]:
-        cols = ",\n  ".join(f'"{n}" {_PG_TYPES[k]}' for n, k in COLUMNS.items())
-        ddl = [
-            "CREATE SCHEMA IF NOT EXISTS {s}",
-            "CREATE TABLE IF NOT EXISTS {s}.meta (key text PRIMARY KEY, value text NOT NULL)",
-            """CREATE TABLE IF NOT EXISTS {s}.versions (
-              version_id integer PRIMARY KEY CHECK (version_id > 0),
-              created_at timestamptz NOT NULL DEFAULT now(),
-              author text NOT NULL, file_name text NOT NULL,
-              row_count integer NOT NULL, valid_count integer NOT NULL,
-              problem_count integer NOT NULL, checksum text NOT NULL,
-              size_bytes bigint NOT NULL, datum text NOT NULL)""",
-            """CREATE TABLE IF NOT EXISTS {s}.originals (
-              version_id integer PRIMARY KEY REFERENCES {s}.versions, content bytea NOT NULL)""",
-            f"""CREATE TABLE IF NOT EXISTS {{s}}.enterprises (
-              version_id integer NOT NULL REFERENCES {{s}}.versions,
-              row_no integer NOT NULL,
-              {cols},
-              geom geometry(Point, 4326),
-              PRIMARY KEY (version_id, row_no))""",
-            """CREATE TABLE IF NOT EXISTS {s}.attachments (
-              version_id integer NOT NULL REFERENCES {s}.versions,
-              kind text NOT NULL, file_name text NOT NULL, checksum text NOT NULL,
-              size_bytes bigint NOT NULL, content bytea NOT NULL,
-              PRIMARY KEY (version_id, kind))""",
-            """CREATE TABLE IF NOT EXISTS {s}.defaults (
-              seq bigserial PRIMARY KEY, version_id integer NOT NULL CHECK (version_id >= 0),
-              set_at timestamptz NOT NULL DEFAULT now(), set_by text NOT NULL)""",
-            """CREATE OR REPLACE FUNCTION {s}.refuse_change() RETURNS trigger
-              LANGUAGE plpgsql AS $$ BEGIN
-                RAISE EXCEPTION 'registry store is append-only: % on % refused',
-                  TG_OP, TG_TABLE_NAME;
-              END $$""",
-            "INSERT INTO {s}.meta VALUES ('schema_version', '" + _SCHEMA_VERSION + "') "
-            "ON CONFLICT DO NOTHING",
-        ]
-        ddl += [
-            f"CREATE OR REPLACE TRIGGER {table}_append_only "
-            f"BEFORE UPDATE OR DELETE OR TRUNCATE ON {{s}}.{table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION {s}.refuse_change()"
-            for table in ("versions", "originals", "enterprises", "defaults", "attachments")
-        ]
-        ddl += [  # columns added since the store was created
-            f'ALTER TABLE {{s}}.enterprises ADD COLUMN IF NOT EXISTS "{name}" {_PG_TYPES[kind]}'
-            for name, kind in COLUMNS.items()
-        ]
-        ddl.append("UPDATE {s}.meta SET value = '" + _SCHEMA_VERSION
-                   + "' WHERE key = 'schema_version'")
-        return ddl
-
     def _initialise(self) -> None:
         with self._connect() as conn:
             try:
@@ -128,8 +79,15 @@ class PostgresStore(Store):
                 # concurrent replicas starting together: one creates, the others wait
                 conn.execute("SELECT pg_advisory_xact_lock(hashtext('gd-laser-atlas store init'))")
                 self._ensure_postgis(conn)
-                for statement in self._ddl():
-                    conn.execute(self._sql(statement))
+                d = self._dialect
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+                for statement in [*d.schema(), *self._append_only()]:
+                    conn.execute(statement)
+                have = {row[0] for row in conn.execute(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_schema = %s AND table_name = 'enterprises'", (self.schema,))}
+                for statement in d.upgrade(have):
+                    conn.execute(statement)
             except self._psycopg.Error as exc:
                 raise StoreError(
                     f"cannot initialise the registry store {self.url}: {exc}"
@@ -140,10 +98,22 @@ class PostgresStore(Store):
         found = conn.execute("SELECT to_regclass(%s)", (f"{self.schema}.meta",)).fetchone()
         if found is None or found[0] is None:
             return False
-        row = conn.execute(
-            self._sql("SELECT value FROM {s}.meta WHERE key = 'schema_version'")
-        ).fetchone()
-        return row is not None and row[0] == _SCHEMA_VERSION
+        row = conn.execute(self._dialect.sql(SCHEMA_VERSION_SQL)).fetchone()
+        return row is not None and row[0] == SCHEMA_VERSION
+
+    def _append_only(self) -> list[str]:
+        """A function and the triggers refusing UPDATE, DELETE and TRUNCATE on all but meta."""
+        refuse = f'"{self.schema}".refuse_change()'
+        return [
+            f"""CREATE OR REPLACE FUNCTION {refuse} RETURNS trigger
+              LANGUAGE plpgsql AS $$ BEGIN
+                RAISE EXCEPTION 'registry store is append-only: % on % refused',
+                  TG_OP, TG_TABLE_NAME;
+              END $$""",
+            *(f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR "
+              f"TRUNCATE ON {self._dialect.tables[table]} FOR EACH STATEMENT "
+              f"EXECUTE FUNCTION {refuse}" for table in TABLES if table != "meta"),
+        ]
 
     def _ensure_postgis(self, conn: psycopg.Connection) -> None:
         if conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone():
@@ -157,120 +127,40 @@ class PostgresStore(Store):
                 "CREATE EXTENSION postgis in that database (Debian: postgresql-15-postgis-3)"
             ) from None
 
-    def _write(
-        self,
-        meta: _Meta,
-        original: bytes,
-        columns: list[list[Any]],
-        geoms: np.ndarray,
-        make_default: bool,
-        progress: Progress | None,
-        attachments: Sequence[Attachment],
-    ) -> Version:
-        ewkb = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
-        ewkb_list = ewkb.tolist()
-        names = ", ".join(f'"{n}"' for n in COLUMNS)
-        copy_sql = self._sql(
-            f"COPY {{s}}.enterprises (version_id, row_no, {names}, geom) FROM STDIN"
-        )
+    @contextmanager
+    def _transaction(self, *, publishing: bool) -> Iterator[psycopg.Connection]:
+        """One transaction; a publish holds the lock that numbers versions until it ends."""
         try:
             with self._connect() as conn:
-                # numbers versions; readers are not blocked (SELECT takes ACCESS SHARE)
-                conn.execute(self._sql("LOCK TABLE {s}.versions IN SHARE ROW EXCLUSIVE MODE"))
-                vid = int(conn.execute(  # an aggregate: always one row
-                    self._sql("SELECT coalesce(max(version_id), 0) + 1 FROM {s}.versions")
-                ).fetchall()[0][0])
-                conn.execute(
-                    self._sql(
-                        "INSERT INTO {s}.versions (version_id, author, file_name, row_count, "
-                        "valid_count, problem_count, checksum, size_bytes, datum) "
-                        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-                    ),
-                    (vid, meta.author, meta.file_name, meta.rows, meta.valid_rows,
-                     meta.problems, meta.checksum, meta.size_bytes, meta.datum),
-                )
-                conn.execute(
-                    self._sql("INSERT INTO {s}.originals VALUES (%s, %s)"), (vid, original)
-                )
-                for a in attachments:
-                    conn.execute(
-                        self._sql(f"INSERT INTO {{s}}.attachments (version_id, "
-                                  f"{_ATTACHMENT_FIELDS}) VALUES (%s, %s, %s, %s, %s, %s)"),
-                        (vid, a.kind, a.file_name, a.checksum, len(a.content), a.content),
-                    )
-                n = len(ewkb_list)
-                with conn.cursor().copy(copy_sql) as copy:
-                    for start, stop in _chunks(n):
-                        for i in range(start, stop):
-                            copy.write_row((vid, i, *(col[i] for col in columns), ewkb_list[i]))
-                        if progress is not None:
-                            progress(stop / n)
-                if make_default:
-                    conn.execute(
-                        self._sql("INSERT INTO {s}.defaults (version_id, set_by) VALUES (%s, %s)"),
-                        (vid, meta.author),
-                    )
+                if publishing:  # readers are not blocked (SELECT takes ACCESS SHARE)
+                    conn.execute(self._dialect.sql(
+                        "LOCK TABLE {versions} IN SHARE ROW EXCLUSIVE MODE"))
+                yield conn
         except self._psycopg.Error as exc:
-            raise StoreError(f"publishing to {self.url} failed, nothing written: {exc}") from None
-        return self._stored_version(int(vid))
+            raise self._failed(publishing, exc) from None
 
-    def _query(self, template: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    @contextmanager
+    def _row_writer(self, con: psycopg.Connection) -> Iterator[Callable[[Iterable[Any]], None]]:
+        copy_sql = self._dialect.sql(f"COPY {{enterprises}} ({ROW_FIELDS}) FROM STDIN")
+        with con.cursor().copy(copy_sql) as copy:
+
+            def write(rows: Iterable[Any]) -> None:
+                for row in rows:
+                    copy.write_row(row)
+
+            yield write
+
+    def _encode_geoms(self, geoms: np.ndarray) -> list[Any]:
+        """Hex EWKB with SRID 4326, as COPY takes a PostGIS geometry."""
+        ewkb = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
+        return list(ewkb.tolist())
+
+    def _decode_geom(self, value: Any) -> bytes | None:
+        return None if value is None else bytes(value)
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         try:
             with self._connect() as conn:
-                return conn.cursor(binary=True).execute(self._sql(template), params).fetchall()
+                return conn.cursor(binary=True).execute(sql, params).fetchall()
         except self._psycopg.Error as exc:
             raise StoreError(f"reading the registry store {self.url} failed: {exc}") from None
-
-    def _stored_versions(self) -> list[Version]:
-        rows = self._query(f"SELECT {_VERSION_FIELDS} FROM {{s}}.versions ORDER BY version_id DESC")
-        return [_version_from_row(r) for r in rows]
-
-    def _stored_version(self, vid: int) -> Version:
-        rows = self._query(
-            f"SELECT {_VERSION_FIELDS} FROM {{s}}.versions WHERE version_id = %s", (vid,)
-        )
-        return _version_from_row(rows[0])
-
-    def _default_id(self) -> int:
-        rows = self._query("SELECT version_id FROM {s}.defaults ORDER BY seq DESC LIMIT 1")
-        return int(rows[0][0]) if rows else 0
-
-    def _generation(self) -> tuple[int, int]:
-        rows = self._query(
-            "SELECT (SELECT coalesce(max(version_id), 0) FROM {s}.versions), "
-            "(SELECT coalesce((SELECT version_id FROM {s}.defaults "
-            "ORDER BY seq DESC LIMIT 1), 0))"
-        )
-        return int(rows[0][0]), int(rows[0][1])
-
-    def _append_default(self, version_id: int, author: str) -> None:
-        try:
-            with self._connect() as conn:
-                conn.execute(
-                    self._sql("INSERT INTO {s}.defaults (version_id, set_by) VALUES (%s, %s)"),
-                    (version_id, author),
-                )
-        except self._psycopg.Error as exc:
-            raise StoreError(f"setting the default in {self.url} failed: {exc}") from None
-
-    def _read_rows(self, version_id: int) -> tuple[list[tuple[Any, ...]], list[bytes | None]]:
-        names = ", ".join(f'"{n}"' for n in COLUMNS)
-        rows = self._query(
-            f"SELECT {names}, ST_AsBinary(geom) FROM {{s}}.enterprises "
-            "WHERE version_id = %s ORDER BY row_no",
-            (version_id,),
-        )
-        return [r[:-1] for r in rows], [None if r[-1] is None else bytes(r[-1]) for r in rows]
-
-    def _read_original(self, version_id: int) -> tuple[bytes, str]:
-        rows = self._query(
-            "SELECT o.content, v.checksum FROM {s}.originals o "
-            "JOIN {s}.versions v USING (version_id) WHERE version_id = %s",
-            (version_id,),
-        )
-        return bytes(rows[0][0]), rows[0][1]
-
-    def _read_attachments(self, version_id: int) -> list[tuple[Any, ...]]:
-        return self._query(f"SELECT {_ATTACHMENT_FIELDS} FROM {{s}}.attachments "
-                           "WHERE version_id = %s ORDER BY kind", (version_id,))
-
