@@ -7,8 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from geo.metrics import METRICS
+from geo.text import t
 from ui import state
-from ui.i18n import t
 
 PAGES = Path(__file__).parent / "views"
 #: (file, title key, icon, url path) — the order of the navigation

@@ -11,7 +11,6 @@ from geo import figures, provenance, symbology
 from geo.figures import chain as chain_figure
 from geo.layout import CITIES, SEGMENTS, SITE_KINDS, SITE_STATUSES, TIERS, ZONES
 from geo.text import CATALOGUE
-from ui import i18n
 
 #: CJK symbols and punctuation (、。「」《》【】…), full-width forms (：，；（）！？) and the
 #: curly quotes a Chinese text uses (“” ‘’ are fine in English, so they are not listed)
@@ -20,7 +19,6 @@ CJK_PUNCT = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 
 def _english() -> dict[str, str]:
     out: dict[str, str] = {}
-    out.update({f"ui.i18n:{k}": en for k, (_, en) in i18n.STRINGS.items()})
     out.update({f"geo.text:{k}": en for k, (_, en) in CATALOGUE.items()})
     for name, table in (("geo.symbology", symbology._TEXT),
                         ("geo.figures", figures.TEXT), ("geo.figures.chain", chain_figure._TEXT),
@@ -38,7 +36,7 @@ def _english() -> dict[str, str]:
 
 def test_the_catalogues_are_found():
     entries = _english()
-    assert len(entries) > 300 and "ui.i18n:problems" in entries
+    assert len(entries) > 300 and "geo.text:problems" in entries
 
 
 @pytest.mark.parametrize("key", sorted(_english()))
@@ -53,5 +51,5 @@ CODE_PATH = re.compile(r"\b[\w/]+\.py\b")
 
 @pytest.mark.parametrize("lang", [0, 1], ids=["zh", "en"])
 def test_no_ui_string_names_a_source_file(lang):
-    found = {k: v[lang] for k, v in i18n.STRINGS.items() if CODE_PATH.search(v[lang])}
+    found = {k: v[lang] for k, v in CATALOGUE.items() if CODE_PATH.search(v[lang])}
     assert found == {}, found

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 STATIC = ROOT / "static"
 #: The text catalogues and the modules whose strings reach figures and map labels.
-CATALOGUES = ("ui/i18n.py", "geo/layout.py", "geo/text/maps.py", "geo/figures/style.py",
+CATALOGUES = (*sorted(f"geo/text/{p.name}" for p in (ROOT / "geo/text").glob("*.py")),
+              "geo/layout.py", "geo/figures/style.py",
               "geo/symbology.py", "geo/provenance.py", "geo/cli/render.py")
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 RARE = "\U00017000"  # a Tangut character: in no CJK font, the stand-in for a rare name

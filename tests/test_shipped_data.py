@@ -44,10 +44,10 @@ def test_the_plan_file_carries_the_same_title():
 
 def test_no_module_spells_a_different_plan_title():
     """The audit found 《…发展…战略性新兴产业集群行动计划》 in the footer: one title only."""
-    from ui.i18n import t
+    from geo.text import t
 
-    assert f"《{PLAN_TITLE.zh}》" in t("footer", "zh")
-    assert PLAN_TITLE.en in t("footer", "en")
+    assert f"《{PLAN_TITLE.zh}》" in t("footer", "zh", plan=PLAN_TITLE.label("zh"))
+    assert PLAN_TITLE.en in t("footer", "en", plan=PLAN_TITLE.label("en"))
     texts = [p.read_text(encoding="utf-8") for d in ("geo", "ui", "views", "scripts")
              for p in (ROOT / d).rglob("*.py")]
     assert not [t for t in texts if "战略性新兴产业集群行动计划" in t]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.i18n import t
+from geo.text import t
 from ui.mapview import parse_breaks
 from ui.text import WORD_JOINER, plain
 

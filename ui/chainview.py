@@ -13,8 +13,8 @@ import streamlit as st
 from geo import chain, provenance
 from geo.layout import CITIES, CITY_BY_ADCODE, SEGMENTS, city_name
 from geo.metrics import MetricSpec
+from geo.text import fmt_share, t
 from ui import data, mapview, tables
-from ui.i18n import fmt_share, t
 from ui.shell import PageContext
 
 PART_KEY, CITY_KEY, CLICK_KEY, DIAGRAM_KEY = "chain_part", "chain_city", "chain_click", \

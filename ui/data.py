@@ -29,8 +29,8 @@ import streamlit as st
 
 from geo import chain, metrics, provenance, regions, registry, store
 from geo import filters as flt
+from geo.text import t
 from ui import state
-from ui.i18n import t
 from ui.text import plain
 
 BUNDLED = "bundled"

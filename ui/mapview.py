@@ -31,8 +31,8 @@ from geo import export, maps, offline, provenance, symbology
 from geo.layout import city_name
 from geo.metrics import METRICS, MetricSpec
 from geo.regions import city_at
+from geo.text import colon, t
 from ui import data, state, stfolium
-from ui.i18n import colon, t
 from ui.shell import PageContext
 from ui.text import plain
 

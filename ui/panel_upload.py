@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import export, panel, projects, registry, store
-from ui.i18n import t
+from geo.text import t
 from ui.report import problem_table
 from ui.shell import PageContext
 from ui.text import plain

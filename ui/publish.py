@@ -12,8 +12,8 @@ import streamlit as st
 
 from geo import auth, registry, store
 from geo import panel as pnl
+from geo.text import t
 from ui.data import default_store, generation, versions
-from ui.i18n import t
 from ui.panel_upload import session_panel, session_projects
 from ui.text import plain
 

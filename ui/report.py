@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import registry
-from ui.i18n import colon, t
+from geo.text import colon, t
 from ui.text import plain
 
 

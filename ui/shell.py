@@ -19,10 +19,10 @@ import streamlit as st
 
 from geo import registry
 from geo.filters import Filters
-from geo.layout import CITIES, SECTORS, SEGMENTS, TIER_UNKNOWN, TIERS, ZONES
+from geo.layout import CITIES, PLAN_TITLE, SECTORS, SEGMENTS, TIER_UNKNOWN, TIERS, ZONES
 from geo.metrics import METRICS
+from geo.text import colon, t
 from ui import data, state, years
-from ui.i18n import colon, t
 from ui.report import registry_report
 from ui.text import plain
 
@@ -220,7 +220,7 @@ def footer(ctx: PageContext) -> None:
     """Sources and data date, at the bottom of every page."""
     st.divider()
     st.caption(
-        f"{t('footer', ctx.lang)}  {t('data_date', ctx.lang)}{colon(ctx.lang)}"
-        f"{ctx.dataset.date}"
+        f"{t('footer', ctx.lang, plan=PLAN_TITLE.label(ctx.lang))}  "
+        f"{t('data_date', ctx.lang)}{colon(ctx.lang)}{ctx.dataset.date}"
     )
     state.sync_url()

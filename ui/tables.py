@@ -26,8 +26,8 @@ from geo.layout import (
 from geo.maps._style import SEGMENT_COLORS
 from geo.metrics import METRICS, MetricSpec
 from geo.symbology import ZONE_COLORS
+from geo.text import colon, fmt_number, fmt_share, t
 from ui import data
-from ui.i18n import colon, fmt_number, fmt_share, t
 from ui.mapview import FirmFocus
 from ui.shell import PageContext
 from ui.text import plain, source_column

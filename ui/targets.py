@@ -24,8 +24,8 @@ from geo import plan as pln
 from geo import projects as prj
 from geo import units
 from geo.layout import CITY_BY_ADCODE, SITE_KINDS
+from geo.text import colon, fmt_number, t
 from ui import data, mapview, tables, years
-from ui.i18n import colon, fmt_number, t
 from ui.shell import PageContext
 from ui.text import plain
 

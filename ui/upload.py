@@ -9,8 +9,8 @@ from geo import areas, export, registry, store
 from geo.datum import DATUMS
 from geo.layout import PLAN_DATES, PLAN_TITLE
 from geo.regions import boundary_metadata
+from geo.text import t
 from ui import data, publish, state
-from ui.i18n import t
 from ui.report import registry_report
 from ui.shell import PageContext
 from ui.tables import localized, site_view

@@ -17,8 +17,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from geo import panel as pnl
+from geo.text import t
 from ui import data
-from ui.i18n import t
 
 KEY = "year"
 

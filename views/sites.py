@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from geo.text import t
 from ui import data, mapview, shell, tables
-from ui.i18n import t
 
 ctx = shell.page("page_sites")
 sites = data.load_sites()

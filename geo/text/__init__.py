@@ -3,9 +3,10 @@
 An entry is a key and a ``(Chinese, English)`` pair of :meth:`str.format` templates. The
 library speaks in keys and parameters (:class:`Msg`); whoever shows the text — a page, the
 command line, a map or a figure — chooses the language and calls :func:`t` or
-:meth:`Msg.render`. The sections live in their own modules — :mod:`geo.text.messages` (row
-messages of the input files), :mod:`geo.text.maps` (web maps, keys ``map.*``) … — and are
-joined here into :data:`CATALOGUE`, which refuses a key defined twice.
+:meth:`Msg.render`. The sections live in their own modules — :mod:`geo.text.ui` (the
+dashboard), :mod:`geo.text.messages` (row messages of the input files), :mod:`geo.text.maps`
+(web maps, keys ``map.*``) … — and are joined here into :data:`CATALOGUE`, which refuses a
+key defined twice. :mod:`geo.text.numbers` writes numbers.
 
 This package imports nothing else from ``geo``, so every module may use it.
 
@@ -23,6 +24,11 @@ from typing import Final
 
 from geo.text.maps import MAPS
 from geo.text.messages import MESSAGES
+from geo.text.numbers import fmt_number, fmt_share
+from geo.text.ui import UI
+
+__all__ = ["CATALOGUE", "LANGS", "Msg", "check_lang", "colon", "fmt_number", "fmt_share", "msg",
+           "t"]
 
 #: The languages, in the order of every catalogue pair.
 LANGS: Final = ("zh", "en")
@@ -39,7 +45,7 @@ def _join(*sections: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]
 
 
 #: key -> (Chinese, English) templates, every section joined.
-CATALOGUE: Final[dict[str, tuple[str, str]]] = _join(MESSAGES, MAPS)
+CATALOGUE: Final[dict[str, tuple[str, str]]] = _join(UI, MESSAGES, MAPS)
 
 
 def check_lang(lang: str) -> str:
@@ -100,6 +106,11 @@ class Msg:
         for v in self.params.values():
             out += v.values() if isinstance(v, Msg) else [v]
         return out
+
+
+def colon(lang: str) -> str:
+    """The colon after a label: full-width in Chinese, ``": "`` in English."""
+    return t("colon", lang)
 
 
 def msg(key: str, **params: object) -> Msg:

@@ -12,7 +12,7 @@ import harness
 import pytest
 
 from geo.layout import CITIES
-from ui.i18n import t
+from geo.text import t
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ import harness
 import pytest
 
 from geo.provenance import SAMPLE_MARK
-from ui.i18n import t
+from geo.text import t
 
 pytestmark = pytest.mark.e2e
 

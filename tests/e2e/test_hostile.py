@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from geo.registry import CANONICAL_COLUMNS
-from ui.i18n import t
+from geo.text import t
 
 pytestmark = pytest.mark.e2e
 

