@@ -240,14 +240,14 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-@dataclass
 class RegistryResult:
     """What :func:`load_registry` read.
 
     Attributes
     ----------
     frame : geopandas.GeoDataFrame
-        The usable rows in the canonical schema (:data:`FRAME_COLUMNS`), EPSG:4326.
+        The usable rows in the canonical schema (:data:`FRAME_COLUMNS`), EPSG:4326; built
+        on first use (a row report alone does not need a million points).
     problems : list of Problem
         Every problem found, ordered by row.
     rows : int
@@ -263,18 +263,33 @@ class RegistryResult:
         city's interior point instead (each is also a problem).
     """
 
-    frame: gpd.GeoDataFrame
-    problems: list[Problem]
-    rows: int
-    name: str
-    columns: dict[str, str] = field(default_factory=dict)
-    ignored_columns: list[str] = field(default_factory=list)
-    coords_ignored: int = 0
+    def __init__(self, frame: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame],
+                 problems: list[Problem], rows: int, name: str,
+                 columns: dict[str, str] | None = None,
+                 ignored_columns: list[str] | None = None, coords_ignored: int = 0,
+                 valid_rows: int | None = None):
+        if callable(frame) and valid_rows is None:
+            raise TypeError("a frame built later needs valid_rows")
+        self._frame = frame
+        self.problems = problems
+        self.rows = rows
+        self.name = name
+        self.columns = columns or {}
+        self.ignored_columns = ignored_columns or []
+        self.coords_ignored = coords_ignored
+        self._valid_rows = valid_rows
+
+    @property
+    def frame(self) -> gpd.GeoDataFrame:
+        """The usable rows (built on first use, then kept)."""
+        if callable(self._frame):
+            self._frame = self._frame()
+        return self._frame
 
     @property
     def valid_rows(self) -> int:
         """Rows kept in :attr:`frame` (a kept row may still have a blanked field)."""
-        return len(self.frame)
+        return len(self.frame) if self._valid_rows is None else self._valid_rows
 
     @property
     def has_sample(self) -> bool:
@@ -468,26 +483,31 @@ def _interior_points(adcodes: Sequence[str] | NDArray[np.object_]
 
 
 def _assign(x: NDArray[np.float64], y: NDArray[np.float64], layer: _Layer,
-            tolerance: float = 0.0) -> NDArray[np.object_]:
-    """Code of the polygon holding each point; with ``tolerance``, of the nearest polygon
-    within that distance (degrees) for points in none ("" if none)."""
-    out = np.full(len(x), "", dtype=object)
-    free = np.ones(len(x), dtype=bool)
-    for code, geom, (x0, y0, x1, y1) in zip(layer.codes, layer.geoms, layer.bounds,
-                                            strict=True):
-        cand = np.flatnonzero(free & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+            tolerance: float = 0.0) -> NDArray[np.intp]:
+    """Index (into ``layer.codes``) of the polygon holding each point; with ``tolerance``,
+    of the nearest polygon within that distance (degrees) for points in none (-1 if none).
+
+    Points are sorted by longitude once, so each polygon looks only at the points within
+    its bounds' longitudes (a binary search), not at every point.
+    """
+    out = np.full(len(x), -1, dtype=np.intp)
+    order = np.argsort(x)
+    xs, ys = x[order], y[order]
+    for k, (geom, (x0, y0, x1, y1)) in enumerate(zip(layer.geoms, layer.bounds,
+                                                     strict=True)):
+        lo, hi = np.searchsorted(xs, x0, "left"), np.searchsorted(xs, x1, "right")
+        cand = order[lo:hi][(ys[lo:hi] >= y0) & (ys[lo:hi] <= y1)]
+        cand = cand[out[cand] < 0]
         if cand.size:
-            hit = cand[shapely.contains_xy(geom, x[cand], y[cand])]
-            out[hit] = code
-            free[hit] = False
-    missing = np.flatnonzero(free)
+            out[cand[shapely.contains_xy(geom, x[cand], y[cand])]] = k
+    missing = np.flatnonzero(out < 0)
     if not missing.size or tolerance <= 0:
         return out
     best = np.full(missing.size, np.inf)
     mx, my = x[missing], y[missing]
     points = np.asarray(shapely.points(mx, my))  # an array (the stub also allows a Point)
-    for code, geom, (x0, y0, x1, y1) in zip(layer.codes, layer.geoms, layer.bounds,
-                                            strict=True):
+    for k, (geom, (x0, y0, x1, y1)) in enumerate(zip(layer.geoms, layer.bounds,
+                                                     strict=True)):
         cand = np.flatnonzero((mx >= x0 - tolerance) & (mx <= x1 + tolerance)
                               & (my >= y0 - tolerance) & (my <= y1 + tolerance))
         if not cand.size:
@@ -497,7 +517,7 @@ def _assign(x: NDArray[np.float64], y: NDArray[np.float64], layer: _Layer,
             dist = shapely.distance(geom, points[cand])
             closer = dist < best[cand]
             best[cand[closer]] = dist[closer]
-            out[missing[cand[closer]]] = code
+            out[missing[cand[closer]]] = k
     return out
 
 
@@ -510,19 +530,28 @@ def locate(lon: NDArray[np.float64], lat: NDArray[np.float64]
     """
     geo = _geography()
     x, y = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    # adcodes as indices into these arrays until the end; the last item is "" (none)
+    cities = np.append(geo.cities.codes, "")
+    districts = np.append(geo.districts.codes, "")
+    city_of = {c: k for k, c in enumerate(geo.cities.codes)}
+    # district index -> its city's index (-1 at the end, for "no district")
+    district_city = np.array([city_of.get(geo.district_city[d], -1)
+                              for d in geo.districts.codes] + [-1], dtype=np.intp)
+    own_city = np.isin(cities, list(NO_DISTRICT_CITIES))
     dist = _assign(x, y, geo.districts)
-    city = pd.Series(dist).map(geo.district_city).fillna("").to_numpy(dtype=object)
-    rest = np.flatnonzero(dist == "")
+    city = district_city[dist]
+    rest = np.flatnonzero(dist < 0)
     if rest.size:
         city[rest] = _assign(x[rest], y[rest], geo.cities, COAST_TOLERANCE_DEG)
-        own = rest[np.isin(city[rest], list(NO_DISTRICT_CITIES))]
-        dist[own] = city[own]
-        near = rest[(city[rest] != "") & (dist[rest] == "")]
+        own = rest[own_city[city[rest]]]
+        near = rest[(city[rest] >= 0) & ~own_city[city[rest]]]
         if near.size:  # gaps between simplified district polygons, or just offshore
-            dist[near] = _assign(x[near], y[near], geo.districts, 0.05)
-            wrong = near[pd.Series(dist[near]).map(geo.district_city).to_numpy() != city[near]]
-            dist[wrong] = ""
-    return city, dist
+            found = _assign(x[near], y[near], geo.districts, 0.05)
+            dist[near] = np.where(district_city[found] == city[near], found, -1)
+        out_dist = districts[dist]
+        out_dist[own] = cities[city[own]]
+        return cities[city], out_dist
+    return cities[city], districts[dist]
 
 
 def interior_point(adcode: str) -> tuple[float, float]:
@@ -610,23 +639,21 @@ def _utf_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _decode(data: bytes, name: str) -> tuple[str, bytes | None]:
+def _decode(data: bytes, name: str) -> str:
     """Decode CSV bytes: BOMs, UTF-32 / BOM-less UTF-16 (by their NUL bytes), then UTF-8,
-    then GB18030 (a GBK superset), then a guess. Return the text and, when it was UTF-8,
-    its bytes (without the BOM)."""
+    then GB18030 (a GBK superset), then a guess."""
     for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
                        (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                        (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             try:
-                body = data[len(bom):]
-                return body.decode(codec), body if codec == "utf-8" else None
+                return data[len(bom):].decode(codec)
             except UnicodeDecodeError:
                 break
     wide = _utf_without_bom(data)
     for codec in ((wide,) if wide else ()) + ("utf-8", "gb18030"):
         try:
-            return data.decode(codec), data if codec == "utf-8" else None
+            return data.decode(codec)
         except UnicodeDecodeError:
             continue
     from charset_normalizer import from_bytes
@@ -636,19 +663,37 @@ def _decode(data: bytes, name: str) -> tuple[str, bytes | None]:
         raise RegistryError(
             f"{name}: not a text table (encoding not recognised); save it as CSV UTF-8 or XLSX"
         )
-    return str(best), None
+    return str(best)
 
 
-def _sniff_delimiter(text: str) -> str:
-    head = text[:1 << 16].splitlines()  # the first line is rarely far: no need to split all
-    if len(text) > 1 << 16:
-        head = head[:-1]  # maybe cut short
-    first = next((line for line in head if line.strip()), None)
-    if first is None:
-        first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in (",", "\t", ";", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+_SNIFF_SIZE: Final = 1 << 14  # bytes or characters of the head the delimiter is judged on
+
+
+def _head_lines(text: str, more: bool) -> str:
+    """``text`` without its last line when ``more`` follows (that line may be cut short)."""
+    return text[:text.rindex("\n")] if more and "\n" in text else text
+
+
+def _utf8_head(data: bytes) -> str | None:
+    """The head of ``data`` as text (whole lines) when the file may be UTF-8 that
+    :func:`_decode` reads as such (no BOM of UTF-16/32, no NUL byte), else ``None``; the
+    rest of the file is checked by the reader."""
+    if b"\x00" in data:
+        return None
+    try:  # incremental: a character cut at the end of the head is held back, not an error
+        head = codecs.getincrementaldecoder("utf-8")().decode(data[:_SNIFF_SIZE])
+    except UnicodeDecodeError:
+        return None
+    return _head_lines(head, len(data) > _SNIFF_SIZE)
+
+
+def _sniff_delimiter(head: str) -> str:
+    """The delimiter (``,`` tab ``;`` or ``|``; ``,`` when unclear) of a CSV text's head,
+    judged by :class:`csv.Sniffer`."""
+    try:
+        return csv.Sniffer().sniff(head, delimiters=",\t;|").delimiter
+    except csv.Error:
+        return ","
 
 
 @dataclass
@@ -672,17 +717,16 @@ _WHITESPACE: Final = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001
                       "\u205f\u3000")
 
 
-def _arrow_columns(text: str, delimiter: str,
-                   utf8: bytes | None = None) -> list[pa.ChunkedArray] | None:
-    """The columns of a rectangular CSV, read by pyarrow's C++ reader as strings.
+def _arrow_columns(data: bytes, delimiter: str) -> list[pa.ChunkedArray] | None:
+    """The columns of a rectangular CSV in UTF-8, read by pyarrow's C++ reader as strings.
 
-    ``None`` when the text needs the row-by-row reader: rows of differing lengths (blank
-    lines, title rows, unquoted separators), NUL characters, a single column or more than
-    :data:`_MAX_CSV_FIELDS` columns, or anything the reader refuses. Row ``i`` of every
-    column is record ``i`` as :func:`csv.reader` reads it (same quoting rules). ``utf8``:
-    the text's UTF-8 bytes when they are at hand (not encoded again).
+    ``None`` when the file needs the row-by-row reader: text that is not valid UTF-8, rows
+    of differing lengths (blank lines, title rows, unquoted separators), NUL characters, a
+    single column or more than :data:`_MAX_CSV_FIELDS` columns, or anything the reader
+    refuses. Row ``i`` of every column is record ``i`` as :func:`csv.reader` reads it (same
+    quoting rules).
     """
-    if "\x00" in text:
+    if b"\x00" in data:
         return None
     ragged: list[object] = []
 
@@ -692,7 +736,7 @@ def _arrow_columns(text: str, delimiter: str,
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8", "surrogatepass") if utf8 is None else utf8),
+            io.BytesIO(data),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True,
                                            block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"',
@@ -712,15 +756,29 @@ def _arrow_columns(text: str, delimiter: str,
     return table.columns
 
 
+def _columnar(data: bytes, delimiter: str) -> _Table | None:
+    """The table read column-wise (:func:`_arrow_columns`) when that reader takes it and a
+    header is in its first rows (else the row reader reads it and words the error)."""
+    columns = _arrow_columns(data, delimiter)
+    if columns is None:
+        return None
+    head = [[c[i].as_py() for c in columns] for i in range(min(_HEADER_SCAN, len(columns[0])))]
+    return _Table(head, columns=columns) if _header_candidate(head) is not None else None
+
+
 def _csv_records(data: bytes, name: str) -> _Table:
-    text, utf8 = _decode(data, name)
-    delimiter = _sniff_delimiter(text)
-    columns = _arrow_columns(text, delimiter, utf8)
-    if columns is not None:
-        head = [[c[i].as_py() for c in columns]
-                for i in range(min(_HEADER_SCAN, len(columns[0]) if columns else 0))]
-        if _header_candidate(head) is not None:  # else the slow path words the error
-            return _Table(head, columns=columns)
+    body = data.removeprefix(codecs.BOM_UTF8)
+    head = _utf8_head(body)
+    if head is not None:  # UTF-8 (most files) is read column-wise as it is
+        delimiter = _sniff_delimiter(head)
+        if (table := _columnar(body, delimiter)) is not None:
+            return table
+    text = _decode(data, name)
+    if head is None:  # another encoding: read column-wise re-encoded
+        delimiter = _sniff_delimiter(_head_lines(text[:_SNIFF_SIZE], len(text) > _SNIFF_SIZE))
+        table = _columnar(text.encode("utf-8", "surrogatepass"), delimiter)
+        if table is not None:
+            return table
     # over-long fields are reported per row (_check_cells), not refused by the parser
     csv.field_size_limit(sys.maxsize)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -901,7 +959,7 @@ def _xlsx_records(data: bytes, name: str) -> _Table:
 
 
 def _records(data: bytes, name: str) -> _Table:
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): no copy of a 100 MB file
         raise RegistryError(f"{name}: the file is empty; export the registry again")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise RegistryError(f"{name}: old Excel .xls format; save it as .xlsx or CSV UTF-8")
@@ -1072,7 +1130,9 @@ def _split_columns(columns: list[pa.ChunkedArray], header: _Header,
         if len(kept) < len(body):
             body = body.take(pa.array(kept, type=pa.int64()))
         arrays[c] = body.combine_chunks()
-    cols = {c: pd.Series(a.to_numpy(zero_copy_only=False), dtype=object, copy=False)
+    # Arrow-backed: the checks run as Arrow kernels, a cell becomes a Python string only
+    # where a message quotes it (or when the frame is built)
+    cols = {c: pd.Series(pd.arrays.ArrowExtensionArray(a), copy=False)
             for c, a in arrays.items()}
     rownum = kept.astype(np.int64) + start + 1
     rows = _Rows(header, cols, rownum, [*header.problems, *cell_problems], len(rownum))
@@ -1096,12 +1156,27 @@ def _text(rows: _Rows, column: str) -> pd.Series:
             stripped = pc.utf8_trim(arrow, characters=_WHITESPACE)
             rows.arrow_text[column] = stripped
             rows.text[column] = rows.cols[column] if stripped.equals(arrow) else pd.Series(
-                stripped.to_numpy(zero_copy_only=False), dtype=object, copy=False)
+                pd.arrays.ArrowExtensionArray(stripped), copy=False)
         elif column in rows.cols:
             rows.text[column] = pd.Series([v.strip() for v in rows.cols[column]], dtype=object)
         else:
-            rows.text[column] = pd.Series([""] * len(rows.rownum), dtype=object)
+            rows.text[column] = _blank(len(rows.rownum))
     return rows.text[column]
+
+
+def _blank(n: int) -> pd.Series:
+    """``n`` empty strings (an absent column), Arrow-backed: made and compared for free."""
+    offsets = pa.py_buffer(np.zeros(n + 1, dtype=np.int32))
+    return pd.Series(pd.arrays.ArrowExtensionArray(
+        pa.Array.from_buffers(pa.string(), n, [None, offsets, pa.py_buffer(b"")])))
+
+
+def _objects(values: pd.Series | NDArray[Any]) -> NDArray[np.object_]:
+    """The cells as a NumPy array of Python strings (a frame's text column)."""
+    if (isinstance(values, pd.Series) and isinstance(values.dtype, pd.ArrowDtype)
+            and not pc.max(pc.binary_length(pa.array(values.array))).as_py()):
+        return np.full(len(values), "", dtype=object)  # all blank: no strings to make
+    return np.asarray(values, dtype=object)
 
 
 def _per_value(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
@@ -1351,9 +1426,8 @@ class _Areas:
     bad_district: NDArray[np.bool_]
 
 
-def _district_of(pair: str) -> str:
-    """District adcode for "city_adcode|district name" ("" if none or unknown)."""
-    city, name = pair.split("|", 1)
+def _district_of(city: str, name: str) -> str:
+    """District adcode for a district name in a city (adcode, "" if none; "" if unknown)."""
     if not name:
         return ""
     if city in NO_DISTRICT_CITIES:
@@ -1362,17 +1436,24 @@ def _district_of(pair: str) -> str:
 
 
 def _resolve_areas(rows: _Rows) -> _Areas:
-    city_raw, dist_raw = _text(rows, "city"), _text(rows, "district")
-    city = _per_value(city_raw, lambda v: resolve_city(v) or "").to_numpy()
-    bad_city = (city_raw != "").to_numpy() & (city == "")
-    pairs = pd.Series(city + "|" + dist_raw.to_numpy(dtype=object), dtype=object)
-    dist = _per_value(pairs, _district_of).to_numpy()
-    bad_dist = (dist_raw != "").to_numpy() & (dist == "") & ~bad_city
-    # A district alone names its city when the name is unique in Guangdong.
-    derived = _per_value(pd.Series(dist, dtype=object),
-                         lambda d: d[:4] + "00" if d else "").to_numpy()
-    city = np.where(city == "", derived, city)
-    return _Areas(city, dist, bad_city, bad_dist)
+    # each distinct (city, district) pair is resolved once: registries repeat a few hundred
+    city_codes, city_names = pd.factorize(_text(rows, "city"))
+    dist_codes, dist_names = pd.factorize(_text(rows, "district"))
+    width = max(len(dist_names), 1)
+    pair_codes, pairs = pd.factorize(city_codes.astype(np.int64) * width + dist_codes)
+    stated = [resolve_city(v) or "" if v else "" for v in city_names]
+    city, dist = np.empty(len(pairs), dtype=object), np.empty(len(pairs), dtype=object)
+    bad_city, bad_dist = np.zeros(len(pairs), dtype=bool), np.zeros(len(pairs), dtype=bool)
+    for k, pair in enumerate(pairs.tolist()):
+        c, d = divmod(pair, width)
+        name = str(dist_names[d])
+        dist[k] = _district_of(stated[c], name)
+        bad_city[k] = bool(city_names[c]) and not stated[c]
+        bad_dist[k] = bool(name) and not dist[k] and not bad_city[k]
+        # a district alone names its city when the name is unique in Guangdong
+        city[k] = stated[c] or (dist[k][:4] + "00" if dist[k] else "")
+    return _Areas(city[pair_codes], dist[pair_codes], bad_city[pair_codes],
+                  bad_dist[pair_codes])
 
 
 @dataclass
@@ -1571,7 +1652,10 @@ def _empty_frame() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
 
 
-def _build(rows: _Rows, datum: str, progress: Callable[[float], None]) -> gpd.GeoDataFrame:
+def _check(rows: _Rows, datum: str, progress: Callable[[float], None]
+           ) -> Callable[[], gpd.GeoDataFrame]:
+    """Check every row (each problem recorded in ``rows``); return what builds the frame
+    of the rows kept."""
     _check_cells(rows)
     names = _check_names(rows)
     numbers = _check_numbers(rows)
@@ -1584,7 +1668,6 @@ def _build(rows: _Rows, datum: str, progress: Callable[[float], None]) -> gpd.Ge
     progress(0.5)
     place = _locate_rows(rows, datum)
     progress(0.8)
-    keep = rows.keep
     text = {
         "id": ids, "name_zh": names, "name_en": _raw(rows, "name_en"),
         "city": _text(rows, "city"), "district": _text(rows, "district"),
@@ -1595,11 +1678,19 @@ def _build(rows: _Rows, datum: str, progress: Callable[[float], None]) -> gpd.Ge
         "products": _check_tags(rows, "products"),
         "applications": _check_tags(rows, "applications"),
     }
+    keep = rows.keep.copy()
+    return lambda: _assemble(keep, text, numbers, sample, place)
+
+
+def _assemble(keep: NDArray[np.bool_], text: dict[str, Any],
+              numbers: dict[str, NDArray[np.float64]], sample: NDArray[np.bool_],
+              place: _Place) -> gpd.GeoDataFrame:
+    """The frame of the rows kept, from the checked columns."""
     # all rows kept (the common case): a million cells are not copied for nothing
     sel: NDArray[np.bool_] | slice = slice(None) if keep.all() else keep
     # object columns throughout: no per-column inference into pandas' Arrow strings
     columns: dict[str, pd.Series | NDArray[Any] | pd.api.extensions.ExtensionArray] = {
-        k: pd.Series(np.asarray(v, dtype=object)[sel], dtype=object, copy=False)
+        k: pd.Series(_objects(v)[sel], dtype=object, copy=False)
         for k, v in text.items()}
     revenue = numbers["revenue_10k_cny"][sel]
     lon, lat = place.lon[sel], place.lat[sel]
@@ -1622,8 +1713,8 @@ def _build(rows: _Rows, datum: str, progress: Callable[[float], None]) -> gpd.Ge
 def _raw(rows: _Rows, column: str) -> pd.Series:
     """Values verbatim (names, addresses): no stripping, no escaping."""
     if column not in rows.cols:
-        return pd.Series([""] * len(rows.rownum), dtype=object)
-    return rows.cols[column].astype(object)
+        return _blank(len(rows.rownum))
+    return rows.cols[column]
 
 
 def load_registry(source: str | Path | bytes, *, name: str | None = None,
@@ -1677,12 +1768,13 @@ def load_registry(source: str | Path | bytes, *, name: str | None = None,
         raise RegistryError(f"{label}: a header (row {header.row}) but no data rows; "
                             "add one firm per row below the header")
     report(0.2)
-    frame = _build(rows, datum, report) if len(rows.rownum) else _empty_frame()
+    frame = _check(rows, datum, report) if len(rows.rownum) else _empty_frame
     problems = sorted(rows.problems, key=lambda p: (p.row, p.column))
     report(1.0)
     used = {header.label[c]: c for c in header.index}
     return RegistryResult(frame, problems, total, label, used, header.ignored,
-                          coords_ignored=rows.coords_ignored)
+                          coords_ignored=rows.coords_ignored,
+                          valid_rows=int(rows.keep.sum()))
 
 
 # --------------------------------------------------------------------------- bundled data
