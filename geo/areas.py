@@ -4,8 +4,10 @@ The boundary polygons (``data/regions.geojson``) are AMap-derived and include se
 reclaimed land on the coast: Zhuhai's polygon is 13 % larger than its official land area,
 Shenzhen's 7 %. Densities therefore divide by the **official** land area of each city
 (``data/city_areas.csv``: adcode, name_zh, land_area_km2, year, source, note) and keep the
-polygon area as a cross-check (:func:`area_comparison`). County-level units have no sourced
-official area yet: their densities use the polygon land area and say so (``area_basis``).
+polygon area as a cross-check (:func:`area_comparison`). County-level units use their
+official land area where one is sourced (``data/district_areas.csv``, same columns; today
+Shenzhen's nine districts) and their polygon's land area otherwise; every metrics row says
+which (``area_basis``).
 
 The province's denominator is the **sum** of the 21 official city areas (179,801.6 km²),
 so that city, zone and province densities add up; the province's own published figure,
@@ -26,6 +28,7 @@ from geo.registry import read_shipped_csv
 
 CITY_AREAS_PATH: Final = Path(__file__).resolve().parents[1] / "data" / "city_areas.csv"
 CITY_AREA_COLUMNS: Final = ("adcode", "name_zh", "land_area_km2", "year", "source", "note")
+DISTRICT_AREAS_PATH: Final = CITY_AREAS_PATH.with_name("district_areas.csv")
 #: Guangdong's land area as published: 17.98万平方千米 (《2023年广东省国民经济和社会发展统计
 #: 公报》, as quoted by https://klbdjy.com/showinfo-4-6651.html).
 PROVINCE_OFFICIAL_KM2: Final = 179_800.0
@@ -58,13 +61,50 @@ def load_city_areas(path: Path | str = CITY_AREAS_PATH) -> pd.DataFrame:
         or no source URL; or if a city is missing or repeated.
     """
     df = read_shipped_csv(path, CITY_AREA_COLUMNS, AreaError)
+    names = {a: c.name_zh for a, c in CITY_BY_ADCODE.items()}
+    problems = _problems(df, names, "city")
+    present = set(df["adcode"])
+    problems += [f"city {a} ({n}) is missing; add its official land area"
+                 for a, n in names.items() if a not in present]
+    return _checked(df, path, problems)
+
+
+def load_district_areas(path: Path | str = DISTRICT_AREAS_PATH,
+                        districts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read and check the official land areas of the county-level units that have one.
+
+    Parameters
+    ----------
+    path : path-like
+        Same columns as the city file (:data:`CITY_AREA_COLUMNS`); one row per district
+        with a sourced figure, not every district.
+    districts : pandas.DataFrame, optional
+        ``adcode`` and ``name_zh`` of the known districts (default
+        :func:`geo.regions.load_districts`).
+
+    Raises
+    ------
+    AreaError
+        As :func:`load_city_areas`, except that a district may be absent.
+    """
+    if districts is None:
+        from geo.regions import load_districts
+
+        districts = load_districts()
+    df = read_shipped_csv(path, CITY_AREA_COLUMNS, AreaError)
+    names = dict(zip(districts["adcode"].astype(str), districts["name_zh"], strict=True))
+    return _checked(df, path, _problems(df, names, "district"))
+
+
+def _problems(df: pd.DataFrame, names: dict[str, str], what: str) -> list[str]:
     problems = [p for i, (_, row) in enumerate(df.iterrows(), start=2)
-                for p in _row_problems(i, row)]
+                for p in _row_problems(i, row, names, what)]
     counts = df["adcode"].value_counts()
-    problems += [f"adcode {a} appears {n} times; keep one row per city"
-                 for a, n in counts.items() if n > 1]
-    problems += [f"city {a} ({c.name_zh}) is missing; add its official land area"
-                 for a, c in CITY_BY_ADCODE.items() if a not in counts.index]
+    return problems + [f"adcode {a} appears {n} times; keep one row per {what}"
+                       for a, n in counts.items() if n > 1]
+
+
+def _checked(df: pd.DataFrame, path: Path | str, problems: list[str]) -> pd.DataFrame:
     if problems:
         raise AreaError(f"{path}: " + "; ".join(problems))
     out = df[list(CITY_AREA_COLUMNS)].copy()
@@ -73,14 +113,14 @@ def load_city_areas(path: Path | str = CITY_AREAS_PATH) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _row_problems(line: int, row: pd.Series) -> list[str]:
+def _row_problems(line: int, row: pd.Series, names: dict[str, str], what: str) -> list[str]:
     where = f"row {line}"
     out = []
-    city = CITY_BY_ADCODE.get(row["adcode"])
-    if city is None:
-        out.append(f"{where}, column adcode: unknown city {row['adcode']!r}")
-    elif row["name_zh"] != city.name_zh:
-        out.append(f"{where}, column name_zh: {row['name_zh']!r} is not {city.name_zh} "
+    name = names.get(row["adcode"])
+    if name is None:
+        out.append(f"{where}, column adcode: unknown {what} {row['adcode']!r}")
+    elif row["name_zh"] != name:
+        out.append(f"{where}, column name_zh: {row['name_zh']!r} is not {name} "
                    f"({row['adcode']})")
     try:
         area = float(row["land_area_km2"])
@@ -109,6 +149,18 @@ def official_areas(path: Path | str | None = None) -> dict[str, float]:
         return dict(_bundled())
     frame = load_city_areas(path)
     return dict(zip(frame["adcode"], frame["land_area_km2"], strict=True))
+
+
+@functools.cache
+def _bundled_districts() -> dict[str, float]:
+    frame = load_district_areas()
+    return dict(zip(frame["adcode"], frame["land_area_km2"], strict=True))
+
+
+def official_district_areas() -> dict[str, float]:
+    """Official land area (km²) by district adcode, for the districts that have a sourced one
+    (the bundled ``data/district_areas.csv``, read once per process)."""
+    return dict(_bundled_districts())
 
 
 def area_comparison(regions: pd.DataFrame, areas: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -14,7 +14,8 @@ Conventions
   ``revenue_100m_cny_per_km2`` 亿元 per km², ``median_km_to_platform`` km.
 - Land area (the density denominator) is each city's *official* land area
   (:mod:`geo.areas`, ``data/city_areas.csv``); zones and the province sum their cities;
-  county-level units use their polygon's land area. ``area_basis`` says which.
+  county-level units use their official land area where one is sourced
+  (``data/district_areas.csv``), their polygon's otherwise. ``area_basis`` says which.
 - Shares (``revenue_share``, ``enterprise_share``, ``top_firm_share``, ``hhi``,
   ``share_near_platform``) are fractions in 0..1, not percentages.
 - Counts are 0 for an area without firms; a ratio with nothing to rest on is NaN (never inf).
@@ -396,7 +397,8 @@ def _land_area_km2(geoms: np.ndarray, area_km2: np.ndarray) -> np.ndarray:
 
 
 def _district_base(regions: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
-                   official: Mapping[str, float]) -> _Base:
+                   official: Mapping[str, float], district_official: Mapping[str, float]
+                   ) -> _Base:
     _check_areas(regions, "regions", REQUIRED_AREA_COLUMNS)
     _check_areas(districts, "districts", ("adcode", "name_zh", "city_adcode", "area_km2"))
     city = regions.assign(adcode=regions["adcode"].astype(str)).set_index("adcode")
@@ -418,7 +420,7 @@ def _district_base(regions: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
     units = pd.concat([units, pd.DataFrame(_denominators(
         units["adcode"].to_numpy(),
         np.array([*d_land, *own_rows["land_area_km2"].astype(float)]),
-        {a: official[a] for a in own if a in official}))], axis=1)
+        {**district_official, **{a: official[a] for a in own if a in official}}))], axis=1)
     units.insert(3, "zone", [str(city.at[c, "zone"]) for c in units["city_adcode"]])
     geoms = np.concatenate([d_geoms, _wgs84_geoms(own_rows)])
     order = np.argsort(units["adcode"].to_numpy(), kind="stable")
@@ -708,6 +710,7 @@ def compute(
     level: str = "city",
     radius_km: float = 10.0,
     city_areas: Mapping[str, float] | None = None,
+    district_areas: Mapping[str, float] | None = None,
 ) -> MetricsResult:
     """Compute the metrics table of every area at ``level``.
 
@@ -733,8 +736,12 @@ def compute(
         Radius for ``share_near_platform`` (distance on :data:`geo.regions.METRIC_CRS`).
     city_areas : mapping of str to float, optional
         Official land area (km²) by city adcode, the density denominator (default: the
-        bundled ``data/city_areas.csv``, :func:`geo.areas.official_areas`). A city not in it,
-        and every county-level unit, falls back to its polygon's land area.
+        bundled ``data/city_areas.csv``, :func:`geo.areas.official_areas`). A city not in it
+        falls back to its polygon's land area.
+    district_areas : mapping of str to float, optional
+        Official land area (km²) by district adcode (default: the bundled
+        ``data/district_areas.csv``, :func:`geo.areas.official_district_areas`). A district
+        not in it falls back to its polygon's land area (``area_basis`` "polygon").
 
     Returns
     -------
@@ -767,7 +774,8 @@ def compute(
             from geo.regions import load_districts
 
             districts = load_districts()
-        base = _district_base(regions, districts, official)
+        base = _district_base(regions, districts, official, areas.official_district_areas()
+                              if district_areas is None else district_areas)
     else:
         base = _city_base(regions, level, official)
     n = len(base.units)

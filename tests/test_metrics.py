@@ -385,7 +385,11 @@ def test_district_level_real(regions, districts):
     assert table.at["441900", "land_area_km2"] == pytest.approx(2460.1)
     assert table.at["441900", "polygon_area_km2"] == pytest.approx(2460.3, abs=0.05)
     assert table.at["441900", "area_basis"] == "official"
-    assert (table.drop(index=["441900", "442000"])["area_basis"] == "polygon").all()
+    # Shenzhen's nine districts have sourced official areas (data/district_areas.csv)
+    shenzhen = table["city_adcode"] == "440300"
+    assert (table.loc[shenzhen, "area_basis"] == "official").all() and shenzhen.sum() == 9
+    others = table[~shenzhen].drop(index=["441900", "442000"])
+    assert (others["area_basis"] == "polygon").all()
     assert (table["land_area_km2"] > 0).all()
     # 汕尾城区 carries 东沙群岛 (atoll ~176 km² + 北卫滩/南卫滩 ~154 km²) in the source
     # polygons: excluded from land area
@@ -592,6 +596,44 @@ def test_areas_without_an_official_figure_fall_back_to_the_polygon():
     assert mixed.at["core", "land_area_km2"] == 80
     assert mixed.at["core", "polygon_area_km2"] == 100
     assert mixed.at["core", "density_per_1000km2"] == pytest.approx(4 / 80 * 1000)
+
+
+def test_district_densities_divide_by_the_official_area_where_sourced(regions, districts):
+    """A district in the official-area mapping divides by it and says "official"; the
+    others keep their polygon land area and say "polygon"."""
+    inside = districts.set_index("adcode").geometry.representative_point()
+    firms = gpd.GeoDataFrame({"revenue_10k_cny": [1.0, 1.0], "segment": ["design"] * 2,
+                              "sector": ["laser"] * 2, "listed": [""] * 2},
+                             geometry=[inside["440306"], inside["440106"]], crs=CRS)
+    table = M.compute(firms, regions, districts=districts, level="district",
+                      district_areas={"440306": 400.0}).table.set_index("adcode")
+    baoan, tianhe = table.loc["440306"], table.loc["440106"]
+    assert (baoan["land_area_km2"], baoan["area_basis"]) == (400.0, "official")
+    assert baoan["density_per_1000km2"] == pytest.approx(1000 / 400)
+    assert baoan["polygon_area_km2"] == pytest.approx(
+        districts.set_index("adcode").at["440306", "area_km2"], rel=1e-6)
+    assert tianhe["area_basis"] == "polygon"
+    assert tianhe["land_area_km2"] == tianhe["polygon_area_km2"]
+    assert tianhe["density_per_1000km2"] == pytest.approx(1000 / tianhe["polygon_area_km2"])
+    # the bundled file by default: 宝安区 397 km²
+    bundled = M.compute(firms, regions, districts=districts, level="district"
+                        ).table.set_index("adcode")
+    assert bundled.at["440306", "land_area_km2"] == AREAS.official_district_areas()["440306"]
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("440306,宝安区,-3,,http://x,", "row 2, column land_area_km2"),
+    ("440306,南山区,397,,http://x,", "row 2, column name_zh"),
+    ("440399,某区,397,,http://x,", "row 2, column adcode: unknown district"),
+    ("440306,宝安区,397,,no url,", "row 2, column source"),
+    ("440303,罗湖区,78.79,,http://x,", "440303 appears 2 times"),
+])
+def test_district_area_file_errors_name_row_and_column(tmp_path, districts, line, message):
+    rows = Path(AREAS.DISTRICT_AREAS_PATH).read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "district_areas.csv"
+    bad.write_text("\n".join([rows[0], line, *rows[1:]]) + "\n", encoding="utf-8")
+    with pytest.raises(AREAS.AreaError, match=message):
+        AREAS.load_district_areas(bad, districts)
 
 
 @pytest.mark.parametrize(("line", "message"), [

@@ -252,6 +252,25 @@ def test_official_city_areas_are_sourced_and_cross_checked_with_the_polygons(reg
     assert table.at["440000", "official_km2"] == pytest.approx(PROVINCE_OFFICIAL_KM2, rel=1e-4)
 
 
+def test_official_district_areas_are_sourced_and_agree_with_city_and_polygons(districts):
+    """Shenzhen's district areas: every row sourced; they add up to the city's official
+    area (within 0.1 %); inland districts match their polygons within 2 %, while the coastal
+    polygons carry sea and reclaimed land (南山, 龙岗 with 大鹏新区's bays, 盐田: 8–16 %)."""
+    from geo.areas import load_district_areas, official_areas
+
+    table = load_district_areas()
+    assert table["source"].str.contains("http").all()
+    assert set(table["adcode"]) == set(districts.loc[districts["city_adcode"] == "440300",
+                                                     "adcode"])
+    assert table["land_area_km2"].sum() == pytest.approx(official_areas()["440300"], rel=1e-3)
+    polygon = districts.set_index("adcode")["area_km2"]
+    ratio = table.set_index("adcode")["land_area_km2"] / polygon.loc[table["adcode"]]
+    inland = ["440303", "440309", "440310", "440311"]  # 罗湖 龙华 坪山 光明
+    assert ((ratio.loc[inland] - 1).abs() < 0.02).all(), ratio.to_dict()
+    assert (ratio.loc[["440305", "440307", "440308"]] < 0.93).all(), ratio.to_dict()
+    assert ((ratio > 0.8) & (ratio < 1.02)).all(), ratio.to_dict()
+
+
 # --------------------------------------------------------------------------- precision
 def test_no_city_precision_firm_is_counted_in_a_district(firms, regions, districts):
     """A firm known only by its city sits at the city's interior point, which lies in some

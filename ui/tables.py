@@ -141,7 +141,8 @@ def areas_with_metrics(table: pd.DataFrame, level: str, cities: tuple[str, ...]
 def metric_table(table: pd.DataFrame, spec: MetricSpec, lang: str) -> pd.DataFrame:
     """The downloadable table behind a choropleth: identity, the metric, the basics."""
     cols = ["adcode", "name_zh", "name_en", "zone", spec.column, "enterprises",
-            "revenue_100m_cny", "revenue_missing", "land_area_km2", "density_per_1000km2"]
+            "revenue_100m_cny", "revenue_missing", "land_area_km2", "area_basis",
+            "density_per_1000km2"]
     out = table[[c for c in dict.fromkeys(cols) if c in table.columns]].copy()
     out[spec.column] = spec.shown(out[spec.column])
     return out.rename(columns={spec.column: f"{spec.column} ({spec.unit(lang)})"}

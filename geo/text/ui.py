@@ -318,12 +318,15 @@ UI: Final[dict[str, tuple[str, str]]] = {
     "land_areas": ("土地面积（密度分母）", "Land areas (density denominators)"),
     "land_areas_note": (
         "地市密度按各市官方土地面积计算（data/city_areas.csv，每行注明出处与年份）；边界多边形面积"
-        "含部分海域与填海区，仅作校核，差异见下表。区县密度按多边形面积计算（尚无有出处的官方区县面积）。"
+        "含部分海域与填海区，仅作校核，差异见下表。区县密度按有出处的官方区县面积计算（data/district_areas.csv，"
+        "目前为深圳 9 区），其余区县按多边形面积；表中 area_basis 列注明（official / polygon）。"
         "全省 = 21 市官方面积之和（与公布的 17.98 万平方公里相差不到 0.01%）。",
         "City densities divide by each city's official land area (data/city_areas.csv, source "
         "and year on each row); the boundary polygons include some sea and reclaimed land and "
-        "serve as a cross-check, difference below. District densities use polygon areas (no "
-        "sourced official district areas yet). Province = sum of the 21 official areas "
+        "serve as a cross-check, difference below. District densities divide by a sourced "
+        "official district area where there is one (data/district_areas.csv, today Shenzhen's "
+        "nine districts) and by the polygon area otherwise; the area_basis column says which "
+        "(official / polygon). Province = sum of the 21 official areas "
         "(within 0.01 % of the published 179,800 km²).",
     ),
     "validating": ("正在校验名录…", "Validating the registry…"),
