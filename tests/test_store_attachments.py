@@ -18,6 +18,7 @@ from test_store import TOKEN, Backend, _publish
 from geo import panel as pnl
 from geo import projects as prj
 from geo.cli.publish import cli as cli_publish
+from geo.cli.versions import cli as cli_versions
 from geo.store import Attachment, StoreError, open_store
 
 # the store fixtures of tests/test_store.py: both back ends, a configured editor token, no
@@ -57,6 +58,8 @@ def test_a_version_carries_its_panel_and_projects(backend: Backend, secrets: Pat
     assert projects_name == "projects.csv"
     pd.testing.assert_frame_equal(projects, prj.load_projects())
     assert set(reopened.attachments(version.id)) == {"panel", "projects"}
+    assert reopened.attached() == {version.id: {"panel": "年度营收.xlsx",
+                                                "projects": "projects.csv"}}
 
 
 def test_a_version_without_a_panel_says_so(backend: Backend, secrets: Path) -> None:
@@ -72,6 +75,7 @@ def test_a_version_without_a_panel_says_so(backend: Backend, secrets: Path) -> N
     assert name == "enterprise_years.csv"
     pd.testing.assert_frame_equal(bundled, pnl.load_enterprise_years())
     assert store.load_projects(0)[1] == "projects.csv"
+    assert store.attached() == {second.id: {"panel": "years.csv"}}  # first: none
 
 
 def test_attachments_are_append_only_and_checked(backend: Backend, secrets: Path) -> None:
@@ -149,3 +153,14 @@ def test_cli_publishes_a_panel_and_projects_with_the_registry(
     assert "ZZ9" in err  # the id not in the registry is reported
     loaded, name = open_store(store).load_panel(1)
     assert name == "years.csv" and sorted(set(loaded["id"])) == ["GD03-000000", "GD03-000001"]
+
+    assert cli_publish([*args, "--keep-default"]) == 0  # version 2: the registry alone
+    capsys.readouterr()
+    assert cli_versions(["--store", store]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    ids = [i for i, line in enumerate(lines) if line[2:6].strip().isdigit()]
+    assert [int(lines[i][2:6]) for i in ids] == [2, 1, 0]
+    assert lines[ids[0] + 1] == lines[ids[1]]  # version 2 has no files: no line under it
+    assert lines[ids[1] + 1].strip() == "with firm-years: years.csv; key projects: projects.csv"
+    assert lines[ids[2] + 1].strip() == (  # version 0: the shipped files
+        "with firm-years: enterprise_years.csv; key projects: projects.csv")

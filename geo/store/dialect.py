@@ -143,3 +143,4 @@ ORIGINAL: Final = (
 )
 ATTACHMENTS: Final = (
     f"SELECT {ATTACHMENT_FIELDS} FROM {{attachments}} WHERE version_id = ? ORDER BY kind")
+ATTACHED: Final = "SELECT version_id, kind, file_name FROM {attachments} ORDER BY version_id, kind"

@@ -30,6 +30,7 @@ from geo.store.config import (
     display_name,
 )
 from geo.store.dialect import (
+    ATTACHED,
     ATTACHMENTS,
     DEFAULT_ID,
     GENERATION,
@@ -298,6 +299,14 @@ class Store(ABC):
             if found.checksum != checksum:
                 raise StoreError(f"{self.url}: version {vid}'s {kind} file fails its checksum")
             out[kind] = found
+        return out
+
+    def attached(self) -> dict[int, dict[str, str]]:
+        """Kind -> file name of the files published with each version, by version id, in one
+        query without reading the files (versions without any are left out, as is 0)."""
+        out: dict[int, dict[str, str]] = {}
+        for vid, kind, file_name in self._select(ATTACHED):
+            out.setdefault(int(vid), {})[kind] = file_name
         return out
 
     def load_panel(self, version_id: int) -> tuple[pd.DataFrame, str] | None:
