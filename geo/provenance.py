@@ -21,20 +21,10 @@ from typing import Final
 import pandas as pd
 
 from geo.export import download_name
+from geo.text import LANGS, check_lang, t
 
-_TEXT: Final[dict[str, dict[str, str]]] = {
-    "zh": {"sample": "含示例数据（{n} 家示例企业，非真实企业）", "version": "数据版本：{v}"},
-    "en": {"sample": "includes sample data ({n} sample firms, not real ones)",
-           "version": "Data version: {v}"},
-}
 #: The words a reader (and a test) looks for: 含示例数据 / includes sample data.
-SAMPLE_MARK: Final = {"zh": "含示例数据", "en": "includes sample data"}
-
-
-def _lang(lang: str) -> str:
-    if lang not in _TEXT:
-        raise ValueError(f"unknown lang {lang!r}; expected one of {list(_TEXT)}")
-    return lang
+SAMPLE_MARK: Final = {lang: t("provenance.sample_mark", lang) for lang in LANGS}
 
 
 def sample_rows(frame: pd.DataFrame | None) -> int:
@@ -48,12 +38,12 @@ def sample_note(lang: str, n_sample: int) -> str | None:
     """The visible sample-data line, or ``None`` when no sample row is in view."""
     if n_sample <= 0:
         return None
-    return _TEXT[_lang(lang)]["sample"].format(n=f"{int(n_sample):,}")
+    return t("provenance.sample", lang, n=f"{int(n_sample):,}")
 
 
 def version_note(lang: str, version: str) -> str:
     """``数据版本：…`` / ``Data version: …`` (built-in, upload file name, or version id + date)."""
-    return _TEXT[_lang(lang)]["version"].format(v=version or "–")
+    return t("provenance.version", lang, v=version or "–")
 
 
 def export_notes(lang: str, version: str, n_sample: int) -> list[str]:
@@ -70,7 +60,7 @@ def export_name(page: str, view: str, lang: str, ext: str,
     ``date`` defaults to today (the export date); names are ASCII-safe
     (:func:`geo.export.download_name`).
     """
-    _lang(lang)
+    check_lang(lang)
     when = date if date is not None else dt.date.today()
     return download_name(f"gd-laser_{page}_{view}_{lang}", ext, when)
 

@@ -40,12 +40,12 @@ from numpy.typing import NDArray
 from geo.layout import (
     CITY_BY_ADCODE,
     CORRIDOR_LABEL,
-    LANGS,
     LAYOUT_GROUPS,
     ZONES,
     Term,
     layout_group,
 )
+from geo.text import check_lang, t
 
 # ---------------------------------------------------------------------------------------
 # Vocabulary
@@ -97,28 +97,6 @@ ZONE_COLORS: Final = {
 ZONE_FILL_OPACITY: Final = 0.55
 CORRIDOR_COLOR: Final = "#D55E00"
 CARRIER_COLOR: Final = "#3b3b3b"
-
-_TEXT: Final[dict[str, dict[str, str]]] = {
-    "zh": {"no_data": "无数据", "count": "{label}（{n}）", "heading": "{title}（{unit}）",
-           "classes": "分级：{scheme}，{k} 级", "carrier": "制造业载体城市",
-           "zone_row": "{zone}（{group}）", "layout": "一核一带一区"},
-    "en": {"no_data": "No data", "count": "{label} ({n})", "heading": "{title} ({unit})",
-           "classes": "Classes: {scheme}, {k}", "carrier": "Manufacturing carrier city",
-           "zone_row": "{zone} ({group})", "layout": "Core, belt & north zones"},
-}
-
-
-def text(key: str, lang: str, **kwargs: object) -> str:
-    """A short legend text in ``lang`` (``ValueError`` for an unknown language)."""
-    return _TEXT[check_lang(lang)][key].format(**kwargs)
-
-
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is ``"zh"`` or ``"en"``; raise ``ValueError`` otherwise."""
-    if lang not in LANGS:
-        raise ValueError(f"unknown lang {lang!r}; expected one of {list(LANGS)}")
-    return lang
-
 
 class BreaksError(ValueError):
     """User-defined class breaks are missing or invalid; the message says which and why."""
@@ -347,21 +325,21 @@ class LegendRow:
 
 def legend_heading(title: str, unit: str, lang: str) -> str:
     """``title（unit）`` in Chinese, ``title (unit)`` in English; the title alone without unit."""
-    return text("heading", lang, title=title, unit=unit) if unit else title
+    return t("legend.heading", lang, title=title, unit=unit) if unit else title
 
 
 def scheme_note(classes: Classes, lang: str) -> str:
     """How the classes were made, e.g. ``分级：分位数，5 级``."""
-    return text("classes", lang, scheme=SCHEMES[classes.scheme].label(lang), k=classes.k)
+    return t("legend.classes", lang, scheme=SCHEMES[classes.scheme].label(lang), k=classes.k)
 
 
 def legend_rows(classes: Classes, lang: str) -> list[LegendRow]:
     """A row per class with its count, and a no-data row when any value is missing."""
-    rows = [LegendRow("fill", c, text("count", lang, label=lab, n=n))
+    rows = [LegendRow("fill", c, t("legend.count", lang, label=lab, n=n))
             for c, lab, n in zip(classes.colors, classes.labels, classes.counts, strict=True)]
     if classes.n_missing:
         rows.append(LegendRow("nodata", NO_DATA_FILL,
-                              text("count", lang, label=text("no_data", lang),
+                              t("legend.count", lang, label=t("legend.no_data", lang),
                                    n=classes.n_missing)))
     return rows
 
@@ -369,11 +347,11 @@ def legend_rows(classes: Classes, lang: str) -> list[LegendRow]:
 def layout_rows(lang: str) -> list[LegendRow]:
     """Legend rows of the plan's layout: the four zones, the corridor, carrier cities."""
     rows = [LegendRow("fill", ZONE_COLORS[code],
-                      text("zone_row", lang, zone=term.label(lang),
+                      t("legend.zone_row", lang, zone=term.label(lang),
                            group=LAYOUT_GROUPS[layout_group(code)].label(lang)))
             for code, term in ZONES.items()]
     rows.append(LegendRow("band", CORRIDOR_COLOR, CORRIDOR_LABEL.label(lang)))
-    rows.append(LegendRow("dashed", CARRIER_COLOR, text("carrier", lang)))
+    rows.append(LegendRow("dashed", CARRIER_COLOR, t("legend.carrier", lang)))
     return rows
 
 

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from geo import figures, provenance, symbology
-from geo.figures import chain as chain_figure
+from geo import symbology
 from geo.layout import CITIES, SEGMENTS, SITE_KINDS, SITE_STATUSES, TIERS, ZONES
 from geo.text import CATALOGUE
 
@@ -20,10 +19,6 @@ CJK_PUNCT = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 def _english() -> dict[str, str]:
     out: dict[str, str] = {}
     out.update({f"geo.text:{k}": en for k, (_, en) in CATALOGUE.items()})
-    for name, table in (("geo.symbology", symbology._TEXT),
-                        ("geo.figures", figures.TEXT), ("geo.figures.chain", chain_figure._TEXT),
-                        ("geo.provenance", provenance._TEXT)):
-        out.update({f"{name}:{k}": v for k, v in table["en"].items()})
     vocabs = {"segment": SEGMENTS, "tier": TIERS, "zone": ZONES, "site_kind": SITE_KINDS,
               "site_status": SITE_STATUSES, "scheme": symbology.SCHEMES}
     for name, vocab in vocabs.items():

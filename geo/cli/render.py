@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path as FilePath
-from typing import Any, Final
+from typing import Any
 
 import pandas as pd
 
 from geo import provenance
 from geo import symbology as sym
 from geo.figures import ASPECTS, FORMATS, LANGS, render_figure
+from geo.text import t
 
 
 class _UsageError(Exception):
@@ -136,7 +137,7 @@ def _render_from_args(args: argparse.Namespace) -> bytes:
         "sample_rows": provenance.sample_rows(firms),
     }
     if spec is None:  # the Overview figure: the plan's layout
-        subtitle = args.subtitle if args.subtitle is not None else CLI_SUBTITLE[lang]["layout"]
+        subtitle = args.subtitle if args.subtitle is not None else t("cli.subtitle_layout", lang)
         return render_figure(regions, layout=True, subtitle=subtitle, **common)
     districts = load_districts() if args.level == "district" else None
     result = metrics_mod.compute(firms, regions, districts=districts, sites=sites,
@@ -146,7 +147,7 @@ def _render_from_args(args: argparse.Namespace) -> bytes:
         raise _UsageError(f"metric {spec.code!r} is not available at level {args.level!r}")
     values = spec.shown(table.set_index(table["adcode"].astype(str))[spec.column])
     areas = regions if districts is None else district_areas(districts, regions)
-    subtitle = args.subtitle if args.subtitle is not None else CLI_SUBTITLE[lang][args.level]
+    subtitle = args.subtitle if args.subtitle is not None else t(f"cli.subtitle_{args.level}", lang)
     return render_figure(
         areas, regions=regions if districts is not None else None, values=values,
         metric_label=spec.label(lang), unit=spec.unit(lang), scheme=args.scheme, k=args.k,
@@ -156,29 +157,16 @@ def _render_from_args(args: argparse.Namespace) -> bytes:
 def _data_version(path: str | None, lang: str) -> str:
     if path:
         return FilePath(path).name
-    return "内置名录" if lang == "zh" else "built-in registry"
-
-
-#: CLI default subtitles (no filters on the command line: the whole province).
-CLI_SUBTITLE: Final = {
-    "zh": {"city": "全省，按地级市", "district": "全省，按县级行政区",
-           "layout": "“一核一带一区”区域发展格局与产业载体"},
-    "en": {"city": "Whole province, by city", "district": "Whole province, by county",
-           "layout": "Core, belt and north zones, the innovation corridor and the carriers"},
-}
+    return t("cli.builtin_registry", lang)
 
 
 def _firm_source_note(firms: pd.DataFrame, path: str | None, lang: str) -> str:
     """Say where the firms come from, and how many rows are synthetic sample data."""
     name = FilePath(path).name if path else None
-    if lang == "zh":
-        note = f"企业：{name}" if name else "企业：内置名录（来源见各条记录）"
-    else:
-        note = f"Firms: {name}" if name else "Firms: bundled registry (sources per record)"
+    note = t("cli.firms_file", lang, name=name) if name else t("cli.firms_bundled", lang)
     n_sample = int(firms["sample"].fillna(False).astype(bool).sum()) if "sample" in firms else 0
     if n_sample:
-        note += (f"，其中示例数据 {n_sample:,} 家" if lang == "zh"
-                 else f", of which {n_sample:,} sample rows")
+        note += t("cli.sample_rows", lang, n=f"{n_sample:,}")
     return note
 
 

@@ -66,12 +66,12 @@ from geo.figures.style import (
     CITY_PRECISION_COLOR,
     INK,
     SITE_COLORS,
-    TEXT,
     FigureError,
     _check_common,
 )
 from geo.fonts import report_missing
 from geo.symbology import Classes
+from geo.text import t
 
 
 def _area_classes(areas: gpd.GeoDataFrame, values: pd.Series | None, scheme: str, k: int,
@@ -103,7 +103,7 @@ def _area_classes(areas: gpd.GeoDataFrame, values: pd.Series | None, scheme: str
 
 
 def _default_title(metric_label: str, lang: str) -> str:
-    base = TEXT[lang]["title"]
+    base = t("figure.title", lang)
     if not metric_label:
         return base
     return f"{base}：{metric_label}" if lang == "zh" else f"{base}: {metric_label}"
@@ -185,9 +185,9 @@ def build_figure(
     if points is not None and points.counts:
         blocks.append(_firm_block(points.counts, lang))
     if len(city_only):
-        blocks.append(_block(TEXT[lang]["firms_city"], [_row(
+        blocks.append(_block(t("figure.firms_city", lang), [_row(
             _marker_handle("o", CITY_PRECISION_COLOR, 40, face="none"),
-            TEXT[lang]["firms_city_row"].format(n=f"{int(city_only.sum()):,}"))]))
+            t("figure.firms_city_row", lang).format(n=f"{int(city_only.sum()):,}"))]))
     if site_set is not None:
         blocks.append(_site_block(site_set, lang))
     blocks.append(_line_block(styles, has_zones and not layout, lang))

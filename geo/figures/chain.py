@@ -19,7 +19,7 @@ True
 from __future__ import annotations
 
 import io
-from typing import Any, Final
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -32,24 +32,11 @@ from geo.chain import PARTS, STATUS_COLOURS, STATUSES, ChainHealth, CityChain
 from geo.figures.render import figure_rc  # the map figures' furniture: both kinds look alike
 from geo.figures.style import _RENDER_LOCK, FIG_WIDTH_IN, FORMATS, INK, MUTED, SAMPLE_INK
 from geo.layout import PLAN_TITLE, SEGMENTS, city_name
-
-_TEXT: Final = {
-    "zh": {"title": "广东激光与增材制造产业链图谱", "firms": "家", "sample": "示例",
-           "rev": "亿元", "has": "本市有生产", "missing": "本市缺、本市企业需要",
-           "source": "产业链环节与产品：{plan} 二(三)、四(一)；企业：各行 source 列；"
-                     "营收仅计有数据的企业，不拆分到产品。",
-           "date": "数据日期：{d}", "tagged": "{t} / {n} 家企业标注了主要产品"},
-    "en": {"title": "Guangdong laser & AM chain", "firms": "firms", "sample": "sample",
-           "rev": "¥100 m", "has": "made in the city", "missing": "lacking, needed by its firms",
-           "source": "Segments and parts: {plan}, 2(3) and 4(1); firms: each row's source; "
-                     "revenue of firms with data, not split between products.",
-           "date": "Data date: {d}", "tagged": "{t} of {n} firms carry product tags"},
-}
+from geo.text import check_lang, t
 
 
 def _check(lang: str, fmt: str, width_px: int) -> None:
-    if lang not in _TEXT:
-        raise ValueError(f"unknown lang {lang!r}; expected 'zh' or 'en'")
+    check_lang(lang)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
     if not isinstance(width_px, int) or not 300 <= width_px <= 12_000:
@@ -61,13 +48,12 @@ def build_chain_figure(health: ChainHealth, *, lang: str = "zh", city: CityChain
                        width_px: int = 3000, data_date: str | None = None,
                        data_version: str | None = None, sample_rows: int = 0) -> Figure:
     """Build the figure (call inside ``matplotlib.rc_context(figure_rc())``)."""
-    words = _TEXT[lang]
     width, height = FIG_WIDTH_IN, FIG_WIDTH_IN * 9 / 16
     fig = Figure(figsize=(width, height), dpi=width_px / width)
     FigureCanvasAgg(fig)
-    title = title or (words["title"] if city is None
-                      else f"{words['title']}：{city_name(city.adcode, lang)}" if lang == "zh"
-                      else f"{words['title']}: {city_name(city.adcode, lang)}")
+    name = t("chain_figure.title", lang)
+    title = title or (name if city is None else
+                      f"{name}{t('colon', lang)}{city_name(city.adcode, lang)}")
     fig.set_label(title)
     fig.text(0.02, 0.955, title, fontsize=14, fontweight="bold", color=INK, va="top")
     if subtitle:
@@ -94,7 +80,6 @@ def build_chain_figure(health: ChainHealth, *, lang: str = "zh", city: CityChain
 
 
 def _box(ax: Any, col: int, top: float, code: str, part: Any, lang: str, mark: str) -> None:
-    words = _TEXT[lang]
     colour = STATUS_COLOURS[str(part["status"])]
     edge, lw, style = ("#111111", 2.2, "-") if mark == "has" else \
         ("#111111", 1.6, (0, (3, 2))) if mark == "missing" else ("white", 0.6, "-")
@@ -106,34 +91,33 @@ def _box(ax: Any, col: int, top: float, code: str, part: Any, lang: str, mark: s
     ax.text(col + 0.5, top + 0.3, label, ha="center", va="center", fontsize=size,
             fontweight="bold", color="white", wrap=False)
     n, s = int(part["producers"]), int(part["sample_producers"])
-    line = f"{n:,} {words['firms']}" + (f" ({s:,} {words['sample']})" if s else "")
+    line = f"{n:,} {t('chain_figure.firms', lang)}" + (
+        f" ({s:,} {t('chain_figure.sample', lang)})" if s else "")
     rev = part["revenue_100m_cny"]
-    rev_text = "–" if rev != rev else f"{rev:,.1f} {words['rev']}"
+    rev_text = "–" if rev != rev else f"{rev:,.1f} {t('chain_figure.rev', lang)}"
     ax.text(col + 0.5, top + 0.55, line, ha="center", va="center", fontsize=5.6, color="white")
     ax.text(col + 0.5, top + 0.74, rev_text, ha="center", va="center", fontsize=5.6,
             color="white")
 
 
 def _legend(fig: Figure, lang: str, for_city: bool) -> None:
-    handles = [Patch(facecolor=STATUS_COLOURS[c], edgecolor="white", label=t.label(lang))
-               for c, t in STATUSES.items()]
+    handles = [Patch(facecolor=STATUS_COLOURS[c], edgecolor="white", label=s.label(lang))
+               for c, s in STATUSES.items()]
     if for_city:
-        words = _TEXT[lang]
         handles += [Patch(facecolor="white", edgecolor="#111111", linewidth=2.2,
-                          label=words["has"]),
+                          label=t("chain_figure.has", lang)),
                     Patch(facecolor="white", edgecolor="#111111", linewidth=1.6,
-                          linestyle=(0, (3, 2)), label=words["missing"])]
+                          linestyle=(0, (3, 2)), label=t("chain_figure.missing", lang))]
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, 0.085), ncol=len(handles),
                frameon=False, fontsize=7)
 
 
 def _footer(fig: Figure, health: ChainHealth, lang: str, data_date: str | None,
             data_version: str | None, sample_rows: int) -> None:
-    words = _TEXT[lang]
-    plan = f"《{PLAN_TITLE.zh}》" if lang == "zh" else PLAN_TITLE.en
-    lines = [words["source"].format(plan=plan),
-             words["tagged"].format(t=f"{health.tagged:,}", n=f"{health.firms:,}")
-             + (f" · {words['date'].format(d=data_date)}" if data_date else "")]
+    plan = t("plan_cited", lang, title=PLAN_TITLE.label(lang))
+    lines = [t("chain_figure.source", lang, plan=plan),
+             t("chain_figure.tagged", lang, t=f"{health.tagged:,}", n=f"{health.firms:,}")
+             + (f" · {t('chain_figure.date', lang, d=data_date)}" if data_date else "")]
     for i, line in enumerate(lines):
         fig.text(0.02, 0.055 - i * 0.025, line, fontsize=5.5, color=MUTED, va="top")
     notes = provenance.export_notes(lang, data_version or "–", sample_rows) \

@@ -13,7 +13,8 @@ from matplotlib.patches import Rectangle
 
 from geo.figures.geometry import _FROM_PROJ, _TO_PROJ
 from geo.figures.layers import _draw_lines, _draw_polygons, _style_map_axes
-from geo.figures.style import INK, TEXT, ZONE_EDGE
+from geo.figures.style import INK, ZONE_EDGE
+from geo.text import t
 
 
 def _nice_length_km(span_m: float, fraction: float = 0.16) -> int:
@@ -38,7 +39,7 @@ def _draw_scale_bar(ax: Axes, origin: tuple[float, float], span_m: float, height
         ax.annotate(f"{length_km * i / n:g}", (x0 + i * seg, y0 + height_m), xytext=(0, 1.5),
                     textcoords="offset points", ha="center", va="bottom", fontsize=fontsize,
                     color=INK, zorder=9)
-    ax.annotate(TEXT[lang]["km"], (x0 + n * seg, y0 + height_m / 2), xytext=(3, 0),
+    ax.annotate(t("figure.km", lang), (x0 + n * seg, y0 + height_m / 2), xytext=(3, 0),
                 textcoords="offset points", ha="left", va="center", fontsize=fontsize,
                 color=INK, zorder=9)
 
@@ -60,7 +61,7 @@ def _draw_north_arrow(ax: Axes, at: tuple[float, float], size_m: float, lang: st
                             linewidth=0.6, zorder=9))
     ax.add_patch(MplPolygon([tip, right, notch], closed=True, facecolor="white", edgecolor=INK,
                             linewidth=0.6, zorder=9))
-    ax.annotate(TEXT[lang]["north"], tip, xytext=(0, 2), textcoords="offset points",
+    ax.annotate(t("figure.north", lang), tip, xytext=(0, 2), textcoords="offset points",
                 ha="center", va="bottom", fontsize=8, fontweight="bold", color=INK, zorder=9)
 
 
@@ -91,7 +92,7 @@ def _draw_inset(fig: Figure, ax: Axes, island: gpd.GeoSeries, colors: list[str],
     inset.set_zorder(10)
     _draw_polygons(inset, island, colors, nodata)
     _draw_lines(inset, island, ZONE_EDGE, 0.6, 3)
-    inset.text(0.5, 0.96, TEXT[lang]["dongsha"], transform=inset.transAxes, ha="center",
+    inset.text(0.5, 0.96, t("figure.dongsha", lang), transform=inset.transAxes, ha="center",
                va="top", fontsize=6.5, color=INK)
     length = _nice_length_km(span_x, 0.3)
     _draw_scale_bar_fixed(inset, (extent[0] + span_x * 0.06, extent[2] + span_y * 0.07),
@@ -104,7 +105,7 @@ def _draw_scale_bar_fixed(ax: Axes, origin: tuple[float, float], length_km: int,
     x0, y0 = origin
     ax.add_patch(Rectangle((x0, y0), length_km * 1000, height_m, facecolor=INK,
                            edgecolor=INK, linewidth=0.4, zorder=9))
-    ax.annotate(f"{length_km} {TEXT[lang]['km']}", (x0 + length_km * 500, y0 + height_m),
+    ax.annotate(f"{length_km} {t('figure.km', lang)}", (x0 + length_km * 500, y0 + height_m),
                 xytext=(0, 1), textcoords="offset points", ha="center", va="bottom",
                 fontsize=5, color=INK)
 

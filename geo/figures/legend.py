@@ -30,7 +30,6 @@ from geo.figures.style import (
     SITE_MARKERS,
     SITE_SIZE,
     SITE_STATUS_FILL,
-    TEXT,
     TIER_STYLE,
     ZONE_EDGE,
 )
@@ -41,6 +40,7 @@ from geo.layout import (
     TIERS,
 )
 from geo.symbology import Classes
+from geo.text import t
 
 _SW, _SH = 15.0, 9.0  # legend swatch size in points
 
@@ -121,21 +121,21 @@ def _legend_handle(row: sym.LegendRow) -> DrawingArea:
 
 def _class_block(classes: Classes, metric_label: str, unit: str, lang: str) -> VPacker:
     """The classes as :func:`geo.symbology.legend_rows` states them (as on the web map)."""
-    head = sym.legend_heading(metric_label or TEXT[lang]["value"], unit, lang)
+    head = sym.legend_heading(metric_label or t("figure.value", lang), unit, lang)
     rows = [_row(_legend_handle(r), r.label) for r in sym.legend_rows(classes, lang)]
     return _block(head, rows, sym.scheme_note(classes, lang))
 
 
 def _firm_block(counts: dict[str, int], lang: str) -> VPacker:
-    t = TEXT[lang]
     labels = {code: term.label(lang) for code, (term, _) in TIERS.items()}
     labels[TIER_UNKNOWN.code] = TIER_UNKNOWN.label(lang)
     rows = [
         _row(_marker_handle("o", color, max(size, 4.0), edge="white"),
-             labels[code] + t["count"].format(n=f"{counts[code]:,}"))
+             labels[code] + t("figure.count", lang).format(n=f"{counts[code]:,}"))
         for code, (color, size, _) in TIER_STYLE.items() if counts.get(code)
     ]
-    return _block(t["firms"], rows, t["firm_total"].format(n=f"{sum(counts.values()):,}"))
+    return _block(t("figure.firms", lang), rows,
+                  t("figure.firm_total", lang, n=f"{sum(counts.values()):,}"))
 
 
 def _site_block(sites: _Sites, lang: str) -> VPacker:
@@ -148,7 +148,7 @@ def _site_block(sites: _Sites, lang: str) -> VPacker:
         for st in statuses:
             rows.append(_row(_marker_handle("o", MUTED, 26, face=_site_face(MUTED, st)),
                              SITE_STATUSES[st].label(lang)))
-    return _block(TEXT[lang]["sites"], rows)
+    return _block(t("figure.sites", lang), rows)
 
 
 def _site_list_block(sites: _Sites, lang: str) -> VPacker:
@@ -163,7 +163,7 @@ def _site_list_block(sites: _Sites, lang: str) -> VPacker:
     half = -(-len(rows) // 2)
     cols: list[Artist] = [VPacker(children=rows[:half], pad=0, sep=1.2, align="left"),
                           VPacker(children=rows[half:], pad=0, sep=1.2, align="left")]
-    return VPacker(children=[_text(TEXT[lang]["site_list"], 6.5, weight="bold"),
+    return VPacker(children=[_text(t("figure.site_list", lang), 6.5, weight="bold"),
                              HPacker(children=cols, pad=0, sep=8, align="top")],
                    pad=0, sep=2.5, align="left")
 
@@ -189,13 +189,13 @@ def _number_handle(i: int) -> DrawingArea:
 
 
 def _line_block(styles: _LineStyles, zones: bool, lang: str) -> VPacker:
-    t = TEXT[lang]
     rows = []
     if zones:
-        rows.append(_row(_line_handle(ZONE_EDGE, 1.5), t["zone_line"]))
-    rows.append(_row(_line_handle(*styles.city, background=styles.swatch), t["city_line"]))
+        rows.append(_row(_line_handle(ZONE_EDGE, 1.5), t("figure.zone_line", lang)))
+    rows.append(_row(_line_handle(*styles.city, background=styles.swatch),
+                     t("figure.city_line", lang)))
     if styles.district is not None:
-        rows.append(_row(_line_handle(*styles.district), t["district_line"]))
+        rows.append(_row(_line_handle(*styles.district), t("figure.district_line", lang)))
     return VPacker(children=[*rows], pad=0, sep=2.5, align="left")
 
 
@@ -235,4 +235,4 @@ def _fit_legend(fig: Figure, page: _Page, blocks: list[VPacker], top_in: float
 
 def _layout_block(lang: str) -> VPacker:
     rows = [_row(_legend_handle(r), r.label) for r in sym.layout_rows(lang)]
-    return _block(sym.text("layout", lang), rows)
+    return _block(t("legend.layout", lang), rows)

@@ -12,7 +12,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from geo import provenance
-from geo.figures.style import FIG_WIDTH_IN, INK, MUTED, SAMPLE_INK, TEXT, height_px
+from geo.figures.style import FIG_WIDTH_IN, INK, MUTED, SAMPLE_INK, height_px
+from geo.text import t
 
 _MARGIN: Final = 0.22  # inches, around the page
 _FOOTER_IN: Final = 0.62  # source line, date, notes (below the graticule labels)
@@ -114,19 +115,19 @@ def _draw_footer(fig: Figure, page: _Page, source_note: str | None, data_date: s
                  notes: Sequence[str], lang: str) -> None:
     """Source, data date and projection at the bottom left; at the right the notes (the
     sample-data line in bold, the data version) above "示意图 仅供参考"."""
-    t = TEXT[lang]
-    source = t["source_boundaries"]
+    source = t("figure.source_boundaries", lang)
     if source_note:
-        source = f"{source}{t['sep']}{source_note}"
-    date = t["data_date"].format(date=data_date) if data_date else t["no_date"]
-    line2 = f"{date}{t['sep']}{t['projection']}"
+        source = f"{source}{t('figure.sep', lang)}{source_note}"
+    date = (t("figure.data_date", lang, date=data_date) if data_date
+            else t("figure.no_date", lang))
+    line2 = f"{date}{t('figure.sep', lang)}{t('figure.projection', lang)}"
     x = page.fx(_MARGIN)
     fig.text(x, page.fy(_MARGIN + 0.2), source, ha="left", va="center", fontsize=6, color=MUTED)
     fig.text(x, page.fy(_MARGIN + 0.06), line2, ha="left", va="center", fontsize=6,
              color=MUTED)
     right = page.fx(page.width_in - _MARGIN)
-    fig.text(right, page.fy(_MARGIN + 0.06), t["note"], ha="right", va="center", fontsize=7.5,
-             color=INK, fontweight="bold")
+    fig.text(right, page.fy(_MARGIN + 0.06), t("figure.note", lang), ha="right", va="center",
+             fontsize=7.5, color=INK, fontweight="bold")
     for i, note in enumerate(reversed(list(notes))):
         sample = note.startswith(tuple(provenance.SAMPLE_MARK.values()))
         fig.text(right, page.fy(_MARGIN + 0.2 + 0.14 * i), note, ha="right", va="center",

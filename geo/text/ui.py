@@ -7,6 +7,7 @@ from typing import Final
 #: key -> (Chinese, English)
 UI: Final[dict[str, tuple[str, str]]] = {
     "colon": ("：", ": "),  # after a label
+    "plan_cited": ("《{title}》", "{title}"),  # a document's title in running text
     "app_title": ("广东激光与增材制造产业集群图谱", "Guangdong Laser & AM Cluster Atlas"),
     "app_caption": (
         "“一核一带一区”布局下的企业、园区与平台分布，密度与产出，以及 2025 年目标进展",
