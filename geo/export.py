@@ -23,6 +23,8 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from geo.frames import require_columns
+
 #: Leading characters that make Excel / LibreOffice / Sheets read a cell as a formula.
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
 #: MIME types for the download formats the app offers.
@@ -80,8 +82,7 @@ def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
     0  '=1+1 -1
     1      甲  2
     """
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    require_columns(df, [], "table")
     out = df.copy()
     for col in out.columns:
         series = out[col]
@@ -97,8 +98,7 @@ def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
 def table_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Return ``df`` as a plain table: geometry columns dropped (lon/lat stay as numbers)."""
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    require_columns(df, [], "table")
     geometry = [c for c in df.columns if str(df[c].dtype) == "geometry"]
     return pd.DataFrame(df.drop(columns=geometry))
 

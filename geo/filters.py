@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final, overload
 import numpy as np
 import pandas as pd
 
+from geo.frames import require_columns
 from geo.layout import CITY_BY_ADCODE, SECTORS, SEGMENTS, TIER_UNKNOWN, TIERS, ZONES, city_name
 
 if TYPE_CHECKING:
@@ -162,6 +163,14 @@ def city_code(text: str) -> str | None:
 _ZONE_OF_CITY: Final = {a: c.zone for a, c in CITY_BY_ADCODE.items()}
 
 
+def _columns_read(filters: Filters) -> list[str]:
+    """The columns :func:`apply` reads for ``filters``."""
+    wanted = {"segment": filters.segments, "sector": filters.sectors, "tier": filters.tiers,
+              "listed": filters.listed_only, "sample": filters.sample != "all",
+              "name_zh": filters.query}
+    return ["city_adcode", *(c for c, used in wanted.items() if used)]
+
+
 @overload
 def apply(enterprises: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame: ...
 @overload
@@ -180,6 +189,7 @@ def apply(enterprises: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """
     if filters == Filters():
         return enterprises
+    require_columns(enterprises, _columns_read(filters), "enterprises")
     keep = np.ones(len(enterprises), dtype=bool)
     city = enterprises["city_adcode"].astype(str)
     if filters.cities:

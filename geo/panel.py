@@ -25,6 +25,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from geo import registry as reg
+from geo.frames import require_columns
 from geo.layout import CITY_BY_ADCODE, TIERS, ZONES, tier_codes
 from geo.metrics import MetricSpec
 from geo.regions import DATA_DIR
@@ -366,6 +367,8 @@ def frame_for_year(enterprises: Frame, panel: pd.DataFrame, year: int) -> Frame:
     registry figure of another year; ``revenue_year`` becomes ``year``; ``tier`` follows;
     ``sample`` is true where the registry row or the firm-year is sample data.
     """
+    require_columns(panel, ["id", "year", "revenue_10k_cny", "sample"], "panel")
+    require_columns(enterprises, ["id", "sample"], "enterprises")
     rows = panel[panel["year"] == year].drop_duplicates("id").set_index("id")
     ids = enterprises["id"].astype(str)
     out = enterprises.copy()
@@ -423,6 +426,8 @@ def growth(panel: pd.DataFrame, enterprises: pd.DataFrame, year_from: int, year_
             raise TypeError(f"{name} must be an int, got {val!r}")
     if not year_from < year_to:
         raise ValueError(f"year_from ({year_from}) must be before year_to ({year_to})")
+    require_columns(panel, ["id", "year", "revenue_10k_cny"], "panel")
+    require_columns(enterprises, ["id", "city_adcode"], "enterprises")
     areas = _areas(level)
     key = "adcode" if level == "city" else "zone"
     city_codes, cities = pd.factorize(enterprises["city_adcode"].astype(str))

@@ -72,3 +72,18 @@ def test_describe():
     words = Filters(cities=("440300",), segments=("equipment",)).describe("zh")
     assert words == "深圳；高端装备与系统"
     assert "Shenzhen" in Filters(cities=("440300",)).describe("en")
+
+
+@pytest.mark.parametrize(("filters", "column"), [
+    (Filters(cities=("440300",)), "city_adcode"),
+    (Filters(tiers=("t1bn",)), "tier"),
+    (Filters(listed_only=True), "listed"),
+    (Filters(sample="real"), "sample"),
+    (Filters(query="激光"), "name_zh"),
+])
+def test_a_filter_on_a_missing_column_names_it(frame, filters, column):
+    with pytest.raises(ValueError, match=rf"^enterprises lacks columns \['{column}'\]"):
+        apply(frame.drop(columns=column), filters)
+    # a column no active filter reads is not required
+    other = "segment" if column != "segment" else "sector"
+    assert len(apply(frame.drop(columns=other), filters)) == len(apply(frame, filters))

@@ -128,6 +128,10 @@ def test_growth_against_hand_computed_values():
         PN.growth(panel, REGISTRY, 2022, 2019)
     with pytest.raises(ValueError, match="level"):
         PN.growth(panel, REGISTRY, 2019, 2022, level="district")
+    with pytest.raises(ValueError, match=r"^enterprises lacks columns \['city_adcode'\]"):
+        PN.growth(panel, REGISTRY.drop(columns="city_adcode"), 2019, 2022)
+    with pytest.raises(ValueError, match=r"^panel lacks columns \['revenue_10k_cny'\]"):
+        PN.growth(panel.drop(columns="revenue_10k_cny"), REGISTRY, 2019, 2022)
 
 
 def test_frame_for_year_uses_only_that_year():
@@ -138,6 +142,8 @@ def test_frame_for_year_uses_only_that_year():
     assert out.loc[0, "revenue_10k_cny"] == 20000 and out.loc[0, "tier"] == "t100m"
     assert np.isnan(out.loc[1:, "revenue_10k_cny"]).all()  # no 2021 value: unknown
     assert out.loc[0, "revenue_year"] == 2021 and np.isnan(out.loc[1, "revenue_year"])
+    with pytest.raises(ValueError, match=r"^panel lacks columns \['sample'\]"):
+        PN.frame_for_year(enterprises, panel.drop(columns="sample"), 2021)
 
 
 def test_firm_years_panel_wins_over_registry():
