@@ -1052,8 +1052,8 @@ class _Rows:
         self.keep = np.ones(len(rownum), dtype=bool)
         self.text: dict[str, pd.Series] = {}
         #: column -> (its Series as read, the same cells as Arrow strings): fast path only
-        self.arrow: dict[str, tuple[pd.Series, pa.Array]] = {}
-        self.arrow_text: dict[str, pa.Array] = {}  # stripped, where _text had the Arrow
+        self.arrow: dict[str, tuple[pd.Series, pa.ChunkedArray]] = {}
+        self.arrow_text: dict[str, pa.ChunkedArray] = {}  # stripped, where _text had the Arrow
         self.coords_ignored = 0  # kept rows placed by area although coordinates were given
 
     def label(self, column: str) -> str:
@@ -1129,7 +1129,7 @@ def _split_columns(columns: list[pa.ChunkedArray], header: _Header,
         body = columns[j].slice(start)
         if len(kept) < len(body):
             body = body.take(pa.array(kept, type=pa.int64()))
-        arrays[c] = body.combine_chunks()
+        arrays[c] = body
     # Arrow-backed: the checks run as Arrow kernels, a cell becomes a Python string only
     # where a message quotes it (or when the frame is built)
     cols = {c: pd.Series(pd.arrays.ArrowExtensionArray(a), copy=False)
@@ -1140,7 +1140,7 @@ def _split_columns(columns: list[pa.ChunkedArray], header: _Header,
     return rows
 
 
-def _arrow_of(rows: _Rows, column: str) -> pa.Array | None:
+def _arrow_of(rows: _Rows, column: str) -> pa.ChunkedArray | None:
     """The column's cells as Arrow strings while they are as read (else ``None``)."""
     found = rows.arrow.get(column)
     if found is None or found[0] is not rows.cols.get(column):
@@ -1172,19 +1172,32 @@ def _blank(n: int) -> pd.Series:
 
 
 def _objects(values: pd.Series | NDArray[Any]) -> NDArray[np.object_]:
-    """The cells as a NumPy array of Python strings (a frame's text column)."""
-    if (isinstance(values, pd.Series) and isinstance(values.dtype, pd.ArrowDtype)
-            and not pc.max(pc.binary_length(pa.array(values.array))).as_py()):
-        return np.full(len(values), "", dtype=object)  # all blank: no strings to make
-    return np.asarray(values, dtype=object)
+    """The cells as a NumPy array of Python strings (a frame's text column).
+
+    An Arrow column of few distinct values (judged on its first cells) makes one string
+    per value, shared by its cells: a million cells of 21 city names are 21 strings.
+    """
+    if not (isinstance(values, pd.Series) and isinstance(values.dtype, pd.ArrowDtype)):
+        return np.asarray(values, dtype=object)
+    arrow = pa.chunked_array(pa.array(values.array))
+    if not pc.max(pc.binary_length(arrow)).as_py():
+        return np.full(len(values), "", dtype=object)  # all blank (an absent column)
+    if pc.count_distinct(arrow.slice(0, 4096)).as_py() * 4 > min(len(arrow), 4096):
+        return np.asarray(values, dtype=object)  # mostly distinct (names, ids)
+    codes, uniques = pd.factorize(values)
+    return np.asarray(uniques, dtype=object)[codes]
 
 
 def _per_value(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
     """Apply ``func`` once per distinct value (registries repeat a handful of values)."""
     codes, uniques = pd.factorize(values)
-    mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [func(v) for v in uniques]
-    return pd.Series(mapped[codes], index=values.index, dtype=object)
+    mapped = [func(v) for v in uniques]
+    if isinstance(values.dtype, pd.ArrowDtype) and mapped:  # stays Arrow, taken in C++
+        return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(mapped).take(codes)),
+                         index=values.index, copy=False)
+    out = np.empty(len(uniques), dtype=object)
+    out[:] = mapped
+    return pd.Series(out[codes], index=values.index, dtype=object)
 
 
 _GROUPED: Final = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
@@ -1267,14 +1280,21 @@ def _cap_length(rows: _Rows, column: str, values: pd.Series) -> pd.Series:
     return values.where(~over, "")
 
 
+def _within_cap(arrow: pa.ChunkedArray, column: str) -> bool:
+    """No cell longer than the column's cap (characters; bytes first: they are counted
+    for free and a character is at least a byte)."""
+    cap = MAX_CHARS.get(column, MAX_CHARS_OTHER)
+    return ((pc.max(pc.binary_length(arrow)).as_py() or 0) <= cap
+            or (pc.max(pc.utf8_length(arrow)).as_py() or 0) <= cap)
+
+
 def _check_cells(rows: _Rows) -> None:
     """Every imported cell: invisible characters removed, over-long values blanked (or the
     row left out for a name), each reported. Runs before any other check reads a cell."""
     for column, values in list(rows.cols.items()):
         arrow = _arrow_of(rows, column)
         if arrow is not None and not pc.any(pc.match_substring_regex(
-                arrow, _INVISIBLE_RE2)).as_py() and (pc.max(pc.utf8_length(
-                arrow)).as_py() or 0) <= MAX_CHARS.get(column, MAX_CHARS_OTHER):
+                arrow, _INVISIBLE_RE2)).as_py() and _within_cap(arrow, column):
             continue  # the common case, checked in C++
         rows.cols[column] = _cap_length(rows, column, _strip_invisible(rows, column, values))
 
@@ -1322,11 +1342,13 @@ def _check_vocab(rows: _Rows, column: str, vocab: dict[str, str], allowed: str |
     coded = _per_value(raw, lambda v: vocab.get(_norm(v), "")).fillna("")
     bad = ((raw != "") & (coded == "")).to_numpy()
     rows.report(bad, column, lambda i: msg("unknown_value", raw=raw.iat[i], allowed=allowed))
-    return coded.astype(object)
+    return coded
 
 
 def _check_tags(rows: _Rows, column: str) -> pd.Series:
     """A multi-valued chain tag column (geo.chain): unknown values are reported and left out."""
+    if column not in rows.cols:
+        return _blank(len(rows.rownum))
     codes, unknown = parse_tags(_text(rows, column), column)
     for u in unknown:
         rows.problems.append(Problem.of(int(rows.rownum[u.position]), rows.label(column),
@@ -1378,10 +1400,12 @@ def _check_credit_codes(rows: _Rows) -> pd.Series:
 
 
 def _check_ids(rows: _Rows) -> pd.Series:
-    given = _text(rows, "id").to_numpy(dtype=object).copy()
-    blank = np.flatnonzero(given == "")
-    given[blank] = [f"row-{r}" for r in rows.rownum[blank]]
-    ids = pd.Series(given, dtype=object, copy=False)
+    ids = _text(rows, "id")
+    blank = np.flatnonzero((ids == "").to_numpy())
+    if blank.size:
+        given = ids.to_numpy(dtype=object).copy()
+        given[blank] = [f"row-{r}" for r in rows.rownum[blank]]
+        ids = pd.Series(given, dtype=object, copy=False)
     dup = ids.duplicated(keep="first").to_numpy() & rows.keep
     first = _first_rows(ids, rows.rownum, dup)
     rows.report(dup, "id", lambda i: msg("id_duplicate", id=ids.iat[i],
@@ -1403,7 +1427,7 @@ def _check_listed(rows: _Rows) -> pd.Series:
     listing = _per_value(raw, lambda v: _is_listing(_norm(v))).astype(bool)
     unclear = (~key.isin(_NOT_LISTED) & ~listing).to_numpy()
     rows.report(unclear, "listed", lambda i: msg("listed_unclear", raw=raw.iat[i]))
-    return raw.where(~key.isin(_NOT_LISTED) & ~unclear, "").astype(object)
+    return raw.where(~key.isin(_NOT_LISTED) & ~unclear, "")
 
 
 # --------------------------------------------------------------------------- location
