@@ -169,7 +169,7 @@ def point_lonlat(frame: pd.DataFrame, what: str) -> tuple[np.ndarray, np.ndarray
     From the active geometry of a GeoDataFrame (reprojected to WGS-84; Points only, a
     ``ValueError`` naming the first other row), else from ``lon``/``lat`` columns. The one
     reader of firm and site positions for metrics and figures; ``what`` names the frame in
-    messages.
+    messages. A missing or empty point is NaN (``GeoSeries.x`` would raise on an empty one).
     """
     if isinstance(frame, gpd.GeoDataFrame) and frame.active_geometry_name is not None:
         geoms = frame.geometry
@@ -177,17 +177,16 @@ def point_lonlat(frame: pd.DataFrame, what: str) -> tuple[np.ndarray, np.ndarray
             raise ValueError(f"{what} has no CRS; set it (EPSG:4326 for lon/lat)")
         if not CRS(geoms.crs).equals(WGS84):
             geoms = geoms.to_crs(WGS84)
-        arr = geoms.to_numpy()
-        kind = shapely.get_type_id(arr)
-        bad = (kind != 0) & (kind != -1)
+        kind = geoms.geom_type  # None where a row has no geometry
+        bad = (kind.notna() & (kind != "Point")).to_numpy()
         if bad.any():
             first = frame.index[np.flatnonzero(bad)[0]]
             raise ValueError(f"{what} must hold Point geometries; row {first!r} does not")
-        ok = (kind == 0) & ~shapely.is_empty(arr)
-        x = np.full(len(arr), np.nan)
-        y = np.full(len(arr), np.nan)
-        x[ok] = shapely.get_x(arr[ok])
-        y[ok] = shapely.get_y(arr[ok])
+        # one row per non-empty point, indexed by its position (the frame's index may repeat)
+        xy = gpd.GeoSeries(geoms.to_numpy()).get_coordinates()
+        x = np.full(len(geoms), np.nan)
+        y = np.full(len(geoms), np.nan)
+        x[xy.index], y[xy.index] = xy["x"], xy["y"]
         return x, y
     if {"lon", "lat"} <= set(frame.columns):
         x = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype=float)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pytest
 import shapely
+from shapely.geometry import LineString, Point
 
 from geo.layout import CITIES, CORRIDOR
 from geo.regions import (
@@ -18,6 +22,7 @@ from geo.regions import (
     label_points,
     load_districts,
     load_regions,
+    point_lonlat,
     zones_frame,
 )
 
@@ -138,3 +143,28 @@ def test_wrong_city_set_is_named(tmp_path):
         load_regions(path)
     with pytest.raises(BoundaryError):
         load_districts(path)
+
+
+def test_point_lonlat_reads_each_row_by_position():
+    """Missing and empty points are NaN; a repeated index keeps its rows apart; another CRS
+    is reprojected; lon/lat columns are read as numbers."""
+    firms = gpd.GeoDataFrame(geometry=[Point(113.3, 23.1), None, Point(), Point(114.1, 22.5)],
+                             index=["a", "a", "b", "b"], crs="EPSG:4326")
+    lon, lat = point_lonlat(firms, "firms")
+    np.testing.assert_allclose(lon, [113.3, np.nan, np.nan, 114.1])
+    np.testing.assert_allclose(lat, [23.1, np.nan, np.nan, 22.5])
+    lon_m, lat_m = point_lonlat(firms.to_crs("EPSG:3857"), "firms")
+    np.testing.assert_allclose(lon_m, lon, atol=1e-9)
+    np.testing.assert_allclose(lat_m, lat, atol=1e-9)
+    table = pd.DataFrame({"lon": ["113.3", "east"], "lat": [23.1, 22.0]})
+    np.testing.assert_allclose(point_lonlat(table, "sites")[0], [113.3, np.nan])
+
+
+def test_point_lonlat_names_the_first_row_that_is_not_a_point():
+    sites = gpd.GeoDataFrame(geometry=[Point(113.3, 23.1), None,
+                                       LineString([(113, 23), (114, 23)])],
+                             index=["p1", "p2", "p3"], crs="EPSG:4326")
+    with pytest.raises(ValueError, match="sites must hold Point geometries; row 'p3'"):
+        point_lonlat(sites, "sites")
+    with pytest.raises(ValueError, match="no CRS"):
+        point_lonlat(sites.set_crs(None, allow_override=True), "sites")
