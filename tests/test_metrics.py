@@ -657,3 +657,29 @@ def test_area_file_must_hold_every_city_once(tmp_path):
     bad.write_text("\n".join([rows[0], *rows[2:], rows[3]]) + "\n", encoding="utf-8")
     with pytest.raises(AREAS.AreaError, match=r"440100 \(广州市\) is missing.*|appears 2 times"):
         AREAS.load_city_areas(bad)
+
+
+def test_areas_with_metrics_joins_the_table_to_its_areas(city):
+    """Inner join by adcode in the geometries' order; geometry and metric columns together."""
+    joined = M.areas_with_metrics(city.table, _regions())
+    assert isinstance(joined, gpd.GeoDataFrame)
+    assert joined["adcode"].tolist() == ["200", "100", "300"]
+    assert joined["enterprises"].tolist() == [2, 4, 0]  # E, F | A, B, C, D | none
+    assert joined.geometry.iloc[1].equals(box(113.0, 23.0, 113.1, 23.1))
+    assert joined.crs == CRS
+    partial = M.areas_with_metrics(city.table[city.table["adcode"] != "300"], _regions())
+    assert partial["adcode"].tolist() == ["200", "100"]
+
+
+def test_areas_with_metrics_keeps_the_districts_of_the_chosen_cities():
+    table = pd.DataFrame({"adcode": ["101", "102", "201"], "city_adcode": ["100", "100", "200"],
+                          "enterprises": [3, 1, 2]})
+    units = gpd.GeoDataFrame({"adcode": ["101", "102", "201"]},
+                             geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)],
+                             crs=CRS)
+    assert M.areas_with_metrics(table, units, ("100",))["adcode"].tolist() == ["101", "102"]
+    assert len(M.areas_with_metrics(table, units)) == 3
+    with pytest.raises(ValueError, match="WGS-84"):
+        M.areas_with_metrics(table, units.to_crs("EPSG:3857"))
+    with pytest.raises(ValueError, match=r"metrics table lacks columns \['city_adcode'\]"):
+        M.areas_with_metrics(table.drop(columns="city_adcode"), units, ("100",))

@@ -128,14 +128,11 @@ def coverage_note(ctx: PageContext, coverage: dict) -> None:
 # -- metric tables ---------------------------------------------------------------------
 def areas_with_metrics(table: pd.DataFrame, level: str, cities: tuple[str, ...]
                        ) -> gpd.GeoDataFrame:
-    """Join a metrics table to its area geometries (districts of ``cities`` when drilling)."""
+    """A metrics table on the cached geometries of its level: the county-level units of
+    ``cities`` when drilling down, else the cities (:func:`geo.metrics.areas_with_metrics`)."""
     if level == "district":
-        geoms = data.load_district_units()[["adcode", "geometry"]]
-        table = table[table["city_adcode"].isin(cities)] if cities else table
-    else:
-        geoms = data.load_regions()[["adcode", "geometry"]]
-    merged = geoms.merge(table, on="adcode", how="inner")
-    return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
+        return metrics.areas_with_metrics(table, data.load_district_units(), cities)
+    return metrics.areas_with_metrics(table, data.load_regions())
 
 
 def metric_table(table: pd.DataFrame, spec: MetricSpec, lang: str) -> pd.DataFrame:

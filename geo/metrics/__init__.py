@@ -37,8 +37,8 @@ The modules, in the order they build on each other:
 - :mod:`~geo.metrics.base_areas`: the areas firms are assigned to, their land-area
   denominators, and :func:`assign`;
 - :mod:`~geo.metrics.aggregate`: firms read into arrays, then the per-area columns;
-- :mod:`~geo.metrics.compute`: :func:`compute` (the table, coverage, unassigned rows) and
-  :func:`rank`.
+- :mod:`~geo.metrics.compute`: :func:`compute` (the table, coverage, unassigned rows),
+  :func:`rank`, and :func:`areas_with_metrics` (a table joined to its areas' geometries).
 """
 
 from geo.metrics.aggregate import PLATFORM_KINDS, REQUIRED_FIRM_COLUMNS
@@ -50,7 +50,7 @@ from geo.metrics.base_areas import (
     assign,
 )
 from geo.metrics.catalogue import HEADLINE_COLUMNS, METRICS, MetricSpec, get_metric
-from geo.metrics.compute import LEVELS, MetricsResult, compute, rank
+from geo.metrics.compute import LEVELS, MetricsResult, areas_with_metrics, compute, rank
 
 __all__ = [
     "CITIES_WITHOUT_DISTRICTS",
@@ -64,6 +64,7 @@ __all__ = [
     "REQUIRED_FIRM_COLUMNS",
     "MetricSpec",
     "MetricsResult",
+    "areas_with_metrics",
     "assign",
     "compute",
     "get_metric",

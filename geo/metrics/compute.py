@@ -4,7 +4,7 @@ not used; ranking (:func:`rank`)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from geo import areas
+from geo.frames import require_columns, require_wgs84
 from geo.layout import (
     LAYOUT_GROUPS,
 )
@@ -208,3 +209,32 @@ def rank(values: pd.Series) -> pd.Series:
     [2.0, 1.0, nan, 2.0]
     """
     return pd.to_numeric(values, errors="coerce").rank(ascending=False, method="min")
+
+
+def areas_with_metrics(table: pd.DataFrame, geometries: gpd.GeoDataFrame,
+                       cities: Sequence[str] = ()) -> gpd.GeoDataFrame:
+    """Join a metrics ``table`` to its areas' ``geometries`` by ``adcode``, for a map.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :attr:`MetricsResult.table`, or any table with ``adcode``.
+    geometries : geopandas.GeoDataFrame
+        The areas' boundaries in WGS-84 with ``adcode`` (cities or county-level units).
+    cities : sequence of str, optional
+        City adcodes: keep only the rows whose ``city_adcode`` is among them (a district
+        table drilled down to some cities). Empty keeps every row.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per area found in both (inner join), in the order of ``geometries``.
+    """
+    require_columns(table, ["adcode", *(["city_adcode"] if cities else [])], "metrics table")
+    geoms = require_wgs84(require_columns(geometries, ["adcode"], "area geometries",
+                                          kind=gpd.GeoDataFrame), "area geometries")
+    if cities:
+        table = table[table["city_adcode"].isin(list(cities))]
+    name = geoms.geometry.name
+    merged = geoms[["adcode", name]].merge(table, on="adcode", how="inner")
+    return gpd.GeoDataFrame(merged, geometry=name, crs=geoms.crs)
