@@ -5,7 +5,7 @@
 - :func:`supply_flags` / :func:`supply_distance`: the 配套半径 measure, the share of makers
   with a producer of each key component they need within :data:`SUPPLY_RADIUS_KM`.
 
-Distances are measured on :data:`geo.regions.METRIC_CRS` (UTM 49N), like
+Distances are measured on :data:`geo.regions.METRIC_CRS` (UTM 49N) by
 :mod:`geo.proximity`.
 """
 
@@ -17,19 +17,18 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
-from pyproj import Transformer
 
 from geo.chain.health import city_index
 from geo.chain.vocabulary import KEY_COMPONENTS, MAKERS, NEEDS, PARTS, products_of
 from geo.layout import CITIES
-from geo.regions import METRIC_CRS, point_lonlat
+from geo.proximity import distances_km, metric_xy
+from geo.regions import point_lonlat
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
 SUPPLY_RADIUS_KM: Final = 50.0
 _CITY_CODES: Final = tuple(c.adcode for c in CITIES)
-_TO_METRIC: Final = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
 
 
 @dataclass(frozen=True)
@@ -105,9 +104,7 @@ def city_chain(frame: pd.DataFrame, adcode: str, origin: tuple[float, float], *,
     has = [c for c, j in zip(codes, np.asarray(m[own].any(axis=0)), strict=True) if j]
     missing = [c for c in needed_by(has) if c not in has]
     lon, lat = point_lonlat(frame, "enterprises")
-    x, y = _TO_METRIC.transform(lon, lat)
-    x0, y0 = _TO_METRIC.transform(lon0, lat0)
-    dist = np.hypot(np.asarray(x) - x0, np.asarray(y) - y0) / 1000.0
+    dist = distances_km(lon, lat, lon0, lat0)
     keep = [c for c in ("id", "name_zh", "name_en", "city_adcode", "revenue_10k_cny", "sample")
             if c in frame.columns]
     lists = []
@@ -176,8 +173,7 @@ def supply_flags(products: np.ndarray, lon: np.ndarray, lat: np.ndarray,
         return needs, met
     from scipy.spatial import cKDTree  # imported on first use, as in geo.metrics
 
-    x, y = _TO_METRIC.transform(lon, lat)
-    xy = np.column_stack([np.asarray(x), np.asarray(y)])
+    xy = np.column_stack(metric_xy(lon, lat))
     reach = radius_km * 1000.0
     # Square cells whose diagonal is the reach: a producer in a firm's own cell is in reach,
     # so only firms in cells without one need the (exact) nearest-producer search.
