@@ -320,7 +320,7 @@ UI: Final[dict[str, tuple[str, str]]] = {
     "land_areas_note": (
         "地市密度按各市官方土地面积计算（data/city_areas.csv，每行注明出处与年份）；边界多边形面积"
         "含部分海域与填海区，仅作校核，差异见下表。区县密度按有出处的官方区县面积计算（data/district_areas.csv，"
-        "目前为深圳 9 区），其余区县按多边形面积；表中 area_basis 列注明（official / polygon）。"
+        "目前为深圳 9 区），其余区县按多边形面积；各表注明每行所用的面积口径。"
         "全省 = 21 市官方面积之和（与公布的 17.98 万平方公里相差不到 0.01%）。",
         "City densities divide by each city's official land area (data/city_areas.csv, source "
         "and year on each row); the boundary polygons include some sea and reclaimed land and "
