@@ -177,8 +177,8 @@ def point_lonlat(frame: pd.DataFrame, what: str) -> tuple[np.ndarray, np.ndarray
             raise ValueError(f"{what} has no CRS; set it (EPSG:4326 for lon/lat)")
         if not CRS(geoms.crs).equals(WGS84):
             geoms = geoms.to_crs(WGS84)
-        kind = geoms.geom_type  # None where a row has no geometry
-        bad = (kind.notna() & (kind != "Point")).to_numpy()
+        kind = shapely.get_type_id(geoms.to_numpy())  # -1: no geometry, 0: a Point
+        bad = (kind != -1) & (kind != 0)
         if bad.any():
             first = frame.index[np.flatnonzero(bad)[0]]
             raise ValueError(f"{what} must hold Point geometries; row {first!r} does not")
