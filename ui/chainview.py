@@ -14,7 +14,7 @@ from geo import chain, provenance
 from geo.layout import CITIES, CITY_BY_ADCODE, SEGMENTS, city_name
 from geo.metrics import MetricSpec
 from geo.text import fmt_share, t
-from ui import data, mapview, tables
+from ui import data, mapview, state, tables
 from ui.shell import PageContext
 
 PART_KEY, CITY_KEY, CLICK_KEY, DIAGRAM_KEY = "chain_part", "chain_city", "chain_click", \
@@ -44,12 +44,11 @@ def has_tags(ctx: PageContext) -> bool:
 # -- the diagram -------------------------------------------------------------------------
 def _on_pick() -> None:
     """Diagram click -> the part picker (runs before the rerun, so the widget may change)."""
-    state = st.session_state.get(DIAGRAM_KEY) or {}
-    selection = state.get("selection") or {}
+    selection = state.returned(DIAGRAM_KEY).get("selection") or {}
     for name in PICKS:  # the box or one of its lines of text
         picked = selection.get(name) or []
         if picked and picked[0].get("code") in chain.PARTS:
-            st.session_state[PART_KEY] = picked[0]["code"]
+            state.set_view(PART_KEY, picked[0]["code"])
             return
 
 
@@ -86,7 +85,7 @@ def diagram(ctx: PageContext, health: chain.ChainHealth) -> None:
                  alt.Tooltip("line2:N", title=t("firms", lang)),
                  alt.Tooltip("line3:N", title=t("revenue", lang)),
                  alt.Tooltip("status_label:N", title="")])
-    selected = st.session_state.get(PART_KEY, "")
+    selected = str(state.view(PART_KEY))
     boxes = base.mark_rect(cornerRadius=5, stroke="#1b1b1b").encode(
         color=alt.Color("status_label:N", title=None,
                         scale=alt.Scale(domain=statuses, range=list(chain.STATUS_COLOURS.values())),
@@ -114,7 +113,7 @@ def diagram(ctx: PageContext, health: chain.ChainHealth) -> None:
 def _figure(ctx: PageContext, health: chain.ChainHealth, fmt: str) -> bytes:
     from geo.figures import render_chain_figure  # matplotlib: on the first download
 
-    adcode = str(st.session_state.get(CITY_KEY, ""))
+    adcode = str(state.view(CITY_KEY))
     city = data.city_chain(ctx.frame, ctx.dataset.key, ctx.params, adcode) if adcode else None
     return render_chain_figure(health, lang=ctx.lang, city=city, fmt=fmt,
                                subtitle=ctx.filters.describe(ctx.lang),
@@ -127,7 +126,7 @@ def figure_download(ctx: PageContext, health: chain.ChainHealth) -> None:
     lang = ctx.lang
     left, right = st.columns([2, 3])
     fmt = mapview.figure_format(left, lang, key="chain_fig_fmt")
-    view = str(st.session_state.get(CITY_KEY, "")) or "province"
+    view = str(state.view(CITY_KEY)) or "province"
     right.download_button(
         t("chain_figure", lang), lambda: _figure(ctx, health, fmt),
         provenance.export_name("chain", view, lang, fmt),
@@ -139,7 +138,7 @@ def part_picker(ctx: PageContext) -> str:
     """The selected part (a selectbox that the diagram also sets); ``""`` for none."""
     options = ["", *chain.PARTS]
     if ctx.present:
-        return str(st.session_state.get(PART_KEY, ""))
+        return str(state.view(PART_KEY))
     label = {"": t("chain_pick_part", ctx.lang),
              **{c: f"{SEGMENTS[p.segment].label(ctx.lang)} · {p.label(ctx.lang)}"
                 for c, p in chain.PARTS.items()}}
@@ -236,10 +235,10 @@ def heat_table(ctx: PageContext, health: chain.ChainHealth) -> None:
 # -- a city's gaps -------------------------------------------------------------------------
 def take_map_click() -> None:
     """A city clicked on the map becomes the selected city (before the picker is drawn)."""
-    clicked = st.session_state.get(CLICK_KEY) or []
+    clicked = state.codes(CLICK_KEY)
     if clicked:
-        st.session_state[CITY_KEY] = clicked[-1]
-        st.session_state[CLICK_KEY] = []
+        state.set_view(CITY_KEY, clicked[-1])
+        state.put(CLICK_KEY, [])
 
 
 def city_gaps(ctx: PageContext) -> None:
@@ -249,7 +248,7 @@ def city_gaps(ctx: PageContext) -> None:
     names = {"": t("chain_pick_city", lang), **{c.adcode: city_name(c.adcode, lang)
                                                 for c in CITIES}}
     if ctx.present:
-        adcode = str(st.session_state.get(CITY_KEY, ""))
+        adcode = str(state.view(CITY_KEY))
     else:
         adcode = str(st.selectbox(t("chain_city_pick", lang), list(names), key=CITY_KEY,
                                   format_func=names.__getitem__))

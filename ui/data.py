@@ -1,6 +1,6 @@
 """Cached access to the library's data for the pages: registries, boundaries, sites, metrics,
-the store and its versions. (Still elsewhere: the plan files in ``ui/targets.py``, the
-firm-year panel in ``ui/years.py``, and the rendered map in ``ui/mapview.py``.)
+the store and its versions, plan files, indicators, key projects, the firm-year panel and
+the rendered maps. The only module that caches (``tests/test_ui_rooms.py``).
 
 Immutable shared frames (boundaries, bundled registry, sites, published versions) are held
 once per server with ``st.cache_resource`` — not copied per session, so 30 sessions cost
@@ -22,15 +22,22 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import chain, metrics, provenance, regions, registry, store
+from geo import chain, maps, metrics, provenance, regions, registry, store
 from geo import filters as flt
+from geo import indicators as ind
+from geo import panel as pnl
+from geo import plan as pln
+from geo import projects as prj
 from geo.text import t
-from ui import state
+from ui import state, stfolium
 from ui.text import plain
 
 BUNDLED = "bundled"
@@ -90,11 +97,11 @@ def parse_upload(
     Kept in the session, not a server cache: an upload is the session's own data.
     """
     key = upload_key(data, datum)
-    parsed = st.session_state.get("_parsed")
-    if parsed is not None and parsed[0] == key:
-        return parsed[1]
+    parsed: registry.RegistryResult | None = state.parsed_upload(key)
+    if parsed is not None:
+        return parsed
     result = registry.load_registry(data, name=name, datum=datum, progress=progress)
-    st.session_state["_parsed"] = (key, result)
+    state.keep_parsed(key, result)
     return result
 
 
@@ -311,3 +318,72 @@ def city_chain(_frame: gpd.GeoDataFrame, dataset_key: str, filter_params: tuple,
 def _dataset_date(_frame: pd.DataFrame, dataset_key: str) -> str:
     return provenance.data_date(_frame)
 
+
+
+# -- plan files, indicators, key projects, the firm-year panel -----------------------------
+def file_mtime(path: str | Path) -> float:
+    """``path``'s modification time (a cache key part); ``-1.0`` if it cannot be read."""
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return -1.0
+
+
+@st.cache_resource(show_spinner=False)
+def load_plan(path: str, mtime: float) -> pln.Plan:
+    """A plan file (shared, read-only); ``mtime`` reloads it when the file changes."""
+    return pln.load_plan(path)
+
+
+@st.cache_resource(show_spinner=False)
+def load_indicators(path: str, mtime: float) -> pd.DataFrame:
+    """The official indicators table (shared, read-only)."""
+    return ind.load_indicators(path)
+
+
+@st.cache_resource(show_spinner=False)
+def load_projects(path: str, mtime: float) -> pd.DataFrame:
+    """The shipped key-project register (shared, read-only)."""
+    return prj.load_projects(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def plan_assessment(_frame: pd.DataFrame, dataset_key: str, _panel: pd.DataFrame,
+                    panel_key: str, path: str, mtime: float) -> pd.DataFrame:
+    """:func:`geo.plan.assess` of the plan file ``path`` on the firms and their panel, once
+    per (dataset, panel, plan file)."""
+    plan = load_plan(path, mtime)
+    indicators = load_indicators(str(ind.INDICATORS_PATH), file_mtime(ind.INDICATORS_PATH))
+    return pln.assess(plan, indicators, pnl.firm_years(_panel, _frame))
+
+
+@st.cache_resource(show_spinner=False)
+def load_panel(path: str, mtime: float) -> pd.DataFrame:
+    """The shipped firm-year panel (shared, read-only)."""
+    return pnl.load_panel(path).frame
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def frame_for_year(_frame: gpd.GeoDataFrame, dataset_key: str, _panel: pd.DataFrame,
+                   panel_name: str, year: int) -> gpd.GeoDataFrame:
+    """:func:`geo.panel.frame_for_year`, once per (dataset, panel, year); read-only."""
+    return pnl.frame_for_year(_frame, _panel, year)
+
+
+# -- maps ------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=64)
+def encoded_firms(_frame: pd.DataFrame, dataset_key: str, filter_params: tuple,
+                  rows: str | None, lang: str, basemap: str) -> dict[str, Any]:
+    """The firms' map payload, once per (dataset, filters, rows shown, language, basemap):
+    every session viewing the same selection shares it (read-only)."""
+    return maps.encode_enterprises(_frame, lang, basemap=basemap)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def rendered_map(fingerprint: tuple, key: str,
+                 _build: Callable[[], tuple[folium.Map, list[folium.FeatureGroup],
+                                            folium.LayerControl]]) -> stfolium.Rendered:
+    """The component arguments of one map, once per server for the same ``fingerprint``:
+    reruns and other sessions showing the same map only send them (read-only)."""
+    m, overlays, control = _build()
+    return stfolium.render(m, key=key, overlays=overlays, layer_control=control)

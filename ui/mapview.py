@@ -4,7 +4,7 @@ The base map (boundaries, city names, the plan's layout, furniture) only changes
 language and the basemap; everything that follows the filters or the metric (title block,
 choropleth and its legend, enterprises, sites, the radius circle) is an overlay sent as
 ``feature_group_to_add``, so a change redraws the overlays in the same Leaflet map and keeps
-the user's view. Each map is rendered once per server (:func:`_rendered`, see
+the user's view. Each map is rendered once per server (:func:`ui.data.rendered_map`, see
 ``ui.stfolium``) and shared by reruns and sessions.
 
 The selection (prefecture filter, drilled districts, a site's radius, a picked firm) is
@@ -117,14 +117,14 @@ def metric_controls(ctx: PageContext) -> tuple[str, ...]:
     """Metric, scheme, classes, breaks and district drill-down (Cities page)."""
     lang = ctx.lang
     if ctx.present:
-        return tuple(st.session_state.get("drill", []))
+        return tuple(state.view("drill"))
     specs = {code: spec.title(lang) for code, spec in METRICS.items()}
     c1, c2, c3, c4 = st.columns([3, 2, 1, 3])
     c1.selectbox(t("metric", lang), list(specs), key="metric", format_func=specs.__getitem__)
     c2.selectbox(t("scheme", lang), list(SCHEME_LABELS), key="scheme",
                  format_func=_pick(SCHEME_LABELS, lang))
     c3.number_input(t("classes", lang), min_value=2, max_value=9, step=1, key="k")
-    if st.session_state["scheme"] == "user_defined":
+    if state.view("scheme") == "user_defined":
         c4.text_input(t("breaks", lang), key="breaks", placeholder="10, 50, 100")
     regions = data.load_regions()
     names = dict(zip(regions.adcode, regions["name_zh" if lang == "zh" else "name_en"],
@@ -149,9 +149,9 @@ def parse_breaks(raw: str) -> list[float] | None:
 def _breaks(lang: str) -> list[float] | None:
     """The typed breaks when the scheme is user-defined; a note when they are unusable
     (the map then falls back to quantiles)."""
-    if st.session_state.get("scheme") != "user_defined":
+    if state.view("scheme") != "user_defined":
         return None
-    raw = str(st.session_state.get("breaks", "")).strip()
+    raw = str(state.view("breaks")).strip()
     values = parse_breaks(raw)
     if values is None:
         st.info(t("breaks_bad", lang, raw=plain(raw)) if raw else t("breaks_missing", lang))
@@ -173,24 +173,17 @@ class MapOptions:
     present: bool = False  # a slide: legends open
 
 
-def _accept_basemap(choice: str | None) -> None:
-    """Answer the question :func:`_ask_basemap` put (a callback, before the widgets)."""
-    st.session_state.pop("_basemap_ask", None)
-    if choice is not None:
-        st.session_state["basemap"] = choice
-
-
 def _ask_basemap(lang: str) -> None:
     """An online basemap requested by a link is loaded only once the viewer agrees."""
-    asked = st.session_state.get("_basemap_ask")
+    asked = state.basemap_asked()
     if asked not in BASEMAP_LABELS:
         return
     st.info(t("basemap_ask", lang, name=_pick(BASEMAP_LABELS, lang)(asked)),
             icon=":material/public:")
     c1, c2, _ = st.columns([2, 2, 6])
-    c1.button(t("basemap_load", lang), key="basemap_yes", on_click=_accept_basemap,
+    c1.button(t("basemap_load", lang), key="basemap_yes", on_click=state.answer_basemap,
               args=(asked,))
-    c2.button(t("basemap_keep", lang), key="basemap_no", on_click=_accept_basemap,
+    c2.button(t("basemap_keep", lang), key="basemap_no", on_click=state.answer_basemap,
               args=(None,))
 
 
@@ -205,7 +198,7 @@ def _map_controls(ctx: PageContext, spec: MapSpec) -> MapOptions:
             c1, c2, c3 = st.columns(3)
             c1.selectbox(t("basemap", lang), list(BASEMAP_LABELS), key="basemap",
                          format_func=_pick(BASEMAP_LABELS, lang))
-            if st.session_state.get("basemap") == "tianditu":
+            if state.view("basemap") == "tianditu":
                 c1.text_input(t("tianditu_key", lang), key="tianditu_key", type="password")
             if spec.enterprises is not None:
                 c2.radio("●", list(MODE_LABELS), key="point_mode", horizontal=True,
@@ -213,14 +206,14 @@ def _map_controls(ctx: PageContext, spec: MapSpec) -> MapOptions:
                 c3.radio("◐", list(COLOR_LABELS), key="point_color", horizontal=True,
                          format_func=_pick(COLOR_LABELS, lang), label_visibility="collapsed")
     basemap = str(state.view("basemap"))
-    key = st.session_state.get("tianditu_key") if basemap == "tianditu" else None
+    key = state.text("tianditu_key") if basemap == "tianditu" else None
     breaks = _breaks(lang) if spec.choropleth is not None else None
     scheme = str(state.view("scheme"))
     if scheme == "user_defined" and not breaks:
         scheme = "quantiles"  # until usable breaks are typed (the note above says so)
     return MapOptions(
-        basemap=basemap, mode=st.session_state.get("point_mode", "auto"),
-        color_by=st.session_state.get("point_color", "tier"), tianditu_key=key or None,
+        basemap=basemap, mode=state.view("point_mode"),
+        color_by=state.view("point_color"), tianditu_key=key or None,
         scheme=scheme, k=int(state.view("k")),
         breaks=tuple(breaks) if breaks else None,
         static_url=offline.static_base_url(st.get_option("server.baseUrlPath")),
@@ -277,7 +270,7 @@ def build(ctx: PageContext, spec: MapSpec, opts: MapOptions
                 name=t("district_labels", lang), static_url=static))
     if spec.enterprises is not None and len(spec.enterprises):
         frame = spec.enterprises
-        encoded = _encoded_firms(frame, ctx.dataset.key, ctx.params, _digest(frame), lang,
+        encoded = data.encoded_firms(frame, ctx.dataset.key, ctx.params, _digest(frame), lang,
                                  basemap)
         overlays.append(maps.enterprise_layer(
             frame, lang, mode=opts.mode, color_by=opts.color_by, basemap=basemap,
@@ -351,43 +344,24 @@ def _fingerprint(ctx: PageContext, spec: MapSpec, opts: MapOptions) -> tuple:
             spec.circle, spec.focus, dataclasses.astuple(opts))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _encoded_firms(_frame: pd.DataFrame, dataset_key: str, filter_params: tuple,
-                   rows: str | None, lang: str, basemap: str) -> dict[str, Any]:
-    """The firms' map payload, once per (dataset, filters, rows shown, language, basemap):
-    every session viewing the same selection shares it (read-only)."""
-    return maps.encode_enterprises(_frame, lang, basemap=basemap)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _rendered(fingerprint: tuple, key: str,
-              _build: Callable[[], tuple[folium.Map, list[folium.FeatureGroup],
-                                         folium.LayerControl]]) -> stfolium.Rendered:
-    """The component arguments of one map, once per server for the same ``fingerprint``:
-    reruns and other sessions showing the same map only send them (read-only)."""
-    m, overlays, control = _build()
-    return stfolium.render(m, key=key, overlays=overlays, layer_control=control)
-
-
 def _on_click(key: str, target: str) -> None:
     """Select the clicked city in ``target`` (runs before the rerun, so widgets may change).
 
     A click selects; it never toggles (a repeated click keeps the selection). The chip
     above the map clears it.
     """
-    value = st.session_state.get(key) or {}
-    clicked = value.get("last_clicked") if isinstance(value, dict) else None
+    clicked = state.returned(key).get("last_clicked")
     if not clicked:
         return
     adcode = city_at(data.load_regions(), clicked["lng"], clicked["lat"],
                      datum=maps.basemap_datum(str(state.view("basemap"))))
     if adcode is None:
         return
-    st.session_state[target] = [adcode]
+    state.put(target, [adcode])
 
 
 def _clear(target: str) -> None:
-    st.session_state[target] = []
+    state.put(target, [])
 
 
 def selection_bar(ctx: PageContext, spec: MapSpec, key: str) -> None:
@@ -399,7 +373,7 @@ def selection_bar(ctx: PageContext, spec: MapSpec, key: str) -> None:
     lang = ctx.lang
     hint, chip = st.columns([3, 2], vertical_alignment="center")
     hint.caption(t("click_hint", lang))
-    picked = list(st.session_state.get(spec.click_target, []))
+    picked = state.codes(spec.click_target)
     if picked:
         sep = "、" if lang == "zh" else ", "
         names = sep.join(city_name(a, lang).removesuffix("市") for a in picked)
@@ -414,7 +388,7 @@ def show(ctx: PageContext, spec: MapSpec, *, key: str, table: pd.DataFrame | Non
     map_key = f"map_{key}"
 
     def rendered_for(o: MapOptions) -> stfolium.Rendered:
-        return _rendered(_fingerprint(ctx, spec, o), map_key,
+        return data.rendered_map(_fingerprint(ctx, spec, o), map_key,
                          lambda: (*build(ctx, spec, o), maps.layer_control(ctx.lang)))
 
     try:

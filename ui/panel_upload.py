@@ -15,17 +15,10 @@ import streamlit as st
 
 from geo import export, panel, projects, registry, store
 from geo.text import t
+from ui import state
 from ui.report import problem_table
 from ui.shell import PageContext
 from ui.text import plain
-
-SESSION_KEY = "panel_upload"
-PROJECTS_KEY = "projects_upload"
-
-
-def session_panel() -> dict | None:
-    """The panel uploaded in this session (``{"key", "name", "frame"}``), if any."""
-    return st.session_state.get(SESSION_KEY)
 
 
 def template(lang: str) -> pd.DataFrame:
@@ -41,15 +34,15 @@ def section(ctx: PageContext) -> None:
     if ctx.present:
         return
     lang = ctx.lang
-    with st.expander(t("panel_import", lang), expanded=session_panel() is not None):
+    with st.expander(t("panel_import", lang), expanded=state.panel_upload() is not None):
         st.caption(t("panel_import_help", lang))
         st.download_button(t("panel_template", lang), export.to_xlsx_bytes(template(lang)),
                            "firm-years-template.xlsx", on_click="ignore", key="panel_tpl")
-        current = session_panel()
+        current = state.panel_upload()
         if current is not None:
             st.caption(t("panel_in_use", lang, name=plain(current["name"]),
                          n=f"{len(current['frame']):,}"))
-            st.button(t("panel_use_bundled", lang), key="panel_bundled", on_click=_use,
+            st.button(t("panel_use_bundled", lang), key="panel_bundled", on_click=state.use_panel,
                       args=(None,))
         file = st.file_uploader(t("panel_upload", lang), type=["csv", "xlsx", "txt"],
                                 key="panel_file")
@@ -65,7 +58,8 @@ def section(ctx: PageContext) -> None:
         report(result, lang)
         if len(result.frame):
             key = hashlib.sha256(content).hexdigest()[:16]
-            st.button(t("panel_use", lang), type="primary", key="panel_use", on_click=_use,
+            st.button(t("panel_use", lang), type="primary", key="panel_use",
+                      on_click=state.use_panel,
                       args=({"key": key, "name": file.name, "frame": result.frame},))
 
 
@@ -79,34 +73,22 @@ def report(result: panel.PanelResult, lang: str) -> None:
     problem_table(result.problems, lang)
 
 
-def _use(upload: dict | None) -> None:
-    if upload is None:
-        st.session_state.pop(SESSION_KEY, None)
-    else:
-        st.session_state[SESSION_KEY] = upload
-
-
-def session_projects() -> dict | None:
-    """The project register uploaded in this session (``{"name", "frame", "content"}``)."""
-    return st.session_state.get(PROJECTS_KEY)
-
-
 def projects_section(ctx: PageContext) -> None:
     """Upload and use-for-session of a key-project register (columns of data/projects.csv)."""
     if ctx.present:
         return
     lang = ctx.lang
-    with st.expander(t("projects_import", lang), expanded=session_projects() is not None):
+    with st.expander(t("projects_import", lang), expanded=state.projects_upload() is not None):
         st.caption(t("projects_import_help", lang))
         st.download_button(t("projects_template", lang),
                            projects.PROJECTS_PATH.read_bytes(), "projects.csv", "text/csv",
                            on_click="ignore", key="projects_tpl")
-        current = session_projects()
+        current = state.projects_upload()
         if current is not None:
             st.caption(t("projects_in_use", lang, name=plain(current["name"]),
                          n=len(current["frame"])))
             st.button(t("projects_use_bundled", lang), key="projects_bundled",
-                      on_click=_use_projects, args=(None,))
+                      on_click=state.use_projects, args=(None,))
         file = st.file_uploader(t("projects_upload", lang), type=["csv"], key="projects_file")
         if file is None:
             return
@@ -126,12 +108,5 @@ def projects_section(ctx: PageContext) -> None:
             return
         st.success(t("projects_read", lang, n=len(frame)))
         st.button(t("projects_use", lang), type="primary", key="projects_use",
-                  on_click=_use_projects,
+                  on_click=state.use_projects,
                   args=({"name": file.name, "frame": frame, "content": content},))
-
-
-def _use_projects(upload: dict | None) -> None:
-    if upload is None:
-        st.session_state.pop(PROJECTS_KEY, None)
-    else:
-        st.session_state[PROJECTS_KEY] = upload

@@ -13,8 +13,8 @@ import streamlit as st
 from geo import auth, registry, store
 from geo import panel as pnl
 from geo.text import t
+from ui import state
 from ui.data import default_store, generation, versions
-from ui.panel_upload import session_panel, session_projects
 from ui.text import plain
 
 
@@ -52,7 +52,7 @@ def _session_files(result: registry.RegistryResult, lang: str
                    ) -> list[tuple[store.Attachment, str]]:
     """The session's panel (its firms in ``result`` only) and project register, with labels."""
     files = []
-    panel = session_panel()
+    panel = state.panel_upload()
     if panel is not None:
         frame = panel["frame"]
         frame = frame[frame["id"].isin(set(result.frame["id"].astype(str)))]
@@ -60,7 +60,7 @@ def _session_files(result: registry.RegistryResult, lang: str
             files.append((store.Attachment("panel", panel["name"], pnl.to_csv_bytes(frame)),
                           plain(t("publish_with_panel", lang, name=panel["name"],
                                   n=f"{len(frame):,}"))))
-    projects = session_projects()
+    projects = state.projects_upload()
     if projects is not None and "content" in projects:
         files.append((store.Attachment("projects", projects["name"], projects["content"]),
                       plain(t("publish_with_projects", lang, name=projects["name"],

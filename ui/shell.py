@@ -88,8 +88,8 @@ def sidebar(lang: str) -> None:
     sb.divider()
     options = data.version_options(lang)
     _dataset_from_url(options)
-    if st.session_state.get("dataset") not in options:
-        st.session_state["dataset"] = data.default_choice()
+    if state.dataset_choice("") not in options:
+        state.use_dataset(data.default_choice())
     sb.selectbox(t("data_source", lang), list(options), key="dataset",
                  format_func=options.__getitem__)
     sb.toggle(t("presentation", lang), key="present", help=t("presentation_help", lang))
@@ -97,23 +97,23 @@ def sidebar(lang: str) -> None:
 
 def _dataset_from_url(options: dict[str, str]) -> None:
     """Open the data version a link names; remember it if this viewer does not have it."""
-    wanted = st.session_state.pop("_url_data", None)
+    wanted = state.take_url_data()
     if wanted is None:
         return
     key = "bundled" if wanted in ("v0", "bundled") else wanted
     if key in options:
-        st.session_state["dataset"] = key
+        state.use_dataset(key)
     else:
-        st.session_state["_missing_data"] = wanted
+        state.set_missing_data(wanted)
 
 
 def data_notice(dataset_key: str, lang: str) -> None:
     """Say plainly that the link was made on data this viewer does not have."""
-    wanted = st.session_state.get("_missing_data")
+    wanted = state.missing_data()
     if not wanted:
         return
     if wanted == dataset_key or (wanted == "v0" and dataset_key == "bundled"):
-        st.session_state.pop("_missing_data")
+        state.set_missing_data(None)
         return
     key = "missing_upload" if wanted.startswith("upload:") else "missing_version"
     st.warning(plain(t(key, lang, version=wanted)), icon=":material/link_off:")
@@ -150,7 +150,7 @@ def presentation_css() -> None:
 
 def _leave_presentation() -> None:
     """Leave presentation mode (a callback: it runs before the toggle is drawn again)."""
-    st.session_state["present"] = False
+    state.set_view("present", False)
 
 
 def sample_badge(frame: gpd.GeoDataFrame, lang: str) -> None:
@@ -170,7 +170,7 @@ def page(title_key: str) -> PageContext:
         presentation_css()
         st.button(t("presentation_exit", lang), key="exit_present",
                   on_click=_leave_presentation, icon=":material/close_fullscreen:")
-    problems = st.session_state.pop("_url_problems", [])
+    problems = state.take_url_problems()
     if problems:
         st.toast(plain(t("url_ignored", lang, what="、".join(problems) if lang == "zh"
                    else ", ".join(problems))))

@@ -181,6 +181,106 @@ def view(key: str) -> Any:
     return st.session_state.get(key, VIEW_KEYS[key][1])
 
 
+def set_view(key: str, value: Any) -> None:
+    """Change a view setting (a key of :data:`VIEW_KEYS`); a callback may change a widget's."""
+    if key not in VIEW_KEYS:
+        raise KeyError(key)
+    st.session_state[key] = value
+
+
+# -- widget values by key (page-local widgets, components' returned values) --------------
+def text(key: str) -> str:
+    """The text value of the widget ``key`` (``""`` when it holds none)."""
+    return str(st.session_state.get(key, "") or "")
+
+
+def codes(key: str) -> list[str]:
+    """The list value of the widget ``key`` (e.g. a multiselect's adcodes); ``[]`` if none."""
+    return list(st.session_state.get(key) or [])
+
+
+def put(key: str, value: Any) -> None:
+    """Set the widget ``key`` (from a callback, or before the widget is drawn)."""
+    st.session_state[key] = value
+
+
+def returned(key: str) -> dict[str, Any]:
+    """What the component or selectable element ``key`` returned (a dict; ``{}`` if none)."""
+    value = st.session_state.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+# -- the session's own data: uploads, and what a link asked for ---------------------------
+def panel_upload() -> dict[str, Any] | None:
+    """The firm-year panel uploaded in this session (``key``, ``name``, ``frame``), if any."""
+    return st.session_state.get("panel_upload")
+
+
+def use_panel(upload: dict[str, Any] | None) -> None:
+    """Use ``upload`` as the session's firm-year panel (``None``: the published one)."""
+    _keep("panel_upload", upload)
+
+
+def projects_upload() -> dict[str, Any] | None:
+    """The project register uploaded in this session (``name``, ``frame``, ``content``)."""
+    return st.session_state.get("projects_upload")
+
+
+def use_projects(upload: dict[str, Any] | None) -> None:
+    """Use ``upload`` as the session's project register (``None``: the published one)."""
+    _keep("projects_upload", upload)
+
+
+def parsed_upload(key: str) -> Any | None:
+    """The validated registry of the upload ``key`` (see :func:`keep_parsed`), if kept."""
+    parsed = st.session_state.get("_parsed")
+    return parsed[1] if parsed is not None and parsed[0] == key else None
+
+
+def keep_parsed(key: str, result: Any) -> None:
+    """Keep the validated registry of one upload (the session's own data, not a cache)."""
+    st.session_state["_parsed"] = (key, result)
+
+
+def _keep(key: str, value: Any | None) -> None:
+    if value is None:
+        st.session_state.pop(key, None)
+    else:
+        st.session_state[key] = value
+
+
+def take_url_data() -> str | None:
+    """The data version the link named (once: a second call returns ``None``)."""
+    return st.session_state.pop("_url_data", None)
+
+
+def take_url_problems() -> list[str]:
+    """The link's parameters that were not understood (once)."""
+    return list(st.session_state.pop("_url_problems", []))
+
+
+def missing_data() -> str | None:
+    """The data version a link named that this viewer does not have, if any."""
+    return st.session_state.get("_missing_data")
+
+
+def set_missing_data(version: str | None) -> None:
+    """Remember (or, with ``None``, forget) a data version the viewer does not have."""
+    _keep("_missing_data", version)
+
+
+def basemap_asked() -> str | None:
+    """The online basemap a link asked for and the viewer has not yet answered."""
+    return st.session_state.get("_basemap_ask")
+
+
+def answer_basemap(choice: str | None) -> None:
+    """The viewer's answer to :func:`basemap_asked`: load ``choice``, or keep none."""
+    st.session_state.pop("_basemap_ask", None)
+    if choice is not None:
+        st.session_state["basemap"] = choice
+
+
 def url_params() -> dict[str, str]:
     """The query parameters that reproduce the current view."""
     params = filters().to_params()

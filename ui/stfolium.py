@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
-import streamlit as st
 import streamlit_folium as sf
 
 from geo.offline import asset_links
+from ui import state
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def send(r: Rendered, *, key: str, height: int, width: int | None = None,
     """Show ``r`` in the streamlit-folium component; return what the map returned."""
 
     def _on_change() -> None:
-        st.session_state[key] = st.session_state.get(r.hash_key, {})
+        state.put(key, state.returned(r.hash_key))
         if on_change is not None:
             on_change()
 

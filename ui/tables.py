@@ -27,7 +27,7 @@ from geo.maps._style import SEGMENT_COLORS
 from geo.metrics import METRICS, MetricSpec
 from geo.symbology import ZONE_COLORS
 from geo.text import colon, fmt_number, fmt_share, t
-from ui import data
+from ui import data, state
 from ui.mapview import FirmFocus
 from ui.shell import PageContext
 from ui.text import plain, source_column
@@ -340,13 +340,13 @@ def picked_firm(ctx: PageContext) -> FirmFocus | None:
     the table and lose its sort.
     """
     slot = st.container()
-    firm = str(st.session_state.get("firm", ""))
+    firm = str(state.view("firm"))
     if not firm:
         return None
     frame = ctx.dataset.frame
     hit = frame[frame["id"].astype(str) == firm]
     if hit.empty:
-        st.session_state["firm"] = ""
+        state.set_view("firm", "")
         return None
     row = hit.iloc[0]
     name = row[_name_col(ctx.lang)] or row["name_zh"]
@@ -360,13 +360,12 @@ def picked_firm(ctx: PageContext) -> FirmFocus | None:
 
 
 def _set_firm(firm: str) -> None:
-    st.session_state["firm"] = firm
+    state.set_view("firm", firm)
 
 
 def _on_firm_selected(ids: list[str]) -> None:
     """The table's row selection -> the picked firm id (kept in the URL)."""
-    selection = st.session_state.get("firm_table") or {}
-    rows = selection.get("selection", {}).get("rows", [])
+    rows = state.returned("firm_table").get("selection", {}).get("rows", [])
     _set_firm(ids[rows[0]] if rows and rows[0] < len(ids) else "")
 
 
@@ -469,11 +468,11 @@ def site_picker(ctx: PageContext, sites: pd.DataFrame) -> str:
                          for i, n, k, s in zip(sites["id"], sites[_name_col(lang)].where(
                              sites[_name_col(lang)].astype(bool), sites["name_zh"]),
                              sites["kind"], sites["status"], strict=True)}}
-    if str(st.session_state.get("site", "")) not in names:  # e.g. a link to a removed site
-        st.toast(plain(t("url_ignored", lang, what=f"site={st.session_state.get('site')}")))
-        st.session_state["site"] = ""
+    if str(state.view("site")) not in names:  # e.g. a link to a removed site
+        st.toast(plain(t("url_ignored", lang, what=f"site={state.view('site')}")))
+        state.set_view("site", "")
     if ctx.present:
-        return str(st.session_state.get("site", ""))
+        return str(state.view("site"))
     return str(st.selectbox(t("site", lang), list(names), key="site",
                             format_func=names.__getitem__))
 

@@ -25,7 +25,7 @@ from geo import projects as prj
 from geo import units
 from geo.layout import CITY_BY_ADCODE, SITE_KINDS
 from geo.text import colon, fmt_number, t
-from ui import data, mapview, tables, years
+from ui import data, mapview, state, tables, years
 from ui.shell import PageContext
 from ui.text import plain
 
@@ -39,28 +39,6 @@ def plan_paths() -> list[str]:
     if override:
         return [override]
     return sorted(str(p) for p in pln.PLAN_PATH.parent.glob("*.toml"))
-
-
-@st.cache_resource(show_spinner=False)
-def _plan(path: str, mtime: float) -> pln.Plan:
-    return pln.load_plan(path)
-
-
-@st.cache_resource(show_spinner=False)
-def _indicators(path: str, mtime: float) -> pd.DataFrame:
-    return ind.load_indicators(path)
-
-
-@st.cache_resource(show_spinner=False)
-def _projects(path: str, mtime: float) -> pd.DataFrame:
-    return prj.load_projects(path)
-
-
-def _mtime(path: str | Path) -> float:
-    try:
-        return Path(path).stat().st_mtime
-    except OSError:
-        return -1.0
 
 
 def _fmt(value: float, row: pd.Series | pln.Target, lang: str) -> str:
@@ -231,7 +209,8 @@ def show(ctx: PageContext) -> None:
                      format_func=lambda p: Path(p).stem)
     try:
         plan, table, panel, panel_name = assessment(ctx.frame, ctx.dataset.key, lang)
-        indicators = _indicators(str(ind.INDICATORS_PATH), _mtime(ind.INDICATORS_PATH))
+        indicators = data.load_indicators(str(ind.INDICATORS_PATH),
+                                          data.file_mtime(ind.INDICATORS_PATH))
     except (pln.PlanError, ind.IndicatorError, ValueError) as exc:
         st.error(t("targets_input_error", lang, error=plain(exc)))
         return
@@ -282,16 +261,8 @@ def show(ctx: PageContext) -> None:
 
 def _plan_path() -> str:
     paths = plan_paths()
-    chosen = str(st.session_state.get("plan_file", ""))
+    chosen = state.text("plan_file")
     return chosen if chosen in paths else paths[0]
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _assess(_frame: pd.DataFrame, dataset_key: str, _panel: pd.DataFrame, panel_key: str,
-            path: str, mtime: float) -> pd.DataFrame:
-    plan = _plan(path, mtime)
-    indicators = _indicators(str(ind.INDICATORS_PATH), _mtime(ind.INDICATORS_PATH))
-    return pln.assess(plan, indicators, pnl.firm_years(_panel, _frame))
 
 
 def assessment(frame: pd.DataFrame, dataset_key: str, lang: str
@@ -305,12 +276,12 @@ def assessment(frame: pd.DataFrame, dataset_key: str, lang: str
         A plan or indicators file that cannot be used.
     """
     path = _plan_path()
-    plan = _plan(path, _mtime(path))
+    plan = data.load_plan(path, data.file_mtime(path))
     panel, panel_name = years.panel(lang)
     panel = panel[panel["id"].isin(set(frame["id"].astype(str)))]
-    upload = st.session_state.get("panel_upload") or {}
+    upload = state.panel_upload() or {}
     panel_key = f"{panel_name}|{upload.get('key', '')}|{len(panel)}"
-    table = _assess(frame, dataset_key, panel, panel_key, path, _mtime(path))
+    table = data.plan_assessment(frame, dataset_key, panel, panel_key, path, data.file_mtime(path))
     return plan, table, panel, panel_name
 
 
@@ -339,9 +310,7 @@ _SITE_STATUS = {"done": "operating", "building": "building", "planned": "planned
 def _project_tracking(ctx: PageContext) -> None:
     """Key projects: reported status, tracking status on a chosen date, and a map."""
     lang = ctx.lang
-    from ui.panel_upload import session_projects
-
-    upload = session_projects()
+    upload = state.projects_upload()
     published = data.version_file("projects") if upload is None else None
     try:
         if upload is not None:
@@ -349,7 +318,8 @@ def _project_tracking(ctx: PageContext) -> None:
         elif published is not None and published[1] is not None:
             register, name = published[1][0], f"v{published[0]} · {published[1][1]}"
         else:
-            register = _projects(str(prj.PROJECTS_PATH), _mtime(prj.PROJECTS_PATH))
+            register = data.load_projects(str(prj.PROJECTS_PATH),
+                                          data.file_mtime(prj.PROJECTS_PATH))
             name = prj.PROJECTS_PATH.name if published is None else t(
                 "projects_not_published", lang, v=published[0], name=prj.PROJECTS_PATH.name)
     except prj.ProjectError as exc:

@@ -11,28 +11,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
-import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from geo import panel as pnl
 from geo.text import t
-from ui import data
+from ui import data, state
 
 KEY = "year"
-
-
-@st.cache_resource(show_spinner=False)
-def _bundled(path: str, mtime: float) -> pd.DataFrame:
-    return pnl.load_panel(path).frame
 
 
 def panel(lang: str = "zh") -> tuple[pd.DataFrame, str]:
     """The session's firm-year panel and its name: an upload, else the one published with
     the chosen version, else the shipped one (named as a stand-in when the chosen version
     was published without a panel)."""
-    upload = st.session_state.get("panel_upload")
+    upload = state.panel_upload()
     if upload is not None:
         return upload["frame"], upload["name"]
     path = Path(pnl.PANEL_PATH)
@@ -41,7 +34,7 @@ def panel(lang: str = "zh") -> tuple[pd.DataFrame, str]:
     if published is not None and published[1] is not None:
         frame, name = published[1]
         return frame, f"v{published[0]} · {name}"
-    shipped = _bundled(str(path), mtime)
+    shipped = data.load_panel(str(path), mtime)
     if published is not None:
         return shipped, t("panel_not_published", lang, v=published[0], name=path.name)
     return shipped, path.name
@@ -56,22 +49,16 @@ def options(lang: str = "zh") -> list[int]:
 def control(sb: DeltaGenerator, lang: str) -> None:
     """The year select box (``""`` = the registry's own snapshot)."""
     years = ["", *[str(y) for y in options(lang)]]
-    if str(st.session_state.get(KEY, "")) not in years:
-        st.session_state[KEY] = ""
+    if str(state.view(KEY)) not in years:
+        state.set_view(KEY, "")
     sb.selectbox(t("year_select", lang), years, key=KEY,
                  format_func=lambda y: y or t("year_snapshot", lang))
 
 
 def chosen() -> int | None:
     """The chosen year, or None for the registry snapshot."""
-    raw = str(st.session_state.get(KEY, "") or "")
+    raw = str(state.view(KEY) or "")
     return int(raw) if raw.isdigit() else None
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _for_year(_frame: gpd.GeoDataFrame, dataset_key: str, _panel: pd.DataFrame,
-              panel_name: str, year: int) -> gpd.GeoDataFrame:
-    return pnl.frame_for_year(_frame, _panel, year)
 
 
 def apply(dataset: data.Dataset, lang: str) -> data.Dataset:
@@ -82,4 +69,4 @@ def apply(dataset: data.Dataset, lang: str) -> data.Dataset:
     frame, name = panel(lang)
     key = f"{dataset.key}@{name}:{year}"
     return data.Dataset(key, f"{dataset.label} · {t('year_of', lang, year=year)}",
-                        _for_year(dataset.frame, dataset.key, frame, name, year), year)
+                        data.frame_for_year(dataset.frame, dataset.key, frame, name, year), year)

@@ -4,13 +4,11 @@ The prefecture filter does not blank the other cities: the map and the ranking c
 city (``ctx.compare_filters``) and the chosen ones are outlined and their rank stated.
 """
 
-import streamlit as st
-
 from geo.metrics import get_metric
-from ui import data, mapview, shell, tables
+from ui import data, mapview, shell, state, tables
 
 ctx = shell.page("page_cities")
-spec = get_metric(st.session_state["metric"])
+spec = get_metric(str(state.view("metric")))
 drill = mapview.metric_controls(ctx)
 city_result = data.metrics_for(ctx.dataset, ctx.compare_filters)
 tables.rank_note(ctx, city_result.table, spec)

@@ -3,12 +3,12 @@
 import streamlit as st
 
 from geo.text import t
-from ui import data, mapview, shell, tables
+from ui import data, mapview, shell, state, tables
 
 ctx = shell.page("page_sites")
 sites = data.load_sites()
 radius = st.slider(t("radius_km", ctx.lang), 1, 50, key="radius_km") if not ctx.present \
-    else st.session_state.get("radius_km", 10)
+    else state.view("radius_km")
 site_id = tables.site_picker(ctx, sites)
 near = tables.firms_near_site(ctx, sites, site_id, radius)
 mapview.show(ctx, mapview.MapSpec(sites=sites, enterprises=near if site_id else ctx.frame,
