@@ -420,7 +420,7 @@ def test_ranking_charts_give_each_bar_its_own_room():
     overlapping labels: the charts' height is a step per bar (the bar count sizes them)."""
     import json
 
-    from ui.tables import BAR_STEP
+    from ui.rankings import BAR_STEP
 
     at = _app("cities", drill="440600", lang="en")
     assert not at.exception
@@ -467,7 +467,7 @@ def test_number_columns_show_a_fixed_number_of_decimals():
     """``116`` next to ``243.57`` in one column: each numeric column gets one format."""
     import pandas as pd
 
-    from ui.tables import COLUMN_LABELS, fixed_decimals
+    from ui.columns import COLUMN_LABELS, fixed_decimals
 
     revenue = COLUMN_LABELS["revenue_10k_cny"][1]
     view = pd.DataFrame({revenue: [116.0, 243.57], "Distance (km)": [83.0, 101.3],

@@ -14,7 +14,7 @@ from geo import chain, provenance
 from geo.layout import CITIES, CITY_BY_ADCODE, SEGMENTS, city_name
 from geo.metrics import MetricSpec
 from geo.text import fmt_share, t
-from ui import data, mapview, state, tables
+from ui import columns, data, firmview, mapview, state
 from ui.shell import PageContext
 
 PART_KEY, CITY_KEY, CLICK_KEY, DIAGRAM_KEY = "chain_part", "chain_city", "chain_click", \
@@ -168,11 +168,11 @@ def part_map(ctx: PageContext, health: chain.ChainHealth, part: str) -> None:
                      key="chain", table=health.records())
         return
     counts = health.matrix[part].rename("part_firms").rename_axis("adcode").reset_index()
-    areas = tables.areas_with_metrics(counts, "city", ())
+    areas = data.areas_with_metrics(counts, "city", ())
     made = producers(ctx.frame, part)
     spec = mapview.MapSpec(choropleth=mapview.Choropleth(areas, _part_spec(part), "city"),
                            enterprises=made, click_target=CLICK_KEY)
-    mapview.show(ctx, spec, key="chain", table=tables.enterprise_export(made, ctx.lang))
+    mapview.show(ctx, spec, key="chain", table=firmview.enterprise_export(made, ctx.lang))
 
 
 def part_detail(ctx: PageContext, health: chain.ChainHealth, part: str) -> None:
@@ -195,15 +195,15 @@ def part_detail(ctx: PageContext, health: chain.ChainHealth, part: str) -> None:
             width="stretch")
     with right:
         st.caption(t("chain_firms_of", lang, part=part_label(part, lang)))
-        view = tables.enterprise_export(made, lang)
+        view = firmview.enterprise_export(made, lang)
         view["products"] = view["products"].map(lambda v: chain.labels(v, lang))
         view["city_adcode"] = view["city_adcode"].map(
             lambda a: city_name(a, lang) if a in CITY_BY_ADCODE else "")
         view["applications"] = view["applications"].map(
             lambda v: chain.labels(v, lang, "applications"))
-        shown = tables.localized(view, lang)
+        shown = columns.localized(view, lang)
         st.dataframe(shown, hide_index=True, width="stretch", height=300,
-                     column_config=tables.fixed_decimals(shown, lang))
+                     column_config=columns.fixed_decimals(shown, lang))
 
 
 # -- the heat table ------------------------------------------------------------------------
@@ -273,7 +273,7 @@ def city_gaps(ctx: PageContext) -> None:
     st.markdown(f"**{t('chain_short_list', lang)}**")
     short = _short_list(gaps, lang)
     st.dataframe(short, hide_index=True, width="stretch", height=360,
-                 column_config=tables.fixed_decimals(
+                 column_config=columns.fixed_decimals(
                      short, lang, {t("distance_km", lang): 1, "#": 0}))
     st.caption(t("chain_distance_note", lang))
 
@@ -296,7 +296,7 @@ def _short_list(gaps: chain.CityChain, lang: str) -> pd.DataFrame:
                          "distance_km": round(float(h["distance_km"]), 1),
                          "sample": bool(h.get("sample", False))})
     heads = {"product": t("chain_part", lang), "rank": "#",
-             "name": tables.COLUMN_LABELS["name_zh"][0] if lang == "zh" else "Firm",
+             "name": columns.COLUMN_LABELS["name_zh"][0] if lang == "zh" else "Firm",
              "city": t("cities", lang), "distance_km": t("distance_km", lang),
-             "sample": tables.COLUMN_LABELS["sample"][0 if lang == "zh" else 1]}
+             "sample": columns.COLUMN_LABELS["sample"][0 if lang == "zh" else 1]}
     return pd.DataFrame(rows, columns=list(heads)).rename(columns=heads)

@@ -387,3 +387,13 @@ def rendered_map(fingerprint: tuple, key: str,
     reruns and other sessions showing the same map only send them (read-only)."""
     m, overlays, control = _build()
     return stfolium.render(m, key=key, overlays=overlays, layer_control=control)
+
+
+# -- areas ---------------------------------------------------------------------------------
+def areas_with_metrics(table: pd.DataFrame, level: str, cities: tuple[str, ...]
+                       ) -> gpd.GeoDataFrame:
+    """A metrics table on the cached geometries of its level: the county-level units of
+    ``cities`` when drilling down, else the cities (:func:`geo.metrics.areas_with_metrics`)."""
+    if level == "district":
+        return metrics.areas_with_metrics(table, load_district_units(), cities)
+    return metrics.areas_with_metrics(table, load_regions())

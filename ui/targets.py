@@ -25,7 +25,7 @@ from geo import projects as prj
 from geo import units
 from geo.layout import CITY_BY_ADCODE, SITE_KINDS
 from geo.text import colon, fmt_number, t
-from ui import data, mapview, state, tables, years
+from ui import columns, data, mapview, rankings, state, years
 from ui.shell import PageContext
 from ui.text import plain
 
@@ -174,10 +174,10 @@ def _change(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -> None:
     g = pnl.growth(panel, ctx.frame, y0, y1)
     spec = dataclasses.replace(specs[code], zh=f"{specs[code].zh}（{y0}→{y1}）",
                                en=f"{specs[code].en} ({y0}→{y1})")
-    areas = tables.areas_with_metrics(g, "city", ())
+    areas = data.areas_with_metrics(g, "city", ())
     st.markdown(f"**{t('city_contributions', lang, start=y0, end=y1)}**")
     mapview.show(ctx, mapview.MapSpec(choropleth=mapview.Choropleth(areas, spec, "city")),
-                 key="change", table=tables.metric_table(g, spec, lang).assign(
+                 key="change", table=rankings.metric_table(g, spec, lang).assign(
                      year_from=y0, year_to=y1, sample_firm_years=g["sample_rows"]))
     name = "name_zh" if lang == "zh" else "name_en"
     total = g["change_100m_cny"].sum(min_count=1)
@@ -194,7 +194,7 @@ def _change(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -> None:
     }).sort_values(t("change_col", lang), ascending=False, na_position="last")
     decimals = {t("share_of_change", lang): 1, t("cagr_col", lang): 1}
     st.dataframe(view, hide_index=True, width="stretch",
-                 column_config=tables.fixed_decimals(view, lang, decimals))
+                 column_config=columns.fixed_decimals(view, lang, decimals))
     n_sample = int(g["sample_rows"].sum())
     if n_sample:
         st.caption(t("panel_sample_note", lang, n=f"{n_sample:,}"))

@@ -11,9 +11,10 @@ from geo.layout import PLAN_DATES, PLAN_TITLE
 from geo.regions import boundary_metadata
 from geo.text import t
 from ui import data, publish, state
+from ui.columns import localized
 from ui.report import registry_report
 from ui.shell import PageContext
-from ui.tables import localized, site_view
+from ui.siteview import site_view
 from ui.text import plain, source_column
 
 DATUM_LABELS = {"wgs84": "WGS-84 (GPS)", "gcj02": "GCJ-02 (高德/腾讯 AMap/Tencent)",

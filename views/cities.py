@@ -5,25 +5,25 @@ city (``ctx.compare_filters``) and the chosen ones are outlined and their rank s
 """
 
 from geo.metrics import get_metric
-from ui import data, mapview, shell, state, tables
+from ui import data, mapview, rankings, shell, state, summary
 
 ctx = shell.page("page_cities")
 spec = get_metric(str(state.view("metric")))
 drill = mapview.metric_controls(ctx)
 city_result = data.metrics_for(ctx.dataset, ctx.compare_filters)
-tables.rank_note(ctx, city_result.table, spec)
+rankings.rank_note(ctx, city_result.table, spec)
 if drill:
     result = data.metrics_for(ctx.dataset, ctx.compare_filters, level="district")
-    areas = tables.areas_with_metrics(result.table, "district", drill)
+    areas = data.areas_with_metrics(result.table, "district", drill)
 else:
-    result, areas = city_result, tables.areas_with_metrics(city_result.table, "city", ())
+    result, areas = city_result, data.areas_with_metrics(city_result.table, "city", ())
 level = "district" if drill else "city"
 mapview.show(ctx, mapview.MapSpec(choropleth=mapview.Choropleth(areas, spec, level)),
-             key="cities", table=tables.metric_table(result.table, spec, ctx.lang))
+             key="cities", table=rankings.metric_table(result.table, spec, ctx.lang))
 if not ctx.present:
     if drill:
-        tables.district_ranking(ctx, areas, spec)
-    tables.ranking(ctx, city_result.table, spec)
-    tables.comparison(ctx, city_result.table)
-    tables.coverage_note(ctx, result.coverage)  # the drilled districts' when drilling
+        rankings.district_ranking(ctx, areas, spec)
+    rankings.ranking(ctx, city_result.table, spec)
+    rankings.comparison(ctx, city_result.table)
+    summary.coverage_note(ctx, result.coverage)  # the drilled districts' when drilling
 shell.footer(ctx)

@@ -3,10 +3,10 @@ figures and where each plan target stands (its status from geo.plan, not the reg
 
 import streamlit as st
 
-from ui import data, mapview, shell, tables, targets
+from ui import data, mapview, shell, summary, targets
 
 ctx = shell.page("page_overview")
-tables.headline(ctx)
+summary.headline(ctx)
 targets.status_line(ctx)
 result = data.metrics_for(ctx.dataset, ctx.filters)
 mapview.show(ctx, mapview.MapSpec(layout=True, enterprises=ctx.frame, sites=data.load_sites()),
@@ -14,7 +14,7 @@ mapview.show(ctx, mapview.MapSpec(layout=True, enterprises=ctx.frame, sites=data
 if not ctx.present:
     left, right = st.columns(2)
     with left:
-        tables.group_shares(ctx, result.groups)
+        summary.group_shares(ctx, result.groups)
     with right:
-        tables.coverage_note(ctx, result.coverage)
+        summary.coverage_note(ctx, result.coverage)
 shell.footer(ctx)
