@@ -27,7 +27,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geo.datum import convert
-from geo.registry import CHINESE_HEADERS, _geography, load_registry, locate
+from geo.registry import CHINESE_HEADERS, load_registry, locate
+from geo.registry.places import _geography
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])

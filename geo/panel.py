@@ -29,6 +29,7 @@ from geo.frames import require_columns
 from geo.layout import CITY_BY_ADCODE, TIERS, ZONES, tier_codes
 from geo.metrics import MetricSpec
 from geo.regions import DATA_DIR
+from geo.registry import checks, reading, schema
 from geo.text import Msg, msg
 
 PANEL_PATH: Final = DATA_DIR / "enterprise_years.csv"
@@ -108,19 +109,19 @@ class _Column:
 
 def _classify(label: str) -> _Column | None:
     text = str(label)
-    m = _YEAR_RE.search(reg._norm(text))
+    m = _YEAR_RE.search(schema._norm(text))
     if m:
-        rest = (reg._norm(text)[:m.start()] + reg._norm(text)[m.end():]).strip(" _-")
+        rest = (schema._norm(text)[:m.start()] + schema._norm(text)[m.end():]).strip(" _-")
         canonical = reg.canonical_header(rest) if rest else None
         if canonical in _VALUE_COLUMNS:
-            scale = reg._revenue_scale(text) if canonical == "revenue_10k_cny" else 1.0
+            scale = schema._revenue_scale(text) if canonical == "revenue_10k_cny" else 1.0
             return _Column(-1, text, canonical, int(m.group(1)), scale)
         return None
     canonical = reg.canonical_header(text)
     if canonical == "revenue_year":
         canonical = "year"
     if canonical in ("id", "name_zh", "year", *_VALUE_COLUMNS, "source", "sample"):
-        scale = reg._revenue_scale(text) if canonical == "revenue_10k_cny" else 1.0
+        scale = schema._revenue_scale(text) if canonical == "revenue_10k_cny" else 1.0
         return _Column(-1, text, canonical, None, scale)
     return None
 
@@ -156,7 +157,7 @@ def _parse_numbers(text: pd.Series) -> tuple[NDArray[np.float64], NDArray[np.boo
     values = pd.to_numeric(text, errors="coerce").to_numpy(float, copy=True)
     retry = np.flatnonzero(~blank & ~np.isfinite(values))
     if retry.size:  # only the few cells that need cleaning (thousands separators …)
-        cleaned = text.iloc[retry].map(reg._clean_number)
+        cleaned = text.iloc[retry].map(checks._clean_number)
         values[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy(float)
     bad = ~blank & ~np.isfinite(values)
     values[~np.isfinite(values)] = np.nan
@@ -237,8 +238,8 @@ def load_panel(source: str | Path | bytes, *, name: str | None = None,
     geo.registry.RegistryError
         The file is unusable: empty, not a table, no recognisable header.
     """
-    data, label = reg._read_bytes(source, name)
-    table = reg._records(data, label)
+    data, label = reading._read_bytes(source, name)
+    table = reading._records(data, label)
     records = table.records
     if not any("".join(r).strip() for r in records):
         raise reg.RegistryError(f"{label}: the file is empty; export the panel again")
@@ -271,7 +272,7 @@ def _validate(rows: pd.DataFrame, report: _Report,
         ids = ids.where(~fill, rows["name_zh"].map(by_name))
     keep = (ids != "").to_numpy(copy=True)
     report.add(~keep, rownum, "id", msg("panel_no_id"))
-    year = pd.to_numeric(rows["year"].astype(str).map(reg._clean_number), errors="coerce")
+    year = pd.to_numeric(rows["year"].astype(str).map(checks._clean_number), errors="coerce")
     ok_year = (year.notna() & (year == year.round()) & year.between(1990, 2100)).to_numpy()
     report.add(keep & ~ok_year, rownum, "year",
                msg("panel_bad_year"))
@@ -298,9 +299,9 @@ def _validate(rows: pd.DataFrame, report: _Report,
         unmatched = sorted(set(ids[miss]))
         report.add(miss, rownum, "id", msg("panel_unknown_id"))
         keep &= known
-    sample_key = rows["sample"].astype(str).map(reg._norm)
-    truthy = sample_key.isin(reg._TRUE).to_numpy()
-    bad = keep & ~truthy & ~sample_key.isin(reg._FALSE).to_numpy()
+    sample_key = rows["sample"].astype(str).map(schema._norm)
+    truthy = sample_key.isin(schema._TRUE).to_numpy()
+    bad = keep & ~truthy & ~sample_key.isin(schema._FALSE).to_numpy()
     report.add(bad, rownum, "sample", msg("panel_not_true_false"))
     frame = pd.DataFrame({
         "id": ids.to_numpy()[keep], "year": year.to_numpy()[keep].astype(int),

@@ -18,6 +18,7 @@ import pandas as pd
 
 from geo import panel, projects, registry
 from geo.regions import load_districts
+from geo.registry import bundled
 
 HEADER = ["id", "name_zh", "city", "district", "lon", "lat", "revenue_10k_cny", "employees",
           "revenue_year", "credit_code", "sector", "segment", "sample", "listed",
@@ -136,7 +137,7 @@ def problems() -> Iterator[tuple[str, registry.Problem]]:
     for name, data in panel_files():
         for p in panel.load_panel(data, name=name, registry=PANEL_REGISTRY).problems:
             yield name, p
-    for p in registry._site_problems(bad_sites()):
+    for p in bundled._site_problems(bad_sites()):
         yield "sites.csv", p
     try:
         projects.load_projects(bad_projects(), name="projects.csv")

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from geo import registry
 from geo.__main__ import main
-from geo.registry import RegistryError, XlsxLimits, load_registry
+from geo.registry import RegistryError, XlsxLimits, load_registry, reading, schema
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = ["name_zh", "city", "lon", "lat", "employees", "revenue_10k_cny", "revenue_year"]
@@ -155,14 +155,14 @@ def test_shared_strings_bomb_is_refused_before_it_is_read(tmp_path):
     (XlsxLimits(held_bytes=1000), "shared strings and styles expand to 0 MB"),
 ])
 def test_each_xlsx_limit_is_named(monkeypatch, limits, message):
-    monkeypatch.setattr(registry, "XLSX_LIMITS", limits)
+    monkeypatch.setattr(reading, "XLSX_LIMITS", limits)
     data = _xlsx([HEADER, *[["甲", "深圳", "", "", i, "", ""] for i in range(5)]])
     with pytest.raises(RegistryError, match=message):
         load_registry(data, name="big.xlsx")
 
 
 def test_xlsx_within_the_limits_still_loads(monkeypatch):
-    monkeypatch.setattr(registry, "XLSX_LIMITS", XlsxLimits(rows=6, columns=7, cells=42))
+    monkeypatch.setattr(reading, "XLSX_LIMITS", XlsxLimits(rows=6, columns=7, cells=42))
     data = _xlsx([HEADER, *[["甲" + str(i), "深圳", "", "", i, "", ""] for i in range(5)]])
     assert load_registry(data).valid_rows == 5
 
@@ -367,7 +367,7 @@ def test_validate_on_random_cell_values(tmp_path, capsys, cells, as_xlsx):
     header = ["name_zh", "city", "lon", "lat", "employees", "revenue_10k_cny", "revenue_year",
               "address"]
     if as_xlsx:
-        clean = [[v if not isinstance(v, str) else registry._INVISIBLE.sub("", v) or "-"
+        clean = [[v if not isinstance(v, str) else schema._INVISIBLE.sub("", v) or "-"
                   for v in row] for row in rows]  # openpyxl cannot store control characters
         data = _xlsx([header, *[[None if isinstance(v, float) and v != v else v for v in r]
                                 for r in clean]])

@@ -16,7 +16,6 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo import registry
 from geo.__main__ import main
 from geo.datum import wgs84_to_gcj02
 from geo.registry import (
@@ -27,8 +26,10 @@ from geo.registry import (
     canonical_header,
     credit_code_valid,
     load_registry,
+    reading,
     resolve_city,
     resolve_district,
+    schema,
     template_frame,
 )
 
@@ -425,7 +426,7 @@ _TEXT = st.text(st.sampled_from([*'ab ,;\t"\n\r深,"', "\u3000", "\x85", "\x00"]
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_TEXT, st.sampled_from([",", ";", "\t"]))
 def test_columnar_reader_reads_what_csv_reader_reads(text, sep):
-    columns = registry._arrow_columns(text.encode("utf-8", "surrogatepass"), sep)
+    columns = reading._arrow_columns(text.encode("utf-8", "surrogatepass"), sep)
     if columns is None:
         return  # the row-by-row reader takes the file
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
@@ -440,7 +441,7 @@ def test_columnar_reader_reads_what_csv_reader_reads(text, sep):
 def test_columnar_fast_path_gives_the_same_result_as_the_row_reader(data):
     fast = _outcome(data)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(registry, "_arrow_columns", lambda *args: None)
+        mp.setattr(reading, "_arrow_columns", lambda *args: None)
         slow = _outcome(data)
     assert fast == slow
 
@@ -450,12 +451,12 @@ def test_columnar_fast_path_is_taken_for_a_clean_file(monkeypatch, spots):
                  ["", "", "", "", "", "", "", "", ""],
                  ["2", "B", "深圳", "", "", "", "1,5", "3", ""]])
     used = []
-    real = registry._arrow_columns
-    monkeypatch.setattr(registry, "_arrow_columns",
+    real = reading._arrow_columns
+    monkeypatch.setattr(reading, "_arrow_columns",
                         lambda *a: used.append(real(*a)) or used[-1])
     fast = _outcome(data)
     assert used and used[0] is not None
-    monkeypatch.setattr(registry, "_arrow_columns", lambda *args: None)
+    monkeypatch.setattr(reading, "_arrow_columns", lambda *args: None)
     assert _outcome(data) == fast
     assert fast[0] == 2 and [p.split(":")[0] for p in fast[1]] == ["row 4, revenue_10k_cny"]
 
@@ -468,15 +469,15 @@ def test_fast_path_cells_match_the_row_reader(cell, spots):
                  ["2", "B", "深圳", "", "", "", "7", "", ""]])
     fast = _outcome(data)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(registry, "_arrow_columns", lambda *args: None)
+        mp.setattr(reading, "_arrow_columns", lambda *args: None)
         assert _outcome(data) == fast
 
 
 def test_arrow_character_classes_match_python():
     chars = [chr(i) for i in range(0x30000) if not 0xD800 <= i < 0xE000]
     arrow = pa.array(chars)
-    invisible = pc.match_substring_regex(arrow, registry._INVISIBLE_RE2).to_pylist()
-    assert invisible == [bool(registry._INVISIBLE.search(c)) for c in chars]
+    invisible = pc.match_substring_regex(arrow, schema._INVISIBLE_RE2).to_pylist()
+    assert invisible == [bool(schema._INVISIBLE.search(c)) for c in chars]
     padded = [f"{c}x{c}" for c in chars]
-    assert pc.utf8_trim(pa.array(padded), characters=registry._WHITESPACE).to_pylist() == [
+    assert pc.utf8_trim(pa.array(padded), characters=reading._WHITESPACE).to_pylist() == [
         p.strip() for p in padded]
