@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo.frames import require_columns
 from geo.layout import CITY_BY_ADCODE, SECTORS, SEGMENTS, TIER_UNKNOWN, TIERS, ZONES, city_name
+from geo.text import t
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -109,27 +110,25 @@ class Filters:
         parts: list[str] = []
         if self.cities:
             short = [city_name(a, lang).removesuffix("市") for a in self.cities]
-            parts.append("、".join(short) if lang == "zh" else ", ".join(short))
+            parts.append(t("list_sep", lang).join(short))
         if self.zone:
             parts.append(ZONES[self.zone].label(lang))
         for codes, vocab in ((self.segments, SEGMENTS), (self.sectors, SECTORS)):
             if codes:
-                sep = "、" if lang == "zh" else ", "
-                parts.append(sep.join(vocab[c].label(lang) for c in codes))
+                parts.append(t("list_sep", lang).join(vocab[c].label(lang) for c in codes))
         if self.tiers:
             labels = {**{k: v[0] for k, v in TIERS.items()}, TIER_UNKNOWN.code: TIER_UNKNOWN}
-            parts.append(("、" if lang == "zh" else ", ").join(
+            parts.append(t("list_sep", lang).join(
                 labels[c].label(lang) for c in self.tiers))
         if self.listed_only:
-            parts.append("上市企业" if lang == "zh" else "listed firms")
+            parts.append(t("listed_firms", lang))
         if self.sample != "all":
-            parts.append({"real": ("真实数据", "real data"), "sample": ("示例数据", "sample data")}
-                         [self.sample][0 if lang == "zh" else 1])
+            parts.append(t(f"{self.sample}_data", lang))
         if self.query:
-            parts.append(f"“{self.query}”" if lang == "zh" else f'"{self.query}"')
+            parts.append(t("quoted", lang, text=self.query))
         if not parts:
-            return "全省" if lang == "zh" else "Whole province"
-        return "；".join(parts) if lang == "zh" else "; ".join(parts)
+            return t("whole_province", lang)
+        return t("clause_sep", lang).join(parts)
 
 
 def _check_codes(name: str, codes: tuple[str, ...], vocab: object) -> None:

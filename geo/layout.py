@@ -23,8 +23,12 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from geo.text import pick
+
 Lang = str  # "zh" | "en"
 LANGS: Final = ("zh", "en")
+#: The (Chinese, English) name columns of the frames of cities, districts, firms and projects.
+NAME_COLUMNS: Final = ("name_zh", "name_en")
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class Term:
 
     def label(self, lang: Lang) -> str:
         """Return the label in ``lang`` ("zh" or "en")."""
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 ZONES: Final[dict[str, Term]] = {
@@ -192,7 +196,7 @@ def city_name(adcode: str, lang: Lang = "zh") -> str:
         city = CITY_BY_ADCODE[adcode]
     except KeyError:
         raise KeyError(f"unknown city adcode {adcode!r}") from None
-    return city.name_zh if lang == "zh" else city.name_en
+    return pick(lang, city.name_zh, city.name_en)
 
 
 def layout_group(zone: str) -> str:

@@ -32,6 +32,7 @@ import pandas as pd
 from geo import indicators as ind
 from geo import units
 from geo.regions import DATA_DIR
+from geo.text import pick
 
 PLAN_PATH: Final = DATA_DIR / "plans" / "gd-laser-2021-2025.toml"
 MEASURES: Final = ("indicator", "firms")
@@ -72,11 +73,11 @@ class Target:
 
     def label(self, lang: str = "zh") -> str:
         """The target's name in ``lang``."""
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
     def unit(self, lang: str = "zh") -> str:
         """The target's unit in ``lang``."""
-        return self.unit_zh if lang == "zh" else self.unit_en
+        return pick(lang, self.unit_zh, self.unit_en)
 
     def meets(self, value: float) -> bool:
         """True when ``value`` satisfies the target (``>`` or ``>=``)."""
@@ -100,11 +101,11 @@ class Plan:
 
     def title(self, lang: str = "zh") -> str:
         """The plan's title in ``lang``."""
-        return self.title_zh if lang == "zh" else self.title_en
+        return pick(lang, self.title_zh, self.title_en)
 
     def issue(self, lang: str = "zh") -> str:
         """Document number and where it was posted, in ``lang`` ("" when not given)."""
-        return self.issued_zh if lang == "zh" else self.issued_en
+        return pick(lang, self.issued_zh, self.issued_en)
 
 
 _TARGET_TEXT: Final = ("code", "zh", "en", "measure", "kind", "comparison", "quote")

@@ -45,7 +45,7 @@ from geo.layout import (
     Term,
     layout_group,
 )
-from geo.text import check_lang, t
+from geo.text import check_lang, pick, t
 
 # ---------------------------------------------------------------------------------------
 # Vocabulary
@@ -396,10 +396,10 @@ def area_names(frame: pd.DataFrame, lang: str, *, short: bool = False) -> list[s
     out = []
     for z, e, code in zip(zh, en, codes, strict=True):
         city = CITY_BY_ADCODE.get(code)
-        if lang == "en" and not e and city is not None:
-            e = city.name_en
-        name = (e or z) if lang == "en" else (z or e)
-        if short and lang == "zh" and city is not None and name.endswith("市") and len(name) > 2:
+        if city is not None:  # a name left blank: the city's own
+            z, e = z or city.name_zh, e or city.name_en
+        name = pick(lang, z or e, e or z)
+        if short and city is not None and name.endswith("市") and len(name) > 2:
             name = name[:-1]
         out.append(name or code)
     return out

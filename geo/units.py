@@ -1,24 +1,19 @@
-"""Units of the plan and indicator files: one catalogue from a unit code to its zh/en labels.
+"""Units of the plan and indicator files: the unit codes a data file may write.
 
 Data files write a unit as its code (the Chinese unit a planner types, e.g. ``亿元``); pages
-and exports show :func:`label` in the reader's language. A code not in :data:`UNITS` is an
-input error, never shown as it is.
+and exports show :func:`label` in the reader's language (entries ``unit.<code>`` of the text
+catalogue, :mod:`geo.text.words`). A code not in :data:`UNITS` is an input error, never shown
+as it is.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-#: unit code -> (zh label, en label)
-UNITS: Final[dict[str, tuple[str, str]]] = {
-    "亿元": ("亿元", "¥100 m"),
-    "万元": ("万元", "¥10k"),
-    "家": ("家", "firms"),
-    "件": ("件", "items"),
-    "项": ("项", "items"),
-    "%": ("%", "%"),
-    "%/年": ("%/年", "%/yr"),
-}
+from geo.text import t
+
+#: the unit codes
+UNITS: Final = ("亿元", "万元", "家", "件", "项", "%", "%/年")
 
 
 def label(code: str, lang: str = "zh") -> str:
@@ -32,5 +27,6 @@ def label(code: str, lang: str = "zh") -> str:
     KeyError
         ``code`` is not in :data:`UNITS`.
     """
-    zh, en = UNITS[code]
-    return zh if lang == "zh" else en
+    if code not in UNITS:
+        raise KeyError(f"unknown unit code {code!r}; expected one of {list(UNITS)}")
+    return t(f"unit.{code}", lang)

@@ -467,9 +467,9 @@ def test_number_columns_show_a_fixed_number_of_decimals():
     """``116`` next to ``243.57`` in one column: each numeric column gets one format."""
     import pandas as pd
 
-    from ui.columns import COLUMN_LABELS, fixed_decimals
+    from ui.columns import column_label, fixed_decimals
 
-    revenue = COLUMN_LABELS["revenue_10k_cny"][1]
+    revenue = column_label("revenue_10k_cny", "en")
     view = pd.DataFrame({revenue: [116.0, 243.57], "Distance (km)": [83.0, 101.3],
                          "Share": [0.5, 0.25], "Name": ["a", "b"], "Sample": [True, False]})
     config = fixed_decimals(view, "en", {"Distance (km)": 1})

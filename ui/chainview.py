@@ -13,7 +13,7 @@ import streamlit as st
 from geo import chain, provenance
 from geo.layout import CITIES, CITY_BY_ADCODE, SEGMENTS, city_name
 from geo.metrics import MetricSpec
-from geo.text import fmt_share, t
+from geo.text import colon, fmt_number, fmt_share, pick, t
 from ui import columns, data, firmview, mapview, state
 from ui.shell import PageContext
 
@@ -57,14 +57,13 @@ def _diagram_frame(health: chain.ChainHealth, lang: str) -> pd.DataFrame:
     parts["seg"] = parts["segment"].map(lambda s: SEGMENTS[s].label(lang))
     parts["row"] = parts.groupby("segment").cumcount()
     parts["label"] = parts["code"].map(lambda c: part_label(c, lang))
-    unit = "家" if lang == "zh" else "firms"
-    sample = "示例" if lang == "zh" else "sample"
+    unit, sample = t("firms_unit", lang), t("sample_flag", lang)
     parts["line2"] = [f"{n:,} {unit}" + (f" ({s:,} {sample})" if s else "")
                       for n, s in zip(parts["producers"], parts["sample_producers"],
                                       strict=True)]
     parts["line3"] = parts["revenue_100m_cny"].map(
-        lambda v: "–" if pd.isna(v) else (f"{v:,.1f} 亿元" if lang == "zh"
-                                          else f"¥{v / 10:,.2f} bn"))
+        lambda v: "–" if pd.isna(v) else t("chain_revenue", lang, v=fmt_number(
+            pick(lang, v, v / 10), lang, pick(lang, 1, 2))))
     parts["status_label"] = parts["status"].map(lambda s: chain.STATUSES[s].label(lang))
     return parts
 
@@ -262,13 +261,13 @@ def city_gaps(ctx: PageContext) -> None:
     share = (supply["supply_share"].astype(float)[adcode] if "supply_share" in supply.columns
              else np.nan)
     c1, c2 = st.columns([3, 1])
-    colon = "：" if lang == "zh" else ": "
-    c1.markdown(f"**{t('chain_has', lang)}**{colon}" + chain.labels(";".join(gaps.has), lang))
+    sep = colon(lang)
+    c1.markdown(f"**{t('chain_has', lang)}**{sep}" + chain.labels(";".join(gaps.has), lang))
     c2.metric(t("chain_supply", lang), fmt_share(share), help=t("chain_supply_help", lang))
     if not gaps.missing:
         st.success(t("chain_none_missing", lang))
         return
-    st.markdown(f"**{t('chain_missing', lang)}**{colon}"
+    st.markdown(f"**{t('chain_missing', lang)}**{sep}"
                 + chain.labels(";".join(gaps.missing), lang))
     st.markdown(f"**{t('chain_short_list', lang)}**")
     short = _short_list(gaps, lang)
@@ -289,14 +288,13 @@ def _short_list(gaps: chain.CityChain, lang: str) -> pd.DataFrame:
                          "sample": None})
         for _, h in hits.iterrows():
             rows.append({"product": part_label(code, lang), "rank": int(h["rank"]),
-                         "name": h["name_zh"] if lang == "zh" or not h.get("name_en")
-                         else h["name_en"],
+                         "name": pick(lang, h["name_zh"], h.get("name_en") or h["name_zh"]),
                          "city": city_name(h["city_adcode"], lang)
                          if h["city_adcode"] in CITY_BY_ADCODE else "",
                          "distance_km": round(float(h["distance_km"]), 1),
                          "sample": bool(h.get("sample", False))})
     heads = {"product": t("chain_part", lang), "rank": "#",
-             "name": columns.COLUMN_LABELS["name_zh"][0] if lang == "zh" else "Firm",
+             "name": t("firm_col", lang),
              "city": t("cities", lang), "distance_km": t("distance_km", lang),
-             "sample": columns.COLUMN_LABELS["sample"][0 if lang == "zh" else 1]}
+             "sample": columns.column_label("sample", lang)}
     return pd.DataFrame(rows, columns=list(heads)).rename(columns=heads)

@@ -16,7 +16,7 @@ from geo.layout import (
 )
 from geo.text import colon, t
 from ui import data, state
-from ui.columns import COLUMN_LABELS, localized, name_col
+from ui.columns import column_label, localized, name_col
 from ui.mapview import FirmFocus
 from ui.shell import PageContext
 from ui.text import plain, source_column
@@ -118,8 +118,7 @@ def styled(view: pd.DataFrame, lang: str) -> object:
     return view.style.format(na_rep=t("no_data", lang), precision=2).format(
         na_rep=t("no_data", lang), precision=0,
         subset=[c for c in view.columns if c in (
-            COLUMN_LABELS["revenue_year"][0 if lang == "zh" else 1],
-            COLUMN_LABELS["revenue_10k_cny"][0 if lang == "zh" else 1])]) \
+            column_label("revenue_year", lang), column_label("revenue_10k_cny", lang))]) \
         .format(na_rep="", subset=[c for c in view.columns if view[c].dtype == object])
 
 
@@ -129,7 +128,7 @@ def _firm_grid(ctx: PageContext) -> None:
     if len(ctx.frame) > TABLE_ROWS:
         st.caption(t("table_cap", lang, shown=f"{TABLE_ROWS:,}", total=f"{len(ctx.frame):,}"))
     view = firm_view(table, lang)
-    source = COLUMN_LABELS["source"][0 if lang == "zh" else 1]
+    source = column_label("source", lang)
     ids = table["id"].astype(str).tolist()
     st.dataframe(styled(view, lang), hide_index=True, width="stretch", height=320,
                  key="firm_table", on_select=lambda: _on_firm_selected(ids),

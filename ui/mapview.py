@@ -28,10 +28,10 @@ import pandas as pd
 import streamlit as st
 
 from geo import export, maps, offline, provenance, symbology
-from geo.layout import city_name
+from geo.layout import NAME_COLUMNS, city_name
 from geo.metrics import METRICS, MetricSpec
 from geo.regions import city_at
-from geo.text import colon, t
+from geo.text import colon, pick, t
 from ui import data, state, stfolium
 from ui.shell import PageContext
 from ui.text import plain
@@ -110,7 +110,7 @@ def _fit(ctx: PageContext, spec: MapSpec) -> tuple[tuple[float, float, float, fl
 
 
 def _pick(labels: dict[str, tuple[str, str]], lang: str) -> Callable[[str], str]:
-    return lambda code: labels[code][0 if lang == "zh" else 1]
+    return lambda code: pick(lang, *labels[code])
 
 
 def metric_controls(ctx: PageContext) -> tuple[str, ...]:
@@ -127,7 +127,7 @@ def metric_controls(ctx: PageContext) -> tuple[str, ...]:
     if state.view("scheme") == "user_defined":
         c4.text_input(t("breaks", lang), key="breaks", placeholder="10, 50, 100")
     regions = data.load_regions()
-    names = dict(zip(regions.adcode, regions["name_zh" if lang == "zh" else "name_en"],
+    names = dict(zip(regions.adcode, regions[pick(lang, *NAME_COLUMNS)],
                      strict=True))
     drill = st.multiselect(t("drill", lang), list(names), key="drill",
                            format_func=names.__getitem__, placeholder=t("pick_cities", lang))
@@ -226,7 +226,7 @@ def _title(ctx: PageContext, spec: MapSpec) -> tuple[str, str]:
         base = f"{base}{colon(ctx.lang)}{spec.choropleth.spec.label(ctx.lang)}"
     if ctx.dataset.year is not None:  # the firm figures are that year's (ui.years)
         year = ctx.dataset.year
-        base = f"{base}（{year} 年）" if ctx.lang == "zh" else f"{base}, {year}"
+        base = t("with_year", ctx.lang, text=base, year=year)
     return base, ctx.filters.describe(ctx.lang)
 
 
@@ -375,8 +375,7 @@ def selection_bar(ctx: PageContext, spec: MapSpec, key: str) -> None:
     hint.caption(t("click_hint", lang))
     picked = state.codes(spec.click_target)
     if picked:
-        sep = "、" if lang == "zh" else ", "
-        names = sep.join(city_name(a, lang).removesuffix("市") for a in picked)
+        names = t("list_sep", lang).join(city_name(a, lang).removesuffix("市") for a in picked)
         chip.button(f"{t('selected', lang)}{colon(lang)}{names}  ×", key=f"clear_{key}",
                     on_click=_clear, args=(spec.click_target,), help=t("clear_selection", lang),
                     icon=":material/location_on:")

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import export, panel, projects, registry, store
-from geo.text import t
+from geo.text import pick, t
 from ui import state
 from ui.report import problem_table
 from ui.shell import PageContext
@@ -23,8 +23,8 @@ from ui.text import plain
 
 def template(lang: str) -> pd.DataFrame:
     """A wide-form template: one revenue column per year, as planners keep it in Excel."""
-    head = {"编号": ["E001"], "企业名称": ["示例企业"]} if lang == "zh" else {
-        "id": ["E001"], "name_zh": ["示例企业"]}
+    head = pick(lang, {"编号": ["E001"], "企业名称": ["示例企业"]},  # the file's headers
+                {"id": ["E001"], "name_zh": ["示例企业"]})
     years = {f"{y}年营业收入(万元)": [""] for y in range(2019, 2026)}
     return pd.DataFrame({**head, **years, "数据来源": [""], "示例数据": ["否"]})
 

@@ -25,11 +25,11 @@ def publish_form(result: registry.RegistryResult, content: bytes, file_name: str
         return
     s = default_store()
     if s is None:
-        st.warning("store unavailable" if lang == "en" else "数据存储不可用")
+        st.warning(t("store_unavailable", lang))
         return
     with st.form("publish"):
         st.markdown(f"**{t('publish', lang)}**")
-        author = st.text_input("author" if lang == "en" else "发布人", max_chars=80)
+        author = st.text_input(t("author", lang), max_chars=80)
         token = st.text_input(t("editor_token", lang), type="password")
         files = _session_files(result, lang)
         chosen = [a for a, label in files if st.checkbox(label, value=True,

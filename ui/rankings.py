@@ -18,7 +18,7 @@ from geo.layout import (
 from geo.maps._style import SEGMENT_COLORS
 from geo.metrics import METRICS, MetricSpec
 from geo.symbology import ZONE_COLORS
-from geo.text import colon, t
+from geo.text import colon, pick, t
 from ui.columns import name_col, zone_label
 from ui.shell import PageContext
 
@@ -43,9 +43,8 @@ def rank_text(name: str, place: float, of: int, lang: str) -> str:
     """``佛山：第 4 / 21`` / ``Foshan: 4th of 21`` (``无数据`` / ``no data`` without a value)."""
     if pd.isna(place):
         return f"{name}{colon(lang)}{t('no_data', lang)}"
-    if lang == "zh":
-        return f"{name}：第 {int(place)} / {of}"
-    return f"{name}: {_ordinal(int(place))} of {of}"
+    return t("rank_of", lang, name=name, of=of,
+             place=pick(lang, str(int(place)), _ordinal(int(place))))
 
 
 def rank_note(ctx: PageContext, table: pd.DataFrame, spec: MetricSpec) -> None:
@@ -57,14 +56,14 @@ def rank_note(ctx: PageContext, table: pd.DataFrame, spec: MetricSpec) -> None:
     places = metrics.rank(table[spec.column]).set_axis(table["adcode"])
     of = int(table[spec.column].notna().sum())
     names = dict(zip(table["adcode"], table[name_col(ctx.lang)], strict=True))
-    sep = "；" if ctx.lang == "zh" else "; "
+    sep = t("clause_sep", ctx.lang)
     slot.markdown(f"**{spec.label(ctx.lang)}**{colon(ctx.lang)}" + sep.join(
         rank_text(_short(names[a], ctx.lang), places.get(a, float("nan")), of, ctx.lang)
         for a in ctx.filters.cities if a in names))
 
 
 def _short(name: str, lang: str) -> str:
-    return name.removesuffix("市") if lang == "zh" else name
+    return name.removesuffix("市")  # an English name has no 市
 
 
 def _zone_scale(lang: str) -> alt.Scale:
@@ -186,7 +185,7 @@ def comparison(ctx: PageContext, table: pd.DataFrame) -> None:
     for a in picked:
         missing = [SEGMENTS[c].label(lang) for c in str(rows.loc[a, "segments_missing"]).split(",")
                    if c in SEGMENTS]
-        words = "、".join(missing) if lang == "zh" else ", ".join(missing)
+        words = t("list_sep", lang).join(missing)
         st.write(f"{names[a]}{colon(lang)}{int(rows.loc[a, 'segments_present'])}/6 · "
                  f"{t('missing_segments', lang)}{colon(lang)}{words}" if missing
                  else f"{names[a]}{colon(lang)}6/6 · {t('none_missing', lang)}")

@@ -22,8 +22,7 @@ def registry_report(result: registry.RegistryResult, lang: str) -> None:
         summary += t("coords_ignored", lang, n=result.coords_ignored)
     st.markdown(summary)
     if result.ignored_columns:
-        st.caption(plain(("未识别的列（未导入）：" if lang == "zh" else "Columns not "
-                          "recognised (not imported): ") + ", ".join(result.ignored_columns)))
+        st.caption(plain(t("ignored_columns", lang, columns=", ".join(result.ignored_columns))))
     problem_table(result.problems, lang)
 
 

@@ -21,7 +21,7 @@ from geo import registry
 from geo.filters import Filters
 from geo.layout import CITIES, PLAN_TITLE, SECTORS, SEGMENTS, TIER_UNKNOWN, TIERS, ZONES
 from geo.metrics import METRICS
-from geo.text import colon, t
+from geo.text import colon, pick, t
 from ui import data, state, years
 from ui.report import registry_report
 from ui.text import plain
@@ -60,10 +60,10 @@ def sidebar(lang: str) -> None:
     """Draw the language switch and the filters shared by every page."""
     sb = st.sidebar
     sb.radio(t("language", lang), ["zh", "en"], key="lang", horizontal=True,
-             format_func=lambda c: "中文" if c == "zh" else "English")
+             format_func=lambda c: t("language_name", c))  # each in its own language
     lang = state.lang()
     sb.subheader(t("filters", lang))
-    city_names = {c.adcode: (c.name_zh if lang == "zh" else c.name_en) for c in CITIES}
+    city_names = {c.adcode: pick(lang, c.name_zh, c.name_en) for c in CITIES}
     sb.multiselect(t("cities", lang), list(city_names), key="f_cities",
                    format_func=city_names.__getitem__, placeholder=t("all", lang))
     zones = {"": t("all", lang), **_labels(ZONES, lang)}
@@ -172,8 +172,7 @@ def page(title_key: str) -> PageContext:
                   on_click=_leave_presentation, icon=":material/close_fullscreen:")
     problems = state.take_url_problems()
     if problems:
-        st.toast(plain(t("url_ignored", lang, what="、".join(problems) if lang == "zh"
-                   else ", ".join(problems))))
+        st.toast(plain(t("url_ignored", lang, what=t("list_sep", lang).join(problems))))
     st.title(t(title_key, lang))
     problem = data.store_problem(lang)
     if problem:

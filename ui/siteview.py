@@ -17,7 +17,7 @@ from geo.layout import (
 from geo.metrics import METRICS
 from geo.text import colon, t
 from ui import state
-from ui.columns import COLUMN_LABELS, localized, name_col, zone_label
+from ui.columns import column_label, localized, name_col, zone_label
 from ui.firmview import enterprise_export, firm_view, styled
 from ui.shell import PageContext
 from ui.text import plain
@@ -36,8 +36,7 @@ def plan_items(ctx: PageContext, sites: pd.DataFrame) -> None:
     if items.empty or ctx.present:
         return
     st.subheader(t("plan_items", ctx.lang))
-    i = 0 if ctx.lang == "zh" else 1
-    drop = [COLUMN_LABELS[c][i] for c in ("lon", "lat", "city_adcode", "district",
+    drop = [column_label(c, ctx.lang) for c in ("lon", "lat", "city_adcode", "district",
                                           "coord_precision")]
     st.dataframe(site_view(items, ctx.lang).drop(columns=drop), hide_index=True,
                  width="stretch")
@@ -105,8 +104,7 @@ def firms_near_site(ctx: PageContext, sites: pd.DataFrame, site_id: str, radius_
 def coverage_gaps(ctx: PageContext, table: pd.DataFrame, radius_km: float) -> None:
     """Cities that have firms but no platform within the radius of any of them."""
     lang = ctx.lang
-    st.subheader(f"{t('coverage_gap', lang)}（{radius_km:g} 公里）" if lang == "zh"
-                 else f"{t('coverage_gap', lang)} ({radius_km:g} km)")
+    st.subheader(t("within_km", lang, text=t("coverage_gap", lang), km=f"{radius_km:g}"))
     gaps = table[(table["enterprises"] > 0) & ~(table["share_near_platform"] > 0)]
     view = pd.DataFrame({
         t("cities", lang): gaps[name_col(lang)],

@@ -25,8 +25,8 @@ def headline(ctx: PageContext) -> None:
     known = revenue.dropna()
     cols = st.columns(5)
     cols[0].metric(t("firms", lang), fmt_number(len(ctx.frame), lang))
-    cols[1].metric(f"{t('revenue_registry_sum', lang)}{'（' if lang == 'zh' else ' ('}"
-                   f"{t('unit_100m', lang)}{'）' if lang == 'zh' else ')'}",
+    cols[1].metric(t("legend.heading", lang, title=t("revenue_registry_sum", lang),
+                     unit=t("unit_100m", lang)),
                    fmt_number(float(known.sum()) / 1e4, lang, 1),
                    help=t("revenue_registry_help", lang, n=fmt_number(len(known), lang),
                           years=ctx.dataset.date))

@@ -23,11 +23,15 @@ from geo import panel as pnl
 from geo import plan as pln
 from geo import projects as prj
 from geo import units
-from geo.layout import CITY_BY_ADCODE, SITE_KINDS
-from geo.text import colon, fmt_number, t
+from geo.layout import CITY_BY_ADCODE, NAME_COLUMNS, SITE_KINDS
+from geo.text import colon, fmt_number, pick, t
 from ui import columns, data, mapview, rankings, state, years
 from ui.shell import PageContext
 from ui.text import plain
+
+#: (Chinese, English) columns of the plan and indicator tables and of the project register
+_DEFINITION_COLUMNS = ("definition", "definition_en")
+_DISTRICT_COLUMNS = ("district", "district_en")
 
 #: Environment variable naming another plan file (deployments, tests).
 PLAN_ENV = "ATLAS_PLAN"
@@ -45,7 +49,7 @@ def _fmt(value: float, row: pd.Series | pln.Target, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return t("no_data", lang)
     scale = row["scale"] if isinstance(row, pd.Series) else row.scale
-    unit = (row["unit_zh"] if lang == "zh" else row["unit_en"]) if isinstance(row, pd.Series) \
+    unit = pick(lang, row["unit_zh"], row["unit_en"]) if isinstance(row, pd.Series) \
         else row.unit(lang)
     shown = float(value) * float(scale)
     decimals = 1 if abs(shown) < 100 and shown != round(shown) else 0
@@ -84,7 +88,7 @@ def _progress_table(table: pd.DataFrame, plan: pln.Plan, lang: str) -> pd.DataFr
 
 def _definition(lang: str) -> str:
     """The column holding a definition in ``lang`` (tables of :mod:`geo.plan`/indicators)."""
-    return "definition" if lang == "zh" else "definition_en"
+    return pick(lang, *_DEFINITION_COLUMNS)
 
 
 def _source(source: str, lang: str) -> str:
@@ -179,7 +183,7 @@ def _change(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -> None:
     mapview.show(ctx, mapview.MapSpec(choropleth=mapview.Choropleth(areas, spec, "city")),
                  key="change", table=rankings.metric_table(g, spec, lang).assign(
                      year_from=y0, year_to=y1, sample_firm_years=g["sample_rows"]))
-    name = "name_zh" if lang == "zh" else "name_en"
+    name = pick(lang, *NAME_COLUMNS)
     total = g["change_100m_cny"].sum(min_count=1)
     view = pd.DataFrame({
         t("cities", lang): g[name],
@@ -328,13 +332,13 @@ def _project_tracking(ctx: PageContext) -> None:
     st.caption(plain(t("projects_source", lang, name=name)))
     as_of = st.date_input(t("as_of", lang), value=dt.date.today(), key="projects_as_of")
     tracked = prj.track(register, as_of)
-    name = "name_zh" if lang == "zh" else "name_en"
-    city = {c.adcode: (c.name_zh if lang == "zh" else c.name_en) for c in CITY_BY_ADCODE.values()}
+    name = pick(lang, *NAME_COLUMNS)
+    city = {c.adcode: pick(lang, c.name_zh, c.name_en) for c in CITY_BY_ADCODE.values()}
     view = pd.DataFrame({
         t("project", lang): tracked[name],
         t("kind", lang): tracked["kind"].map(lambda k: t(f"project_kind_{k}", lang)),
         t("cities", lang): tracked["city_adcode"].map(city) + " "
-        + tracked["district" if lang == "zh" else "district_en"],
+        + tracked[pick(lang, *_DISTRICT_COLUMNS)],
         t("investment", lang): tracked["investment_100m_cny"].map(
             lambda v: "–" if pd.isna(v) else f"{v:g}"),
         t("start_year", lang): tracked["start_year"].map(lambda v: "–" if pd.isna(v) else str(v)),

@@ -73,11 +73,8 @@ def panel(ctx: PageContext) -> None:
 
 def _uploader_text(lang: str) -> None:
     """The upload box's own texts in ``lang`` (Streamlit prints them in English only)."""
-    if lang != "zh":
-        return
     limit = int(st.get_option("server.maxUploadSize"))
-    button = "浏览文件"
-    note = f"每个文件不超过 {limit}MB · CSV、XLSX、TXT"
+    button, note = t("uploader_button", lang), t("uploader_note", lang, limit=limit)
     box = "[data-testid='stFileUploaderDropzone']"  # every upload box of the page
     st.html(f"""<style>
     {box} button [data-testid='stMarkdownContainer'] {{ display: none; }}
@@ -106,19 +103,11 @@ def provenance(ctx: PageContext) -> None:
     lang = ctx.lang
     st.subheader(t("provenance", lang))
     st.markdown(f"- {t('boundary_source', lang)}")
-    if lang == "en":  # the build record is written in English; the line above says it in zh
-        st.caption(boundary_metadata())
-    st.caption(f"《{PLAN_TITLE.zh}》：{PLAN_DATES.zh}" if lang == "zh"
-               else f"{PLAN_TITLE.en}: {PLAN_DATES.en}")
+    st.caption(boundary_metadata())  # the build record, as written (English)
+    st.caption(t("plan_dated", lang, title=PLAN_TITLE.label(lang), dates=PLAN_DATES.label(lang)))
     n_sample = int(ctx.dataset.frame["sample"].astype(bool).sum())
     n_real = len(ctx.dataset.frame) - n_sample
-    st.markdown(
-        f"- 企业：{n_real:,} 家有出处的真实企业；"
-        f"{n_sample:,} 家示例企业（scripts/make_sample.py 生成）"
-        if lang == "zh" else
-        f"- Firms: {n_real:,} real firms with a source; {n_sample:,} sample firms "
-        "(scripts/make_sample.py)"
-    )
+    st.markdown("- " + t("firms_provenance", lang, real=f"{n_real:,}", sample=f"{n_sample:,}"))
     st.caption(t("sample_definition", lang))
     source = localized(pd.DataFrame(columns=["source"]), lang).columns[0]
     shown = provenance_table(ctx).astype(object).where(lambda d: d.notna(), "–")

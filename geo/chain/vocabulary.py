@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from geo.layout import Term
-from geo.text import Msg, msg
+from geo.text import Msg, msg, pick, t
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Part:
 
     def label(self, lang: str) -> str:
         """Return the label in ``lang`` ("zh" or "en")."""
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 GROUPS: Final[dict[str, Term]] = {"lasers": Term("lasers", "激光器", "Lasers")}
@@ -192,8 +192,8 @@ def labels(codes: str, lang: str = "zh", vocabulary: str = "products") -> str:
     ('扫描振镜、激光加工头', 'New energy')
     """
     terms = _terms(vocabulary)
-    sep = "、" if lang == "zh" else ", "
-    return sep.join(terms[c].label(lang) for c in str(codes).split(";") if c in terms)
+    return t("list_sep", lang).join(terms[c].label(lang) for c in str(codes).split(";")
+                                    if c in terms)
 
 
 def suggest(value: str, vocabulary: str = "products") -> str | None:

@@ -71,7 +71,7 @@ from geo.figures.style import (
 )
 from geo.fonts import report_missing
 from geo.symbology import Classes
-from geo.text import t
+from geo.text import pick, t
 
 
 def _area_classes(areas: gpd.GeoDataFrame, values: pd.Series | None, scheme: str, k: int,
@@ -106,7 +106,7 @@ def _default_title(metric_label: str, lang: str) -> str:
     base = t("figure.title", lang)
     if not metric_label:
         return base
-    return f"{base}：{metric_label}" if lang == "zh" else f"{base}: {metric_label}"
+    return f"{base}{t('colon', lang)}{metric_label}"
 
 
 def build_figure(
@@ -239,7 +239,7 @@ def build_figure(
                             for i in np.flatnonzero((site_set.kind == "park") & alone)]
     zone_labels = _zone_label_items(cities, lang) if has_zones else []
     if layout:  # the plan's picture: zone names first, then cities, sites, corridor
-        ordered = [*zone_labels, *_city_label_items(cities, lang, 7.5 if lang == "zh" else 6.5),
+        ordered = [*zone_labels, *_city_label_items(cities, lang, pick(lang, 7.5, 6.5)),
                    *site_labels, *first]
     else:  # a choropleth: the cities first; zone names where room is left
         ordered = [*_city_label_items(cities, lang), *site_labels,

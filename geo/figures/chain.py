@@ -32,7 +32,7 @@ from geo.chain import PARTS, STATUS_COLOURS, STATUSES, ChainHealth, CityChain
 from geo.figures.render import figure_rc  # the map figures' furniture: both kinds look alike
 from geo.figures.style import _RENDER_LOCK, FIG_WIDTH_IN, FORMATS, INK, MUTED, SAMPLE_INK
 from geo.layout import PLAN_TITLE, SEGMENTS, city_name
-from geo.text import check_lang, t
+from geo.text import check_lang, pick, t
 
 
 def _check(lang: str, fmt: str, width_px: int) -> None:
@@ -87,7 +87,7 @@ def _box(ax: Any, col: int, top: float, code: str, part: Any, lang: str, mark: s
                                 boxstyle="round,pad=0,rounding_size=0.06", facecolor=colour,
                                 edgecolor=edge, linewidth=lw, linestyle=style))
     label = PARTS[code].label(lang)
-    size = 6.8 if len(label) <= (9 if lang == "zh" else 22) else 5.8
+    size = 6.8 if len(label) <= pick(lang, 9, 22) else 5.8
     ax.text(col + 0.5, top + 0.3, label, ha="center", va="center", fontsize=size,
             fontweight="bold", color="white", wrap=False)
     n, s = int(part["producers"]), int(part["sample_producers"])

@@ -40,7 +40,7 @@ from geo.layout import (
     TIERS,
 )
 from geo.symbology import Classes
-from geo.text import t
+from geo.text import pick, t
 
 _SW, _SH = 15.0, 9.0  # legend swatch size in points
 
@@ -155,7 +155,7 @@ def _site_list_block(sites: _Sites, lang: str) -> VPacker:
     """The numbered sites as a two-column key: each number on the map with its full name, so
     co-located sites stay legible and long English names need no room on the map."""
     def row(i: int, name: str) -> HPacker:
-        label = _wrap(name, 8 if lang == "zh" else 21)
+        label = _wrap(name, pick(lang, 8, 21))
         return HPacker(children=[_text(f"{i}", 5.5, weight="bold"), _text(label, 5.5)],
                        pad=0, sep=3, align="top")
 

@@ -19,6 +19,7 @@ from geo.layout import (
     ZONES,
 )
 from geo.regions import zones_frame
+from geo.text import pick
 
 
 def _zone_fills(areas: gpd.GeoDataFrame, cities: gpd.GeoDataFrame) -> list[str]:
@@ -77,6 +78,6 @@ def _zone_label_items(cities: gpd.GeoDataFrame, lang: str) -> list[_Label]:
     zones = zones_frame(frame)
     lon, lat = sym.label_anchors(zones.geometry.to_numpy())
     x, y = _TO_PROJ.transform(lon, lat)
-    return [_Label(ZONES[z].label(lang), float(a), float(b), 8.5 if lang == "zh" else 7.5,
+    return [_Label(ZONES[z].label(lang), float(a), float(b), pick(lang, 8.5, 7.5),
                    _darken(sym.ZONE_COLORS[z]), "bold")
             for z, a, b in zip(zones["zone"], x, y, strict=True)]

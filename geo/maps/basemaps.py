@@ -13,6 +13,8 @@ from typing import Final
 
 import folium
 
+from geo.text import pick
+
 
 @dataclass(frozen=True)
 class Basemap:
@@ -30,7 +32,7 @@ class Basemap:
     options: dict[str, object] = field(default_factory=dict)
 
     def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 _TDT = (
@@ -38,6 +40,12 @@ _TDT = (
     "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
     "&TILECOL={x}&tk={key}"
 )
+
+#: (Chinese, English) fragments of a tile URL that set the language of the map's labels.
+_TILE_LANGUAGE: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "amap": (("lang=zh_cn", "lang=en"),),
+    "tianditu": (("cva_w", "eva_w"), ("LAYER=cva", "LAYER=eva")),  # the annotation layer
+}
 
 BASEMAPS: Final[dict[str, Basemap]] = {
     b.key: b
@@ -113,10 +121,8 @@ def tile_layers(basemap: str, *, lang: str = "zh",
     layers = []
     for i, template in enumerate(spec.tiles):
         url = template.replace("{key}", tianditu_key or "")
-        if spec.key == "amap" and lang == "en":
-            url = url.replace("lang=zh_cn", "lang=en")
-        if spec.key == "tianditu" and lang == "en":  # English annotation layer
-            url = url.replace("cva_w", "eva_w").replace("LAYER=cva", "LAYER=eva")
+        for zh, en in _TILE_LANGUAGE.get(spec.key, ()):  # the labels in the reader's language
+            url = url.replace(zh, pick(lang, zh, en))
         layers.append(folium.TileLayer(
             tiles=url, attr=spec.attr, name=spec.label(lang) if i == 0 else None,
             subdomains=spec.subdomains, max_zoom=spec.max_zoom, overlay=i > 0,

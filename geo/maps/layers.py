@@ -259,7 +259,7 @@ def choropleth_layer(
     style_index = [int(c) if c >= 0 else nodata_idx for c in cls]
     title = legend_title or column
     unit_txt = f" {unit}" if unit else ""
-    sep = "：" if lang == "zh" else ": "
+    sep = t("colon", lang)
     tips = [
         f"<b>{esc(n)}</b><br>{esc(title)}{sep}"
         + esc(f"{v:,.{dec}f}{unit_txt}" if np.isfinite(v) else t("map.no_data", lang))

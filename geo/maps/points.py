@@ -33,7 +33,7 @@ from geo.maps._style import (
 from geo.offline import DEFAULT_BASE_URL
 from geo.regions import load_regions, point_lonlat
 from geo.symbology import label_anchors
-from geo.text import check_lang, t
+from geo.text import check_lang, pick, t
 
 MODES: Final = ("auto", "cluster", "dots", "heat")
 COLOR_BY: Final = ("tier", "segment")
@@ -46,7 +46,6 @@ _CITY_INDEX: Final = {c.adcode: i for i, c in enumerate(CITIES)}
 
 
 def _texts(lang: str) -> dict[str, Any]:  # JSON for the browser
-    zh = lang == "zh"
     return {
         "segment": t("map.segment", lang), "tier": t("map.tier", lang),
         "revenue": t("map.revenue", lang),
@@ -56,12 +55,12 @@ def _texts(lang: str) -> dict[str, Any]:  # JSON for the browser
         "tiers": [TIERS[c][0].label(lang) if c in TIERS else TIER_UNKNOWN.label(lang)
                   for c in TIER_ORDER],
         # revenue arrives in 万元 (10k CNY)
-        "bigAt": 10_000 if zh else 100_000, "bigDiv": 10_000 if zh else 100_000,
-        "bigUnit": " 亿元" if zh else " bn CNY",
-        "smallDiv": 1 if zh else 100, "smallDec": 0 if zh else 1,
-        "smallUnit": " 万元" if zh else " m CNY",
-        "year": " 年" if zh else "", "source": "来源：" if zh else "source: ",
-        "open": "（" if zh else " (", "close": "）" if zh else ")", "sep": "，" if zh else ", ",
+        "bigAt": pick(lang, 10_000, 100_000), "bigDiv": pick(lang, 10_000, 100_000),
+        "bigUnit": t("map.big_unit", lang),
+        "smallDiv": pick(lang, 1, 100), "smallDec": pick(lang, 0, 1),
+        "smallUnit": t("map.small_unit", lang),
+        "year": t("map.year_suffix", lang), "source": t("map.popup_source", lang),
+        "open": t("map.open", lang), "close": t("map.close", lang), "sep": t("map.comma", lang),
     }
 
 
@@ -74,7 +73,7 @@ def _column(frame: pd.DataFrame, name: str, default: object) -> pd.Series:
 def _names(frame: pd.DataFrame, lang: str) -> pd.Series:
     zh = _column(frame, "name_zh", "").fillna("").astype(str)
     en = _column(frame, "name_en", "").fillna("").astype(str)
-    first, second = (en, zh) if lang == "en" else (zh, en)
+    first, second = pick(lang, (zh, en), (en, zh))
     return first.where(first.str.len() > 0, second)
 
 
@@ -87,7 +86,7 @@ def _city_codes(frame: pd.DataFrame, lang: str) -> tuple[list[int], list[str]]:
     """City index per firm: the 21 cities by adcode, else the city as written, else -1."""
     city = _column(frame, "city_adcode", "").fillna("").astype(str)
     codes = city.map(_CITY_INDEX).fillna(-1).to_numpy(dtype=np.int64)
-    table = [c.name_zh if lang == "zh" else c.name_en for c in CITIES]
+    table = [pick(lang, c.name_zh, c.name_en) for c in CITIES]
     raw = _column(frame, "city", "").fillna("").astype(str).str.strip()
     loose = (codes < 0) & (raw != "").to_numpy()
     if loose.any():
@@ -134,7 +133,7 @@ def _city_groups(frame: pd.DataFrame, lang: str, basemap: str) -> list[CityGroup
             continue
         lon, lat = anchors[city.adcode]
         x, y = display_xy(np.array([lon]), np.array([lat]), basemap)
-        out.append({"city": city.adcode, "name": city.name_zh if lang == "zh" else city.name_en,
+        out.append({"city": city.adcode, "name": pick(lang, city.name_zh, city.name_en),
                     "lon": round(float(x[0]), 5), "lat": round(float(y[0]), 5),
                     "firms": sorted(names[rows].tolist())})
     return out
@@ -259,9 +258,7 @@ def _city_marker(entry: CityGroup, lang: str) -> folium.Marker:
     icon's HTML reaches the page as a JSON string, never as a template or a popup script.
     """
     firms = list(entry["firms"])
-    head = (f"{entry['name']}：{len(firms)} 家企业仅定位到市，区县未知"
-            if lang == "zh" else
-            f"{entry['name']}: {len(firms)} firms located only to the city, district unknown")
+    head = t("map.city_firms", lang, name=entry["name"], n=len(firms))
     title = "&#10;".join(esc(line) for line in (head, *firms))
     icon = folium.DivIcon(
         html=f'<div class="atlas-cityfirms" title="{title}">{len(firms)}</div>',
@@ -286,8 +283,7 @@ def _enterprise_legend(data: Mapping[str, Any], lang: str, mode: str, color_by: 
             if counts_t[i]:
                 r = TIER_RADII[i]
                 rows.append((swatch(TIER_COLORS[i], kind="dot", extra=f"--r:{2 * r:.0f}px"),
-                             f"{label}（{counts_t[i]:,}）" if lang == "zh"
-                             else f"{label} ({counts_t[i]:,})"))
+                             t("legend.count", lang, label=label, n=f"{counts_t[i]:,}")))
         note = None
     else:
         counts_s = np.bincount(np.asarray(data["s"], dtype=np.int64),
@@ -295,8 +291,7 @@ def _enterprise_legend(data: Mapping[str, Any], lang: str, mode: str, color_by: 
         for i, label in enumerate(texts["segments"]):
             if counts_s[i]:
                 rows.append((swatch(SEGMENT_COLORS[i], kind="dot", extra="--r:10px"),
-                             f"{label}（{counts_s[i]:,}）" if lang == "zh"
-                             else f"{label} ({counts_s[i]:,})"))
+                             t("legend.count", lang, label=label, n=f"{counts_s[i]:,}")))
         note = t("map.size_note", lang)
     return legend_control(legend_html(title, [*rows, *city_row], note=note),
                           name="atlas_enterprise_legend")
@@ -337,7 +332,7 @@ def site_layer(
         raise ValueError(f"sites have unknown statuses {bad}; expected {statuses}")
     x, y = display_xy(lon[ok], lat[ok], basemap)
     city = _column(frame, "city_adcode", "").fillna("").astype(str)
-    city_names = {c.adcode: (c.name_zh if lang == "zh" else c.name_en) for c in CITIES}
+    city_names = {c.adcode: pick(lang, c.name_zh, c.name_en) for c in CITIES}
     district = _column(frame, "district", "").fillna("").astype(str)
     place = [" · ".join(p for p in (city_names.get(c, ""), d) if p)
              for c, d in zip(city, district, strict=True)]

@@ -12,6 +12,7 @@ from geo.layout import (
     SEGMENTS,
     Lang,
 )
+from geo.text import pick
 
 #: Metric columns that come first in a table, after the area's identity columns.
 HEADLINE_COLUMNS: Final = (
@@ -60,11 +61,11 @@ class MetricSpec:
 
     def label(self, lang: Lang = "zh") -> str:
         """Return the label in ``lang`` ("zh" or "en")."""
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
     def unit(self, lang: Lang = "zh") -> str:
         """Return the unit in ``lang`` ("zh" or "en")."""
-        return self.unit_zh if lang == "zh" else self.unit_en
+        return pick(lang, self.unit_zh, self.unit_en)
 
     def title(self, lang: Lang = "zh") -> str:
         """Return ``label (unit)``, or the label alone for a unitless metric."""

@@ -15,7 +15,7 @@ import pandas as pd
 
 from geo.layout import SECTORS, SEGMENTS
 from geo.regions import DATA_DIR
-from geo.text import Msg
+from geo.text import Msg, pick
 
 ENTERPRISES_PATH: Final = DATA_DIR / "enterprises.csv"
 SITES_PATH: Final = DATA_DIR / "sites.csv"
@@ -324,5 +324,5 @@ def template_frame(lang: str = "zh") -> pd.DataFrame:
         raise ValueError(f"unknown lang {lang!r}; expected 'zh' or 'en'")
     columns = [*CANONICAL_COLUMNS[:-2], "credit_code", "products", "applications", "source",
                "note", "sample"]
-    headers = [CHINESE_HEADERS[c] if lang == "zh" else c for c in columns]
+    headers = [pick(lang, CHINESE_HEADERS[c], c) for c in columns]
     return pd.DataFrame({h: pd.Series(dtype=object) for h in headers})

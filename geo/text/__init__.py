@@ -3,12 +3,13 @@
 An entry is a key and a ``(Chinese, English)`` pair of :meth:`str.format` templates. The
 library speaks in keys and parameters (:class:`Msg`); whoever shows the text — a page, the
 command line, a map or a figure — chooses the language and calls :func:`t` or
-:meth:`Msg.render`. The sections live in their own modules — :mod:`geo.text.ui` (the
-dashboard), :mod:`geo.text.messages` (row messages of the input files), :mod:`geo.text.maps`
-(web maps, ``map.*``), :mod:`geo.text.legends` (``legend.*``), :mod:`geo.text.figures`
-(``figure.*``, ``chain_figure.*``), :mod:`geo.text.exports` (``provenance.*``, ``cli.*``) — and
-are joined here into :data:`CATALOGUE`, which refuses a key defined twice.
-:mod:`geo.text.numbers` writes numbers.
+:meth:`Msg.render`. The sections live in their own modules — :mod:`geo.text.words`
+(punctuation, shared words, units ``unit.*``), :mod:`geo.text.ui` (the dashboard),
+:mod:`geo.text.messages` (row messages of the input files), :mod:`geo.text.maps` (web maps,
+``map.*``), :mod:`geo.text.legends` (``legend.*``), :mod:`geo.text.figures` (``figure.*``,
+``chain_figure.*``), :mod:`geo.text.exports` (``provenance.*``, ``cli.*``) — and are joined
+here into :data:`CATALOGUE`, which refuses a key defined twice. :mod:`geo.text.numbers` writes
+numbers.
 
 This package imports nothing else from ``geo``, so every module may use it.
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, TypeVar
 
 from geo.text.exports import EXPORTS
 from geo.text.figures import FIGURES
@@ -31,9 +32,12 @@ from geo.text.maps import MAPS
 from geo.text.messages import MESSAGES
 from geo.text.numbers import fmt_number, fmt_share
 from geo.text.ui import UI
+from geo.text.words import WORDS
 
 __all__ = ["CATALOGUE", "LANGS", "Msg", "check_lang", "colon", "fmt_number", "fmt_share", "msg",
-           "t"]
+           "pick", "t"]
+
+T = TypeVar("T")
 
 #: The languages, in the order of every catalogue pair.
 LANGS: Final = ("zh", "en")
@@ -50,7 +54,8 @@ def _join(*sections: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]
 
 
 #: key -> (Chinese, English) templates, every section joined.
-CATALOGUE: Final[dict[str, tuple[str, str]]] = _join(UI, MESSAGES, MAPS, LEGENDS, FIGURES, EXPORTS)
+CATALOGUE: Final[dict[str, tuple[str, str]]] = _join(
+    WORDS, UI, MESSAGES, MAPS, LEGENDS, FIGURES, EXPORTS)
 
 
 def check_lang(lang: str) -> str:
@@ -111,6 +116,18 @@ class Msg:
         for v in self.params.values():
             out += v.values() if isinstance(v, Msg) else [v]
         return out
+
+
+def pick(lang: str, zh: T, en: T) -> T:
+    """The one of a Chinese/English pair of *data* that ``lang`` reads (a city's two names,
+    a term's two labels, a frame's ``name_zh``/``name_en`` column).
+
+    Text written in code belongs in :data:`CATALOGUE`, not in a ``pick`` (a test checks).
+
+    >>> pick("en", "深圳市", "Shenzhen")
+    'Shenzhen'
+    """
+    return zh if check_lang(lang) == "zh" else en
 
 
 def colon(lang: str) -> str:

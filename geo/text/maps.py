@@ -36,4 +36,14 @@ MAPS: Final[dict[str, tuple[str, str]]] = {
         "Firms located only to the city ({n}; at the city name, district unknown)"),
     "map.boundary_note": ("行政区划界线仅供示意，不作为权属依据", "Boundaries are schematic"),
     "map.selection": ("已选地区", "Selected areas"),
+    "map.city_firms": ("{name}：{n} 家企业仅定位到市，区县未知",
+                       "{name}: {n} firms located only to the city, district unknown"),
+    # popups (the browser writes revenue from 万元 with these units)
+    "map.big_unit": (" 亿元", " bn CNY"),
+    "map.small_unit": (" 万元", " m CNY"),
+    "map.year_suffix": (" 年", ""),
+    "map.popup_source": ("来源：", "source: "),
+    "map.open": ("（", " ("),
+    "map.close": ("）", ")"),
+    "map.comma": ("，", ", "),
 }

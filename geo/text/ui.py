@@ -6,8 +6,21 @@ from typing import Final
 
 #: key -> (Chinese, English)
 UI: Final[dict[str, tuple[str, str]]] = {
-    "colon": ("：", ": "),  # after a label
-    "plan_cited": ("《{title}》", "{title}"),  # a document's title in running text
+    "language_name": ("中文", "English"),  # each language named in itself
+    "store_unavailable": ("数据存储不可用", "store unavailable"),
+    "author": ("发布人", "author"),
+    "ignored_columns": ("未识别的列（未导入）：{columns}",
+                        "Columns not recognised (not imported): {columns}"),
+    "firm_col": ("企业名称", "Firm"),
+    "chain_revenue": ("{v} 亿元", "¥{v} bn"),
+    "uploader_button": ("浏览文件", "Browse files"),
+    "uploader_note": ("每个文件不超过 {limit}MB · CSV、XLSX、TXT",
+                      "Limit {limit}MB per file · CSV, XLSX, TXT"),
+    "plan_dated": ("《{title}》：{dates}", "{title}: {dates}"),
+    "firms_provenance": (
+        "企业：{real} 家有出处的真实企业；{sample} 家示例企业（脚本生成，见项目说明 README）",
+        "Firms: {real} real firms with a source; {sample} sample firms (made by a script, "
+        "see the README)"),
     "app_title": ("广东激光与增材制造产业集群图谱", "Guangdong Laser & AM Cluster Atlas"),
     "app_caption": (
         "“一核一带一区”布局下的企业、园区与平台分布，密度与产出，以及 2025 年目标进展",
@@ -448,4 +461,28 @@ UI: Final[dict[str, tuple[str, str]]] = {
         "each within 50 km (counted per firm and component).",
     ),
     "distance_km": ("距离（公里）", "Distance (km)"),
+    # table column headers (ui.tables.localized)
+    "col.id": ("编号", "ID"),
+    "col.name_zh": ("企业名称", "Name (zh)"),
+    "col.name_en": ("英文名称", "Name"),
+    "col.city": ("所在城市（原文）", "City (as written)"),
+    "col.district": ("区县", "District"),
+    "col.city_adcode": ("地市", "Prefecture"),
+    "col.segment": ("产业链环节", "Chain segment"),
+    "col.sector": ("领域", "Sector"),
+    "col.tier": ("规模", "Size tier"),
+    "col.revenue_10k_cny": ("营业收入（万元）", "Revenue (¥10k)"),
+    "col.revenue_year": ("年份", "Year"),
+    "col.listed": ("上市代码", "Ticker"),
+    "col.lon": ("经度", "Lon"),
+    "col.lat": ("纬度", "Lat"),
+    "col.coord_precision": ("定位精度", "Location precision"),
+    "col.source": ("出处", "Source"),
+    "col.sample": ("示例数据", "Sample"),
+    "col.distance_km": ("距离（公里）", "Distance (km)"),
+    "col.products": ("主要产品", "Products"),
+    "col.applications": ("应用领域", "Applications"),
+    "col.kind": ("类型", "Kind"),
+    "col.status": ("状态", "Status"),
+    "col.note": ("备注", "Note"),
 }
