@@ -9,7 +9,7 @@ from geo import areas, export, registry, store
 from geo.datum import DATUMS
 from geo.layout import PLAN_DATES, PLAN_TITLE
 from geo.regions import boundary_metadata
-from geo.text import t
+from geo.text import pick, t
 from ui import data, publish, state
 from ui.columns import localized
 from ui.report import registry_report
@@ -103,7 +103,9 @@ def provenance(ctx: PageContext) -> None:
     lang = ctx.lang
     st.subheader(t("provenance", lang))
     st.markdown(f"- {t('boundary_source', lang)}")
-    st.caption(boundary_metadata())  # the build record, as written (English)
+    record = pick(lang, None, boundary_metadata())  # the build record is in English only;
+    if record:  # in Chinese the line above says it
+        st.caption(record)
     st.caption(t("plan_dated", lang, title=PLAN_TITLE.label(lang), dates=PLAN_DATES.label(lang)))
     n_sample = int(ctx.dataset.frame["sample"].astype(bool).sum())
     n_real = len(ctx.dataset.frame) - n_sample
