@@ -461,7 +461,7 @@ UI: Final[dict[str, tuple[str, str]]] = {
         "each within 50 km (counted per firm and component).",
     ),
     "distance_km": ("距离（公里）", "Distance (km)"),
-    # table column headers (ui.tables.localized)
+    # table column headers (ui.columns.localized)
     "col.id": ("编号", "ID"),
     "col.name_zh": ("企业名称", "Name (zh)"),
     "col.name_en": ("英文名称", "Name"),
