@@ -97,18 +97,23 @@ def _tier_index(revenue: np.ndarray) -> np.ndarray:
 
 
 def _group_median(idx: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Median of ``values`` per group ``idx`` (NaN for empty groups), without a Python loop."""
+    """Median of ``values`` per group ``idx`` (NaN for empty groups).
+
+    The values are grouped by a stable sort of the group numbers (a radix sort: they are
+    small), then each group's two middle values are found by partition: linear, where
+    sorting every value (a lexsort) was the slowest step of the metrics on a million firms.
+    """
     out = np.full(n, np.nan)
     if len(idx) == 0:
         return out
-    order = np.lexsort((values, idx))
-    v = values[order]
+    v = values[np.argsort(np.asarray(idx).astype(np.min_scalar_type(n)), kind="stable")]
     counts = np.bincount(idx, minlength=n)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    has = counts > 0
-    lo = starts[has] + (counts[has] - 1) // 2
-    hi = starts[has] + counts[has] // 2
-    out[has] = (v[lo] + v[hi]) / 2.0
+    for g in np.flatnonzero(counts):
+        part = v[starts[g]:starts[g] + counts[g]]
+        lo, hi = (counts[g] - 1) // 2, counts[g] // 2
+        part.partition((lo, hi))
+        out[g] = (part[lo] + part[hi]) / 2.0
     return out
 
 
@@ -229,8 +234,9 @@ def _supply(enterprises: pd.DataFrame, f: _Firms, used: np.ndarray, a: np.ndarra
             n: int) -> np.ndarray:
     """配套半径 (:func:`geo.chain.supply_flags`): of the area's makers' needs for key
     components, the share met by a producer within 50 km; NaN without product tags."""
-    if "products" not in enterprises.columns:
-        return np.full(n, np.nan)
+    if ("products" not in enterprises.columns
+            or not enterprises["products"].fillna("").astype(bool).any()):
+        return np.full(n, np.nan)  # no firm tagged: nothing to weigh (and a million rows)
     needs, met = chain.supply_flags(chain.products_of(enterprises), f.x, f.y)
     return _ratio(_count(a, n, met.sum(axis=1)[used].astype(float)),
                   _count(a, n, needs.sum(axis=1)[used].astype(float)))

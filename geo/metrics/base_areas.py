@@ -214,18 +214,18 @@ def assign(x: np.ndarray, y: np.ndarray, polygons: np.ndarray,
     with _PREPARE_LOCK:  # the UI calls this from several threads on shared polygons
         shapely.prepare(polygons)
     todo = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    # sorted by longitude once: each polygon looks only at the points within its bounds'
+    # longitudes (a binary search), not at every point left
+    todo = todo[np.argsort(x[todo])]
+    xs, ys = x[todo], y[todo]
     for i in order:
-        if len(todo) == 0:
-            break
         minx, miny, maxx, maxy = bounds[i]
-        tx, ty = x[todo], y[todo]
-        cand = todo[(tx >= minx) & (tx <= maxx) & (ty >= miny) & (ty <= maxy)]
-        if len(cand) == 0:
-            continue
-        hit = cand[shapely.intersects_xy(polygons[i], x[cand], y[cand])]
-        out[hit] = i
-        if len(hit):
-            todo = todo[out[todo] < 0]
+        lo, hi = np.searchsorted(xs, minx, "left"), np.searchsorted(xs, maxx, "right")
+        cand = todo[lo:hi][(ys[lo:hi] >= miny) & (ys[lo:hi] <= maxy)]
+        cand = cand[out[cand] < 0]
+        if len(cand):
+            out[cand[shapely.intersects_xy(polygons[i], x[cand], y[cand])]] = i
+    todo = todo[out[todo] < 0]
     if tolerance > 0 and len(todo):
         near, poly = shapely.STRtree(polygons).query_nearest(
             shapely.points(x[todo], y[todo]), max_distance=tolerance, all_matches=False)
