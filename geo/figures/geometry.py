@@ -13,6 +13,7 @@ from matplotlib.path import Path
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from geo.frames import require_columns
 from geo.regions import DEFAULT_BOUNDS, DONGSHA_BOX, EQUAL_AREA_CRS, point_lonlat
 
 _WGS84: Final = CRS.from_epsg(4326)
@@ -22,8 +23,7 @@ _FROM_PROJ: Final = Transformer.from_crs(_PROJ, _WGS84, always_xy=True)
 
 
 def _to_wgs84(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
-    if not isinstance(gdf, gpd.GeoDataFrame):
-        raise TypeError(f"{what} must be a GeoDataFrame, got {type(gdf).__name__}")
+    require_columns(gdf, [], what, kind=gpd.GeoDataFrame)
     if gdf.crs is None:
         raise ValueError(f"{what} has no CRS; set it (EPSG:4326 for lon/lat) before drawing")
     return gdf if CRS.from_user_input(gdf.crs) == _WGS84 else gdf.to_crs(_WGS84)

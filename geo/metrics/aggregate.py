@@ -13,6 +13,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from geo import chain
+from geo.frames import require_columns
 from geo.layout import (
     LAYOUT_GROUPS,
     SECTORS,
@@ -52,13 +53,7 @@ def _flag(values: pd.Series) -> np.ndarray:
 
 
 def _firms(enterprises: pd.DataFrame) -> _Firms:
-    if not isinstance(enterprises, pd.DataFrame):
-        raise TypeError(
-            f"enterprises must be a (Geo)DataFrame, got {type(enterprises).__name__}"
-        )
-    missing = [c for c in REQUIRED_FIRM_COLUMNS if c not in enterprises.columns]
-    if missing:
-        raise ValueError(f"enterprises lacks columns {missing}; see geo.registry's canonical frame")
+    require_columns(enterprises, REQUIRED_FIRM_COLUMNS, "enterprises")
     x, y = point_lonlat(enterprises, "enterprises")
     revenue = pd.to_numeric(enterprises["revenue_10k_cny"], errors="coerce").to_numpy(float)
     if "sample" in enterprises.columns:
@@ -187,8 +182,7 @@ def _coupling(a: np.ndarray, xy_used: tuple[np.ndarray, np.ndarray], base: _Base
     keys = ("sites", "parks", "platforms", "share_near_platform", "median_km_to_platform")
     if sites is None:
         return dict.fromkeys(keys, nan)
-    if not isinstance(sites, pd.DataFrame) or "kind" not in sites.columns:
-        raise ValueError("sites must be a (Geo)DataFrame with a 'kind' column")
+    require_columns(sites, ["kind"], "sites")
     sx, sy = point_lonlat(sites, "sites")
     s_area = assign(sx, sy, base.geoms, base.adcodes, COAST_TOLERANCE_DEG)
     s_in = s_area >= 0

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from geo.frames import require_columns
 from geo.layout import (
     LAYOUT_GROUPS,
     ZONES,
@@ -36,11 +37,7 @@ COAST_TOLERANCE_DEG: Final = 0.01
 
 
 def _check_areas(gdf: gpd.GeoDataFrame, what: str, columns: Sequence[str]) -> None:
-    if not isinstance(gdf, gpd.GeoDataFrame):
-        raise TypeError(f"{what} must be a GeoDataFrame, got {type(gdf).__name__}")
-    missing = [c for c in columns if c not in gdf.columns]
-    if missing:
-        raise ValueError(f"{what} lacks columns {missing}")
+    require_columns(gdf, columns, what, kind=gpd.GeoDataFrame)
     if gdf.crs is None:
         raise ValueError(f"{what} has no CRS; expected EPSG:4326")
 

@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.frames import require_columns
 from geo.layout import SITE_KINDS, SITE_STATUSES
 from geo.registry.load import load_registry
 from geo.registry.places import locate
@@ -90,10 +91,7 @@ def read_shipped_csv(path: str | Path, columns: Sequence[str],
     if not path.is_file():
         raise error(f"{path}: file not found; restore it from git")
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise error(f"{path}: missing columns {missing}; expected {list(columns)}")
-    return df
+    return require_columns(df, columns, str(path), error=error)
 
 
 def load_sites(path: Path | str = SITES_PATH) -> gpd.GeoDataFrame:

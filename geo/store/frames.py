@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.frames import require_wgs84
+
 #: enterprise columns stored per version -> kind ("str", "float", "int", "bool"), in the
 #: order of geo.registry.FRAME_COLUMNS; other columns of a published frame are not stored.
 COLUMNS: Final[dict[str, str]] = {
@@ -69,8 +71,7 @@ def _check_frame(frame: gpd.GeoDataFrame) -> None:
         raise ValueError(f"registry frame lacks canonical columns {missing}")
     if len(frame) == 0:
         raise ValueError("nothing to publish: the registry has no valid rows")
-    if frame.crs is None or frame.crs.to_epsg() != 4326:
-        raise ValueError(f"registry frame must be in EPSG:4326 (WGS-84), got {frame.crs}")
+    require_wgs84(frame, "registry frame")
     types = shapely.get_type_id(np.asarray(frame.geometry.values, dtype=object))
     bad = np.flatnonzero((types != 0) & (types != -1))
     if bad.size:
