@@ -152,9 +152,6 @@ def test_library_modules_do_not_import_argparse_or_streamlit() -> None:
 # --------------------------------------------------------------------------- module size
 #: A module longer than this mixes concerns unless its docstring says why it does not.
 MAX_LINES = 600
-#: Modules over the limit while their split is under way (issue 20). Shrink it as each
-#: split lands; the test below fails on an entry that no longer needs to be here.
-BEING_SPLIT: set[str] = set()
 
 
 def _size_reason(path: Path) -> str | None:
@@ -192,9 +189,6 @@ def test_the_size_rule_counts_lines_and_reads_the_reason(tmp_path: Path) -> None
 def test_no_module_over_600_lines_without_a_stated_reason() -> None:
     views = {_module_name(p): p for p in sorted((ROOT / "views").glob("*.py"))}
     oversized = _oversized(_modules() | views)
-    unexplained = {m: n for m, n in oversized.items() if m not in BEING_SPLIT}
-    assert unexplained == {}, (
+    assert oversized == {}, (
         f"split these modules by concern, or state why not in a 'Size:' line of the "
-        f"module docstring: {unexplained}")
-    done = sorted(BEING_SPLIT - oversized.keys())
-    assert done == [], f"{done} are split (or state their size): remove them from BEING_SPLIT"
+        f"module docstring: {oversized}")
