@@ -87,3 +87,23 @@ def test_rendering_checks_its_inputs():
                  lambda: Msg("then_blank").render("EN")):
         with pytest.raises(ValueError, match="unknown lang"):
             call()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_numbers_read_as_python_wrote_them_with_babel_grouping(lang):
+    """Babel (CLDR) writes the numbers; the figures stay what the pages showed before:
+    comma groups, a decimal point, the float's exact value rounded half to even."""
+    import numpy as np
+
+    from geo.text import fmt_number, fmt_share
+
+    values = [0, -0.0, 7, 1234, -98765.4321, 0.125, 2.675, 1e-9, 12_345_678.5, 0.5]
+    for value in values:
+        for decimals in (0, 1, 2, 3):
+            assert fmt_number(value, lang, decimals) == f"{value:,.{decimals}f}", (value, decimals)
+    assert fmt_number(np.int64(1_234_567), lang) == "1,234,567"
+    assert fmt_number(None, lang) == fmt_number(float("nan"), lang) == "–"
+    assert [fmt_share(s, lang) for s in (0.9405, 0.1234, 1.0, None)] == [
+        "94.0%", "12.3%", "100.0%", "–"]
+    with pytest.raises(ValueError, match="unknown lang"):
+        fmt_number(1, "fr")

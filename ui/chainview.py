@@ -58,7 +58,8 @@ def _diagram_frame(health: chain.ChainHealth, lang: str) -> pd.DataFrame:
     parts["row"] = parts.groupby("segment").cumcount()
     parts["label"] = parts["code"].map(lambda c: part_label(c, lang))
     unit, sample = t("firms_unit", lang), t("sample_flag", lang)
-    parts["line2"] = [f"{n:,} {unit}" + (f" ({s:,} {sample})" if s else "")
+    parts["line2"] = [f"{fmt_number(n, lang)} {unit}"
+                      + (f" ({fmt_number(s, lang)} {sample})" if s else "")
                       for n, s in zip(parts["producers"], parts["sample_producers"],
                                       strict=True)]
     parts["line3"] = parts["revenue_100m_cny"].map(
@@ -104,7 +105,8 @@ def diagram(ctx: PageContext, health: chain.ChainHealth) -> None:
                         selection_mode=list(PICKS))
     st.caption(t("chain_legend", lang, thin=chain.THIN_PRODUCERS,
                  share=round(chain.THIN_TOP_SHARE * 100)) + " · "
-               + t("chain_tagged", lang, tagged=f"{health.tagged:,}", firms=f"{health.firms:,}"))
+               + t("chain_tagged", lang, tagged=fmt_number(health.tagged, lang),
+                   firms=fmt_number(health.firms, lang)))
     if not ctx.present:
         figure_download(ctx, health)
 
@@ -263,7 +265,7 @@ def city_gaps(ctx: PageContext) -> None:
     c1, c2 = st.columns([3, 1])
     sep = colon(lang)
     c1.markdown(f"**{t('chain_has', lang)}**{sep}" + chain.labels(";".join(gaps.has), lang))
-    c2.metric(t("chain_supply", lang), fmt_share(share), help=t("chain_supply_help", lang))
+    c2.metric(t("chain_supply", lang), fmt_share(share, lang), help=t("chain_supply_help", lang))
     if not gaps.missing:
         st.success(t("chain_none_missing", lang))
         return

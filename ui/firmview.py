@@ -14,7 +14,7 @@ from geo.layout import (
     TIERS,
     city_name,
 )
-from geo.text import colon, t
+from geo.text import colon, fmt_number, t
 from ui import data, state
 from ui.columns import column_label, localized, name_col
 from ui.mapview import FirmFocus
@@ -88,7 +88,7 @@ def enterprise_table(ctx: PageContext) -> None:
     state is kept across pages; the downloads always hold every row.
     """
     lang = ctx.lang
-    section = st.expander(t("firm_list", lang, n=f"{len(ctx.frame):,}"), key="firm_list",
+    section = st.expander(t("firm_list", lang, n=fmt_number(len(ctx.frame), lang)), key="firm_list",
                           on_change="rerun")
     if section.open:
         with section:
@@ -126,7 +126,8 @@ def _firm_grid(ctx: PageContext) -> None:
     lang = ctx.lang
     table = _shown_firms(ctx.frame, lang)
     if len(ctx.frame) > TABLE_ROWS:
-        st.caption(t("table_cap", lang, shown=f"{TABLE_ROWS:,}", total=f"{len(ctx.frame):,}"))
+        st.caption(t("table_cap", lang, shown=fmt_number(TABLE_ROWS, lang),
+                     total=fmt_number(len(ctx.frame), lang)))
     view = firm_view(table, lang)
     source = column_label("source", lang)
     ids = table["id"].astype(str).tolist()

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import export, panel, projects, registry, store
-from geo.text import pick, t
+from geo.text import fmt_number, pick, t
 from ui import state
 from ui.report import problem_table
 from ui.shell import PageContext
@@ -41,7 +41,7 @@ def section(ctx: PageContext) -> None:
         current = state.panel_upload()
         if current is not None:
             st.caption(t("panel_in_use", lang, name=plain(current["name"]),
-                         n=f"{len(current['frame']):,}"))
+                         n=fmt_number(len(current['frame']), lang)))
             st.button(t("panel_use_bundled", lang), key="panel_bundled", on_click=state.use_panel,
                       args=(None,))
         file = st.file_uploader(t("panel_upload", lang), type=["csv", "xlsx", "txt"],

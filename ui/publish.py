@@ -12,7 +12,7 @@ import streamlit as st
 
 from geo import auth, registry, store
 from geo import panel as pnl
-from geo.text import t
+from geo.text import fmt_number, t
 from ui import state
 from ui.data import default_store, generation, versions
 from ui.text import plain
@@ -59,7 +59,7 @@ def _session_files(result: registry.RegistryResult, lang: str
         if len(frame):
             files.append((store.Attachment("panel", panel["name"], pnl.to_csv_bytes(frame)),
                           plain(t("publish_with_panel", lang, name=panel["name"],
-                                  n=f"{len(frame):,}"))))
+                                  n=fmt_number(len(frame), lang)))))
     projects = state.projects_upload()
     if projects is not None and "content" in projects:
         files.append((store.Attachment("projects", projects["name"], projects["content"]),

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import registry
-from geo.text import colon, t
+from geo.text import colon, fmt_number, t
 from ui.text import plain
 
 
@@ -34,6 +34,6 @@ def problem_table(problems: Sequence[registry.Problem], lang: str) -> None:
     table = pd.DataFrame({t("row", lang): [p.row for p in problems],
                           t("column", lang): [p.column for p in problems],
                           t("message", lang): [p.text(lang) for p in problems]})
-    st.markdown(f"**{t('problems', lang)}{colon(lang)}{len(problems):,}**")
+    st.markdown(f"**{t('problems', lang)}{colon(lang)}{fmt_number(len(problems), lang)}**")
     st.dataframe(table, hide_index=True, width="stretch", height=300, column_config={
         t("message", lang): st.column_config.TextColumn(width="large")})

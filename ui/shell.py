@@ -21,7 +21,7 @@ from geo import registry
 from geo.filters import Filters
 from geo.layout import CITIES, PLAN_TITLE, SECTORS, SEGMENTS, TIER_UNKNOWN, TIERS, ZONES
 from geo.metrics import METRICS
-from geo.text import colon, pick, t
+from geo.text import colon, fmt_number, pick, t
 from ui import data, state, years
 from ui.report import registry_report
 from ui.text import plain
@@ -157,7 +157,7 @@ def sample_badge(frame: gpd.GeoDataFrame, lang: str) -> None:
     """A visible badge whenever sample rows are in view."""
     n = int(frame["sample"].astype(bool).sum()) if len(frame) else 0
     if n:
-        st.warning(t("sample_badge", lang, n=f"{n:,}"), icon=":material/science:")
+        st.warning(t("sample_badge", lang, n=fmt_number(n, lang)), icon=":material/science:")
 
 
 def page(title_key: str) -> PageContext:

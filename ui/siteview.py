@@ -15,7 +15,7 @@ from geo.layout import (
     city_name,
 )
 from geo.metrics import METRICS
-from geo.text import colon, t
+from geo.text import colon, fmt_number, t
 from ui import state
 from ui.columns import column_label, localized, name_col, zone_label
 from ui.firmview import enterprise_export, firm_view, styled
@@ -94,7 +94,7 @@ def firms_near_site(ctx: PageContext, sites: pd.DataFrame, site_id: str, radius_
     near = proximity.within_radius(ctx.frame, float(row["lon"]), float(row["lat"]), radius_km)
     if not ctx.present:
         lang = ctx.lang
-        slot.markdown(f"**{t('firms_near', lang)}{colon(lang)}{len(near):,}**")
+        slot.markdown(f"**{t('firms_near', lang)}{colon(lang)}{fmt_number(len(near), lang)}**")
         view = firm_view(enterprise_export(near, lang).assign(
             distance_km=near["distance_km"].round(2)), lang)
         slot.dataframe(styled(view, lang), hide_index=True, width="stretch", height=240)

@@ -43,8 +43,8 @@ def group_shares(ctx: PageContext, groups: pd.DataFrame) -> None:
     view = pd.DataFrame({
         "": groups[name_col(lang)],
         t("firms", lang): groups["enterprises"],
-        t("share_firms", lang): groups["enterprise_share"].map(fmt_share),
-        t("share_revenue", lang): groups["revenue_share"].map(fmt_share),
+        t("share_firms", lang): groups["enterprise_share"].map(lambda v: fmt_share(v, lang)),
+        t("share_revenue", lang): groups["revenue_share"].map(lambda v: fmt_share(v, lang)),
     })
     # a few rows: a static table (the interactive grid's code would slow the page's map)
     st.table(view, hide_index=True, border="horizontal")
@@ -52,9 +52,9 @@ def group_shares(ctx: PageContext, groups: pd.DataFrame) -> None:
 
 def coverage_note(ctx: PageContext, coverage: dict) -> None:
     """Say which rows a table rests on."""
-    st.caption(t("coverage", ctx.lang, rows=f"{coverage['rows']:,}",
-                 used=f"{coverage['rows_used']:,}",
-                 nocoord=f"{coverage['rows_without_coordinates']:,}",
-                 outside=f"{coverage['rows_outside']:,}",
-                 coarse=f"{coverage.get('rows_city_precision', 0):,}",
-                 sample=f"{coverage['sample_rows']:,}"))
+    st.caption(t("coverage", ctx.lang, rows=fmt_number(coverage['rows'], ctx.lang),
+                 used=fmt_number(coverage['rows_used'], ctx.lang),
+                 nocoord=fmt_number(coverage['rows_without_coordinates'], ctx.lang),
+                 outside=fmt_number(coverage['rows_outside'], ctx.lang),
+                 coarse=fmt_number(coverage.get('rows_city_precision', 0), ctx.lang),
+                 sample=fmt_number(coverage['sample_rows'], ctx.lang)))

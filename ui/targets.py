@@ -201,7 +201,7 @@ def _change(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -> None:
                  column_config=columns.fixed_decimals(view, lang, decimals))
     n_sample = int(g["sample_rows"].sum())
     if n_sample:
-        st.caption(t("panel_sample_note", lang, n=f"{n_sample:,}"))
+        st.caption(t("panel_sample_note", lang, n=fmt_number(n_sample, lang)))
 
 
 def show(ctx: PageContext) -> None:

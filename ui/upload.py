@@ -9,7 +9,7 @@ from geo import areas, export, registry, store
 from geo.datum import DATUMS
 from geo.layout import PLAN_DATES, PLAN_TITLE
 from geo.regions import boundary_metadata
-from geo.text import pick, t
+from geo.text import fmt_number, pick, t
 from ui import data, publish, state
 from ui.columns import localized
 from ui.report import registry_report
@@ -109,7 +109,8 @@ def provenance(ctx: PageContext) -> None:
     st.caption(t("plan_dated", lang, title=PLAN_TITLE.label(lang), dates=PLAN_DATES.label(lang)))
     n_sample = int(ctx.dataset.frame["sample"].astype(bool).sum())
     n_real = len(ctx.dataset.frame) - n_sample
-    st.markdown("- " + t("firms_provenance", lang, real=f"{n_real:,}", sample=f"{n_sample:,}"))
+    st.markdown("- " + t("firms_provenance", lang, real=fmt_number(n_real, lang),
+                         sample=fmt_number(n_sample, lang)))
     st.caption(t("sample_definition", lang))
     source = localized(pd.DataFrame(columns=["source"]), lang).columns[0]
     shown = provenance_table(ctx).astype(object).where(lambda d: d.notna(), "–")
