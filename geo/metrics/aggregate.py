@@ -10,7 +10,6 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-from pyproj import Transformer
 
 from geo import chain
 from geo.frames import require_columns
@@ -21,8 +20,9 @@ from geo.layout import (
     TIER_UNKNOWN,
     TIERS,
 )
-from geo.metrics.base_areas import _WGS84, COAST_TOLERANCE_DEG, _Base, assign
-from geo.regions import METRIC_CRS, point_lonlat
+from geo.metrics.base_areas import COAST_TOLERANCE_DEG, _Base, assign
+from geo.proximity import metric_xy
+from geo.regions import point_lonlat
 
 #: Site kinds that count as an innovation platform for the coupling metrics.
 PLATFORM_KINDS: Final = ("platform", "facility")
@@ -205,11 +205,10 @@ def _coupling(a: np.ndarray, xy_used: tuple[np.ndarray, np.ndarray], base: _Base
 
 
 def _nearest_km(x: np.ndarray, y: np.ndarray, sx: np.ndarray, sy: np.ndarray) -> np.ndarray:
-    """Distance (km, on :data:`METRIC_CRS`) from each lon/lat point to the nearest site."""
-    to_metric = Transformer.from_crs(_WGS84, METRIC_CRS, always_xy=True)
-    px, py = to_metric.transform(x, y)
-    qx, qy = to_metric.transform(sx, sy)
-    px, py, qx, qy = (np.asarray(v, dtype=float) for v in (px, py, qx, qy))
+    """Distance (km, on :data:`geo.regions.METRIC_CRS`, via :mod:`geo.proximity`) from each
+    lon/lat point to the nearest site."""
+    px, py = metric_xy(x, y)
+    qx, qy = metric_xy(sx, sy)
     if len(qx) > 64:
         from scipy.spatial import cKDTree  # many sites: a tree beats broadcasting
 
