@@ -5,6 +5,9 @@ planner can send a link that opens exactly the same view. Streamlit clears query
 when the user switches page, and forgets a widget's value when a page does not draw it:
 :func:`init` (start of every run) keeps every key alive and :func:`sync_url` (end of every
 run) writes the URL back.
+
+The only module that touches ``st.session_state`` (``tests/test_ui_rooms.py``): pages and
+the other ``ui`` modules read and change the session through the accessors below.
 """
 
 from __future__ import annotations
