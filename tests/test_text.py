@@ -74,6 +74,19 @@ def test_every_key_the_code_names_is_in_the_catalogue():
     assert sorted((f, k) for f, k in used if k not in CATALOGUE) == []
 
 
+def test_every_code_shown_through_a_built_key_has_its_entry():
+    from geo.maps.points import COLOR_BY, MODES
+    from geo.projects import KINDS, STATUSES, TRACKING
+    from geo.units import UNITS
+
+    keys = [*(f"map.mode.{m}" for m in MODES), *(f"map.color_by.{c}" for c in COLOR_BY),
+            *(f"unit.{u}" for u in UNITS), *(f"project_kind_{k}" for k in KINDS),
+            *(f"project_status_{s}" for s in STATUSES), *(f"tracking_{s}" for s in TRACKING),
+            *(f"{s}_data" for s in ("real", "sample")),
+            *(f"cli.subtitle_{level}" for level in ("city", "district", "layout"))]
+    assert [k for k in keys if k not in CATALOGUE] == []
+
+
 def test_rendering_checks_its_inputs():
     assert t("quoted", "zh", text="激光") == "“激光”"
     assert t("quoted", "en", text="laser") == '"laser"'

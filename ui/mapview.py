@@ -29,6 +29,8 @@ import streamlit as st
 
 from geo import export, maps, offline, provenance, symbology
 from geo.layout import NAME_COLUMNS, city_name
+from geo.maps.points import COLOR_BY as POINT_COLOR_BY
+from geo.maps.points import MODES as POINT_MODES
 from geo.metrics import METRICS, MetricSpec
 from geo.regions import city_at
 from geo.text import colon, pick, t
@@ -42,10 +44,6 @@ PRESENT_HEIGHT = 1072
 #: The vocabularies with their labels live in the library (one list each).
 SCHEME_LABELS = {code: (term.zh, term.en) for code, term in symbology.SCHEMES.items()}
 BASEMAP_LABELS = {code: (b.zh, b.en) for code, b in maps.BASEMAPS.items()}
-MODE_LABELS = {"auto": ("自动", "Auto"), "cluster": ("聚合", "Clusters"),
-               "dots": ("散点", "Dots"), "heat": ("热力图", "Heat map")}
-COLOR_LABELS = {"tier": ("按规模着色", "Colour by size"),
-                "segment": ("按环节着色", "Colour by segment")}
 
 
 @dataclass(frozen=True)
@@ -201,10 +199,12 @@ def _map_controls(ctx: PageContext, spec: MapSpec) -> MapOptions:
             if state.view("basemap") == "tianditu":
                 c1.text_input(t("tianditu_key", lang), key="tianditu_key", type="password")
             if spec.enterprises is not None:
-                c2.radio("●", list(MODE_LABELS), key="point_mode", horizontal=True,
-                         format_func=_pick(MODE_LABELS, lang), label_visibility="collapsed")
-                c3.radio("◐", list(COLOR_LABELS), key="point_color", horizontal=True,
-                         format_func=_pick(COLOR_LABELS, lang), label_visibility="collapsed")
+                c2.radio("●", list(POINT_MODES), key="point_mode", horizontal=True,
+                         format_func=lambda m: t(f"map.mode.{m}", lang),
+                         label_visibility="collapsed")
+                c3.radio("◐", list(POINT_COLOR_BY), key="point_color", horizontal=True,
+                         format_func=lambda c: t(f"map.color_by.{c}", lang),
+                         label_visibility="collapsed")
     basemap = str(state.view("basemap"))
     key = state.text("tianditu_key") if basemap == "tianditu" else None
     breaks = _breaks(lang) if spec.choropleth is not None else None

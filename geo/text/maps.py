@@ -36,6 +36,13 @@ MAPS: Final[dict[str, tuple[str, str]]] = {
         "Firms located only to the city ({n}; at the city name, district unknown)"),
     "map.boundary_note": ("行政区划界线仅供示意，不作为权属依据", "Boundaries are schematic"),
     "map.selection": ("已选地区", "Selected areas"),
+    # how the firms are drawn (geo.maps.points.MODES, COLOR_BY)
+    "map.mode.auto": ("自动", "Auto"),
+    "map.mode.cluster": ("聚合", "Clusters"),
+    "map.mode.dots": ("散点", "Dots"),
+    "map.mode.heat": ("热力图", "Heat map"),
+    "map.color_by.tier": ("按规模着色", "Colour by size"),
+    "map.color_by.segment": ("按环节着色", "Colour by segment"),
     "map.city_firms": ("{name}：{n} 家企业仅定位到市，区县未知",
                        "{name}: {n} firms located only to the city, district unknown"),
     # popups (the browser writes revenue from 万元 with these units)
