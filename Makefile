@@ -24,7 +24,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m mypy  # geo/ and ui/, configured in pyproject.toml [tool.mypy]
+	$(PY) -m mypy  # geo/, ui/, views/ and app.py, configured in pyproject.toml [tool.mypy]
 	$(PY) -m pytest
 
 # the library and page benchmarks (minutes); bench_browser.py and load_sessions.py start
