@@ -71,6 +71,11 @@ def run(cmd: list[str], repeat: int) -> tuple[float, float]:
     return best
 
 
+def _load() -> str:
+    """The 1/5/15-minute load averages (other work on the cores skews wall times)."""
+    return " ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -86,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         table.to_csv(path, index=False)
         size = path.stat().st_size / 1e6
         print(f"{args.rows:,} firms, {table.shape[1]} columns, {size:.0f} MB; best of "
-              f"{args.repeat} run(s); {os.cpu_count()} cores, shared with other work")
+              f"{args.repeat} run(s); {os.cpu_count()} cores, shared with other work; "
+              f"load average before: {_load()}")
         timings = {
             "naive geopandas script": run([py, "-c", NAIVE, str(path), str(REGIONS_PATH)],
                                           args.repeat),
@@ -95,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             "python -m geo validate": run([py, "-m", "geo", "validate", str(path)],
                                           args.repeat),
         }
+    print(f"load average after: {_load()}")
     naive_wall, naive_cpu = timings["naive geopandas script"]
     print(f"{'whole process':<26}{'wall s':>8}{'CPU s':>8}{'wall/naive':>12}"
           f"{'CPU/naive':>11}")
