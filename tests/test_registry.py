@@ -24,6 +24,7 @@ from geo.registry import (
     RegistryError,
     RegistryResult,
     canonical_header,
+    checks,
     credit_code_valid,
     load_registry,
     reading,
@@ -471,6 +472,17 @@ def test_fast_path_cells_match_the_row_reader(cell, spots):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(reading, "_arrow_columns", lambda *args: None)
         assert _outcome(data) == fast
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.sampled_from(["a", "深", "\u202e", "\x01", "\x85", "\t", "é"]),
+                        max_size=4), max_size=8),
+       st.integers(0, 8), st.integers(0, 8))
+def test_whole_chunk_scan_finds_the_cells_with_invisible_characters(cells, start, stop):
+    """The scan over a chunk's bytes (sliced chunks too) agrees with a check of each cell."""
+    part = pa.array(cells, type=pa.string()).slice(start, max(stop - start, 0))
+    expected = any(schema._INVISIBLE.search(c) for c in part.to_pylist())
+    assert checks._has_invisible(pa.chunked_array([part], type=pa.string())) == expected
 
 
 def test_arrow_character_classes_match_python():
