@@ -39,19 +39,14 @@ GROWTH_LEVELS: Final = ("city", "zone")
 THRESHOLDS: Final = {"crossed_100m": TIERS["t100m"][1], "crossed_1bn": TIERS["t1bn"][1]}
 #: Columns of :func:`growth` that a change map can colour, as metric specs.
 GROWTH_METRICS: Final[dict[str, MetricSpec]] = {m.code: m for m in (
-    MetricSpec("cagr", "cagr", "营收年均增长率", "Revenue growth per year (CAGR)", "%/年",
-               "%/yr", 1, 100.0),
-    MetricSpec("pct_change", "pct_change", "营收变化率", "Revenue change", "%", "%", 1, 100.0),
-    MetricSpec("change_100m_cny", "change_100m_cny", "营收变化", "Revenue change (absolute)",
-               "亿元", "¥100 m", 2),
-    MetricSpec("revenue_to_100m_cny", "revenue_to_100m_cny", "期末营收", "Revenue, end year",
-               "亿元", "¥100 m", 2),
-    MetricSpec("crossed_100m", "crossed_100m", "新跨过1亿元企业", "Firms crossing ¥100 m",
-               "家", "firms", 0),
-    MetricSpec("crossed_1bn", "crossed_1bn", "新跨过10亿元企业", "Firms crossing ¥1 bn",
-               "家", "firms", 0),
-    MetricSpec("entries", "entries", "新进入企业", "Entries", "家", "firms", 0),
-    MetricSpec("exits", "exits", "退出企业", "Exits", "家", "firms", 0),
+    MetricSpec("cagr", "cagr", "%/年", 1, 100.0),
+    MetricSpec("pct_change", "pct_change", "%", 1, 100.0),
+    MetricSpec("change_100m_cny", "change_100m_cny", "亿元", 2),
+    MetricSpec("revenue_to_100m_cny", "revenue_to_100m_cny", "亿元", 2),
+    MetricSpec("crossed_100m", "crossed_100m", "家", 0),
+    MetricSpec("crossed_1bn", "crossed_1bn", "家", 0),
+    MetricSpec("entries", "entries", "家", 0),
+    MetricSpec("exits", "exits", "家", 0),
 )}
 _YEAR_RE: Final = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度|年)?")
 _VALUE_COLUMNS: Final = ("revenue_10k_cny", "employees")

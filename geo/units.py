@@ -1,4 +1,5 @@
-"""Units of the plan and indicator files: the unit codes a data file may write.
+"""The units of the atlas: the unit codes a plan or indicator file may write and the metrics
+use (:mod:`geo.metrics.catalogue`).
 
 Data files write a unit as its code (the Chinese unit a planner types, e.g. ``亿元``); pages
 and exports show :func:`label` in the reader's language (entries ``unit.<code>`` of the text
@@ -13,7 +14,8 @@ from typing import Final
 from geo.text import t
 
 #: the unit codes
-UNITS: Final = ("亿元", "万元", "家", "件", "项", "%", "%/年")
+UNITS: Final = ("亿元", "万元", "家", "件", "项", "%", "%/年", "处", "公里", "家/千平方公里",
+                "万元/平方公里", "个（共6）", "0–1")
 
 
 def label(code: str, lang: str = "zh") -> str:

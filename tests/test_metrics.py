@@ -430,6 +430,32 @@ def test_get_metric():
         assert code in M.METRICS
 
 
+def test_every_metric_is_named_in_the_text_catalogue_in_both_languages():
+    from geo.panel import GROWTH_METRICS
+
+    specs = [*M.METRICS.values(), *GROWTH_METRICS.values()]
+    assert len(specs) == 18 + 2 * len(SEGMENTS) + 8
+    for spec in specs:
+        zh, en = spec.label("zh"), spec.label("en")
+        assert zh.strip() and en.strip() and zh != en, spec.code
+        assert bool(spec.unit("zh")) == bool(spec.unit("en")) == bool(spec.unit_code), spec.code
+    # a metric the catalogue cannot name, or a unit outside geo.units, fails where it is defined
+    with pytest.raises(KeyError, match=r"metric\.nope"):
+        M.MetricSpec("nope", "nope", "家", 0)
+    with pytest.raises(KeyError, match="unknown unit code '吨'"):
+        M.MetricSpec("enterprises", "enterprises", "吨", 0)
+
+
+def test_a_title_writes_the_unit_in_full_width_brackets_in_chinese_only():
+    density, lq = M.METRICS["density_per_1000km2"], M.METRICS["lq_components"]
+    assert density.title("zh") == "企业密度（家/千平方公里）"
+    assert density.title("en") == "Enterprise density (firms per 1,000 km²)"
+    # a vocabulary term fills the template in the same language; an index has no unit
+    assert lq.title("zh") == f"区位商：{SEGMENTS['components'].zh}"
+    assert lq.title("en") == f"Location quotient: {SEGMENTS['components'].en}"
+    assert M.METRICS["seg_components"].title("en") == f"{SEGMENTS['components'].en} firms (firms)"
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [({"level": "county"}, "unknown level 'county'"),

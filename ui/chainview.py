@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import chain, provenance
+from geo import chain, provenance, units
 from geo.layout import CITIES, CITY_BY_ADCODE, SEGMENTS, city_name
 from geo.metrics import MetricSpec
-from geo.text import colon, fmt_number, fmt_share, pick, t
+from geo.text import colon, fmt_number, fmt_share, msg, pick, t
 from ui import columns, data, firmview, mapview, state
 from ui.shell import PageContext
 
@@ -57,7 +57,7 @@ def _diagram_frame(health: chain.ChainHealth, lang: str) -> pd.DataFrame:
     parts["seg"] = parts["segment"].map(lambda s: SEGMENTS[s].label(lang))
     parts["row"] = parts.groupby("segment").cumcount()
     parts["label"] = parts["code"].map(lambda c: part_label(c, lang))
-    unit, sample = t("firms_unit", lang), t("sample_flag", lang)
+    unit, sample = units.label("家", lang), t("sample_flag", lang)
     parts["line2"] = [f"{fmt_number(n, lang)} {unit}"
                       + (f" ({fmt_number(s, lang)} {sample})" if s else "")
                       for n, s in zip(parts["producers"], parts["sample_producers"],
@@ -157,9 +157,8 @@ def producers(frame: pd.DataFrame, part: str) -> pd.DataFrame:
 
 
 def _part_spec(part: str) -> MetricSpec:
-    p = chain.PARTS[part]
-    return MetricSpec(f"part_{part}", "part_firms", f"{p.zh}生产企业数", f"{p.en}: producers",
-                      "家", "firms", 0)
+    return MetricSpec(f"part_{part}", "part_firms", "家", 0,
+                      name=msg("metric.part_firms", part=chain.PARTS[part]))
 
 
 def part_map(ctx: PageContext, health: chain.ChainHealth, part: str) -> None:

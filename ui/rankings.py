@@ -111,7 +111,7 @@ def _ranking_view(ctx: PageContext, view: pd.DataFrame, spec: MetricSpec, color:
         spec.title(lang): st.column_config.NumberColumn(width="medium")})
     chart_data = view.assign(_picked=picked.to_numpy()).dropna(subset=[spec.title(lang)])
     chart = alt.Chart(chart_data).mark_bar().encode(
-        # field= rather than "name:Q" shorthand: metric titles may hold a colon (区位商:…)
+        # field= rather than "name:Q" shorthand: a title may hold a colon (Location quotient: …)
         x=alt.X(field=spec.title(lang), type="quantitative"),
         y=alt.Y(f"{name}:N", sort="-x", title=None,
                 axis=alt.Axis(labelOverlap=False, labelLimit=220)),

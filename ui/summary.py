@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo import units
 from geo.layout import (
     TIERS,
 )
@@ -25,8 +26,8 @@ def headline(ctx: PageContext) -> None:
     known = revenue.dropna()
     cols = st.columns(5)
     cols[0].metric(t("firms", lang), fmt_number(len(ctx.frame), lang))
-    cols[1].metric(t("legend.heading", lang, title=t("revenue_registry_sum", lang),
-                     unit=t("unit_100m", lang)),
+    cols[1].metric(t("with_unit", lang, text=t("revenue_registry_sum", lang),
+                     unit=units.label("亿元", lang)),
                    fmt_number(float(known.sum()) / 1e4, lang, 1),
                    help=t("revenue_registry_help", lang, n=fmt_number(len(known), lang),
                           years=ctx.dataset.date))

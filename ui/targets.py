@@ -24,7 +24,7 @@ from geo import plan as pln
 from geo import projects as prj
 from geo import units
 from geo.layout import CITY_BY_ADCODE, NAME_COLUMNS, SITE_KINDS
-from geo.text import colon, fmt_number, pick, t
+from geo.text import colon, fmt_number, msg, pick, t
 from ui import columns, data, mapview, rankings, state, years
 from ui.shell import PageContext
 from ui.text import plain
@@ -129,7 +129,7 @@ def _chart(traj: pd.DataFrame, target: pln.Target, unit: str, lang: str
 
 def _unit_of_series(target: pln.Target, indicators: pd.DataFrame, lang: str) -> str:
     if target.measure == "firms":
-        return t("firms_unit", lang)
+        return units.label("家", lang)
     codes = indicators.loc[indicators["indicator"] == target.indicator, "unit"]
     unit = units.label(codes.iloc[0], lang) if len(codes) else target.unit(lang)
     return unit if target.kind == "level" else f"{unit} ({t('growth_series', lang)})"
@@ -176,8 +176,9 @@ def _change(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -> None:
         st.info(t("years_order", lang))
         return
     g = pnl.growth(panel, ctx.frame, y0, y1)
-    spec = dataclasses.replace(specs[code], zh=f"{specs[code].zh}（{y0}→{y1}）",
-                               en=f"{specs[code].en} ({y0}→{y1})")
+    spec = dataclasses.replace(specs[code], name=msg("metric.between_years",
+                                                     metric=specs[code].message(),
+                                                     start=y0, end=y1))
     areas = data.areas_with_metrics(g, "city", ())
     st.markdown(f"**{t('city_contributions', lang, start=y0, end=y1)}**")
     mapview.show(ctx, mapview.MapSpec(choropleth=mapview.Choropleth(areas, spec, "city")),
@@ -187,8 +188,10 @@ def _change(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -> None:
     total = g["change_100m_cny"].sum(min_count=1)
     view = pd.DataFrame({
         t("cities", lang): g[name],
-        f"{y0} ({t('unit_100m', lang)})": g["revenue_from_100m_cny"].round(2),
-        f"{y1} ({t('unit_100m', lang)})": g["revenue_to_100m_cny"].round(2),
+        t("with_unit", lang, text=y0, unit=units.label("亿元", lang)):
+            g["revenue_from_100m_cny"].round(2),
+        t("with_unit", lang, text=y1, unit=units.label("亿元", lang)):
+            g["revenue_to_100m_cny"].round(2),
         t("change_col", lang): g["change_100m_cny"].round(2),
         t("share_of_change", lang): (g["change_100m_cny"] / total * 100).round(1),
         t("cagr_col", lang): (g["cagr"] * 100).round(1),

@@ -1,5 +1,6 @@
-"""The catalogue of metrics: what each one is called, its unit, decimals and the table column
-holding it (:data:`METRICS`, :func:`get_metric`), and the columns a table leads with."""
+"""The catalogue of metrics: each one's unit, decimals and the table column holding it
+(:data:`METRICS`, :func:`get_metric`; its name is the text catalogue's ``metric.<code>``), and
+the columns a table leads with."""
 
 from __future__ import annotations
 
@@ -8,11 +9,9 @@ from typing import Final
 
 import pandas as pd
 
-from geo.layout import (
-    SEGMENTS,
-    Lang,
-)
-from geo.text import pick
+from geo import units
+from geo.layout import SEGMENTS, Lang
+from geo.text import Msg, msg, t
 
 #: Metric columns that come first in a table, after the area's identity columns.
 HEADLINE_COLUMNS: Final = (
@@ -25,31 +24,48 @@ HEADLINE_COLUMNS: Final = (
 class MetricSpec:
     """A metric that can colour a map or head a table column.
 
+    Its name is the text catalogue's ``metric.<code>`` (:mod:`geo.text.metrics`) and its unit a
+    code of :data:`geo.units.UNITS`, both shown in the reader's language.
+
     Parameters
     ----------
     code : str
         Registry key (``METRICS[code]``).
     column : str
         Column of :attr:`MetricsResult.table` holding the values.
-    zh, en : str
-        Label in Chinese and English.
-    unit_zh, unit_en : str
-        Unit in Chinese and English (``""`` for a dimensionless index).
+    unit_code : str
+        Unit, a code of :data:`geo.units.UNITS` (``""`` for a dimensionless index).
     decimals : int
         Decimals to show.
     scale : float
         Factor from the table's values to the shown ones: 100 for shares, which the table
-        keeps as 0–1 and people read as percentages (``unit`` is then ``%``).
+        keeps as 0–1 and people read as percentages (the unit is then ``%``).
+    name : Msg or None
+        The name when it is not ``metric.<code>``: a template filled with a vocabulary term
+        (``msg("metric.lq", segment=SEGMENTS["laser"])``) or a name with its years.
+
+    Raises
+    ------
+    KeyError
+        The catalogue has no ``metric.<code>`` (and ``name`` is not given), or ``unit_code`` is
+        not a unit code.
     """
 
     code: str
     column: str
-    zh: str
-    en: str
-    unit_zh: str
-    unit_en: str
+    unit_code: str
     decimals: int
     scale: float = 1.0
+    name: Msg | None = None
+
+    def __post_init__(self) -> None:
+        self.message()  # a code without its catalogue entry fails here, not on a page
+        if self.unit_code:
+            units.label(self.unit_code)
+
+    def message(self) -> Msg:
+        """The name as a catalogue message (``metric.<code>`` unless :attr:`name` is given)."""
+        return self.name or Msg(f"metric.{self.code}")
 
     def shown(self, values: pd.Series) -> pd.Series:
         """The values as shown to people (shares as percentages).
@@ -60,68 +76,51 @@ class MetricSpec:
         return values * self.scale
 
     def label(self, lang: Lang = "zh") -> str:
-        """Return the label in ``lang`` ("zh" or "en")."""
-        return pick(lang, self.zh, self.en)
+        """Return the name in ``lang`` ("zh" or "en")."""
+        return self.message().render(lang)
 
     def unit(self, lang: Lang = "zh") -> str:
-        """Return the unit in ``lang`` ("zh" or "en")."""
-        return pick(lang, self.unit_zh, self.unit_en)
+        """Return the unit in ``lang`` ("zh" or "en"), ``""`` for a dimensionless index."""
+        return units.label(self.unit_code, lang) if self.unit_code else ""
 
     def title(self, lang: Lang = "zh") -> str:
-        """Return ``label (unit)``, or the label alone for a unitless metric."""
+        """Return the name and its unit (``企业数（家）``, ``Enterprises (firms)``), or the name
+        alone for a unitless metric.
+
+        >>> METRICS["listed"].title("zh"), METRICS["listed"].title("en")
+        ('上市企业数（家）', 'Listed enterprises (firms)')
+        """
         unit = self.unit(lang)
-        return f"{self.label(lang)} ({unit})" if unit else self.label(lang)
-
-
-_SHARE_ZH, _SHARE_EN = "%", "%"
+        return t("with_unit", lang, text=self.label(lang), unit=unit) if unit else self.label(lang)
 
 
 def _metric_list() -> list[MetricSpec]:
     specs = [
-        MetricSpec("enterprises", "enterprises", "企业数", "Enterprises", "家", "firms", 0),
-        MetricSpec("density_per_1000km2", "density_per_1000km2", "企业密度", "Enterprise density",
-                   "家/千平方公里", "firms per 1,000 km²", 2),
-        MetricSpec("revenue_100m_cny", "revenue_100m_cny", "主营收入", "Revenue",
-                   "亿元", "¥100 m", 1),
-        MetricSpec("revenue_share", "revenue_share", "主营收入占全省比重",
-                   "Share of provincial revenue", _SHARE_ZH, _SHARE_EN,1, 100.0),
+        MetricSpec("enterprises", "enterprises", "家", 0),
+        MetricSpec("density_per_1000km2", "density_per_1000km2", "家/千平方公里", 2),
+        MetricSpec("revenue_100m_cny", "revenue_100m_cny", "亿元", 1),
+        MetricSpec("revenue_share", "revenue_share", "%", 1, 100.0),
         # the table keeps 亿元/km²; shown in 万元/km² (×10,000) so values read (12.3, not 0.001)
-        MetricSpec("revenue_per_km2", "revenue_100m_cny_per_km2", "地均主营收入",
-                   "Revenue per km²", "万元/平方公里", "¥10k per km²", 1, 10_000.0),
-        MetricSpec("enterprise_share", "enterprise_share", "企业数占全省比重",
-                   "Share of provincial enterprises", _SHARE_ZH, _SHARE_EN,1, 100.0),
-        MetricSpec("listed", "listed", "上市企业数", "Listed enterprises", "家", "firms", 0),
-        MetricSpec("tier_t1bn", "tier_t1bn", "营收≥10亿元企业", "Firms with revenue ≥ ¥1 bn",
-                   "家", "firms", 0),
-        MetricSpec("tier_t100m_plus", "tier_t100m_plus", "营收≥1亿元企业",
-                   "Firms with revenue ≥ ¥100 m", "家", "firms", 0),
-        MetricSpec("revenue_missing", "revenue_missing", "营收未知企业",
-                   "Firms with unknown revenue", "家", "firms", 0),
-        MetricSpec("segments_present", "segments_present", "产业链环节覆盖数",
-                   "Chain segments present", "个(共6)", "of 6", 0),
-        MetricSpec("top_firm_share", "top_firm_share", "最大企业营收占比",
-                   "Largest firm's revenue share", _SHARE_ZH, _SHARE_EN,1, 100.0),
-        MetricSpec("hhi", "hhi", "营收赫芬达尔指数", "Herfindahl index of revenue",
-                   "0–1", "0–1", 3),
-        MetricSpec("sites", "sites", "园区与平台数", "Parks & platforms", "个", "sites", 0),
-        MetricSpec("platforms", "platforms", "创新平台与大科学装置数",
-                   "Innovation platforms & facilities", "个", "sites", 0),
-        MetricSpec("share_near_platform", "share_near_platform", "临近创新平台企业占比",
-                   "Share of firms near a platform", _SHARE_ZH, _SHARE_EN,1, 100.0),
-        MetricSpec("median_km_to_platform", "median_km_to_platform", "至最近创新平台距离中位数",
-                   "Median distance to nearest platform", "公里", "km", 1),
-        MetricSpec("supply_share", "supply_share", "配套半径（50公里内有关键零部件配套的比例）",
-                   "Supply radius (key components within 50 km)", _SHARE_ZH, _SHARE_EN, 1,
-                   100.0),
+        MetricSpec("revenue_per_km2", "revenue_100m_cny_per_km2", "万元/平方公里", 1, 10_000.0),
+        MetricSpec("enterprise_share", "enterprise_share", "%", 1, 100.0),
+        MetricSpec("listed", "listed", "家", 0),
+        MetricSpec("tier_t1bn", "tier_t1bn", "家", 0),
+        MetricSpec("tier_t100m_plus", "tier_t100m_plus", "家", 0),
+        MetricSpec("revenue_missing", "revenue_missing", "家", 0),
+        MetricSpec("segments_present", "segments_present", "个（共6）", 0),
+        MetricSpec("top_firm_share", "top_firm_share", "%", 1, 100.0),
+        MetricSpec("hhi", "hhi", "0–1", 3),
+        MetricSpec("sites", "sites", "处", 0),
+        MetricSpec("platforms", "platforms", "处", 0),
+        MetricSpec("share_near_platform", "share_near_platform", "%", 1, 100.0),
+        MetricSpec("median_km_to_platform", "median_km_to_platform", "公里", 1),
+        MetricSpec("supply_share", "supply_share", "%", 1, 100.0),
     ]
     for code, term in SEGMENTS.items():
-        specs.append(MetricSpec(
-            f"lq_{code}", f"lq_{code}", f"区位商:{term.zh}", f"Location quotient: {term.en}",
-            "", "", 2,
-        ))
-        specs.append(MetricSpec(
-            f"seg_{code}", f"seg_{code}", f"{term.zh}企业数", f"{term.en} firms", "家", "firms", 0,
-        ))
+        specs.append(MetricSpec(f"lq_{code}", f"lq_{code}", "", 2,
+                                name=msg("metric.lq", segment=term)))
+        specs.append(MetricSpec(f"seg_{code}", f"seg_{code}", "家", 0,
+                                name=msg("metric.seg", segment=term)))
     return specs
 
 

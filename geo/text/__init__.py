@@ -7,9 +7,17 @@ command line, a map or a figure — chooses the language and calls :func:`t` or
 (punctuation, shared words, units ``unit.*``), :mod:`geo.text.ui` (the dashboard),
 :mod:`geo.text.messages` (row messages of the input files), :mod:`geo.text.maps` (web maps,
 ``map.*``), :mod:`geo.text.legends` (``legend.*``), :mod:`geo.text.figures` (``figure.*``,
-``chain_figure.*``), :mod:`geo.text.exports` (``provenance.*``, ``cli.*``) — and are joined
-here into :data:`CATALOGUE`, which refuses a key defined twice. :mod:`geo.text.numbers` writes
-numbers.
+``chain_figure.*``), :mod:`geo.text.metrics` (``metric.*``), :mod:`geo.text.exports`
+(``provenance.*``, ``cli.*``) — and are joined here into :data:`CATALOGUE`, which refuses a key
+defined twice. :mod:`geo.text.numbers` writes numbers.
+
+The rule: **UI prose lives in the catalogue; a vocabulary term carries its own two names.**
+Labels, titles, units, messages and patterns written in code are entries here. A vocabulary
+whose entries are data — a term of :mod:`geo.layout` or :mod:`geo.chain` with its Chinese and
+English name, a city's two names, a plan's title — keeps both names in its definition, and a
+template takes the term itself as a parameter (``t("metric.lq", lang, segment=term)``), which
+:func:`t` shows by the term's ``label(lang)``. :func:`pick` chooses between such data, never
+between two texts written in code.
 
 This package imports nothing else from ``geo``, so every module may use it.
 
@@ -23,19 +31,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final, TypeVar
+from typing import Final, Protocol, TypeVar, runtime_checkable
 
 from geo.text.exports import EXPORTS
 from geo.text.figures import FIGURES
 from geo.text.legends import LEGENDS
 from geo.text.maps import MAPS
 from geo.text.messages import MESSAGES
+from geo.text.metrics import METRIC_TEXT
 from geo.text.numbers import fmt_number, fmt_share
 from geo.text.ui import UI
 from geo.text.words import WORDS
 
-__all__ = ["CATALOGUE", "LANGS", "Msg", "check_lang", "colon", "fmt_number", "fmt_share", "msg",
-           "pick", "t"]
+__all__ = ["CATALOGUE", "LANGS", "Msg", "Named", "check_lang", "colon", "fmt_number",
+           "fmt_share", "msg", "pick", "t"]
 
 T = TypeVar("T")
 
@@ -55,7 +64,22 @@ def _join(*sections: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]
 
 #: key -> (Chinese, English) templates, every section joined.
 CATALOGUE: Final[dict[str, tuple[str, str]]] = _join(
-    WORDS, UI, MESSAGES, MAPS, LEGENDS, FIGURES, EXPORTS)
+    WORDS, UI, MESSAGES, MAPS, LEGENDS, FIGURES, METRIC_TEXT, EXPORTS)
+
+
+@runtime_checkable
+class Named(Protocol):
+    """A vocabulary term: anything that shows its own name in a language."""
+
+    def label(self, lang: str) -> str:
+        """The name in ``lang`` ("zh" or "en")."""
+        ...
+
+
+def _render(value: object, lang: str) -> object:
+    if isinstance(value, Msg):
+        return value.render(lang)
+    return value.label(lang) if isinstance(value, Named) else value
 
 
 def check_lang(lang: str) -> str:
@@ -68,7 +92,8 @@ def check_lang(lang: str) -> str:
 def t(key: str, lang: str, **params: object) -> str:
     """The text ``key`` in ``lang``, ``{placeholders}`` filled from ``params``.
 
-    A parameter that is a :class:`Msg` is rendered in the same language first.
+    A parameter that is a :class:`Msg` is rendered in the same language first; one that is a
+    vocabulary term (:class:`Named`: it has ``label(lang)``) shows its name in that language.
 
     Raises
     ------
@@ -84,8 +109,7 @@ def t(key: str, lang: str, **params: object) -> str:
     template = pair[LANGS.index(check_lang(lang))]
     if not params:
         return template
-    return template.format(**{k: v.render(lang) if isinstance(v, Msg) else v
-                              for k, v in params.items()})
+    return template.format(**{k: _render(v, lang) for k, v in params.items()})
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from typing import Final
 LEGENDS: Final[dict[str, tuple[str, str]]] = {
     "legend.no_data": ("无数据", "No data"),
     "legend.count": ("{label}（{n}）", "{label} ({n})"),
-    "legend.heading": ("{title}（{unit}）", "{title} ({unit})"),
     "legend.classes": ("分级：{scheme}，{k} 级", "Classes: {scheme}, {k}"),
     "legend.carrier": ("制造业载体城市", "Manufacturing carrier city"),
     "legend.zone_row": ("{zone}（{group}）", "{zone} ({group})"),

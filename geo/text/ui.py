@@ -277,7 +277,6 @@ UI: Final[dict[str, tuple[str, str]]] = {
     "series_required": ("所需路径", "Required path"),
     "series_target": ("目标", "Target"),
     "series_other": ("其他口径", "Other definitions"),
-    "firms_unit": ("家", "firms"),
     "growth_series": ("增长率所依据的序列", "series the growth is measured on"),
     "plan_says": ("规划原文", "The plan says"),
     "plan_quote": ("“{quote}”", "“{quote}” (Chinese original)"),
@@ -357,7 +356,6 @@ UI: Final[dict[str, tuple[str, str]]] = {
     "table_cap": ("表中显示营收最高的 {shown} 家（共 {total} 家）；下载表格可得全部。",
                   "Showing the {shown} largest firms by revenue of {total}; the table download "
                   "has them all."),
-    "unit_firms": ("家", "firms"),
     "click_hint": ("单击地图上的城市即筛选到该市；双击只缩放，不改变筛选。",
                    "Click a city on the map to filter to it; a double-click only zooms."),
     "selected": ("已选", "Selected"),
@@ -380,7 +378,6 @@ UI: Final[dict[str, tuple[str, str]]] = {
         "figures below are from the current data version and may differ from what the "
         "sender saw.",
     ),
-    "unit_100m": ("亿元", "¥100 m"),
     # -- hostile and broken input (issue 17) --
     "breaks_missing": ("自定义分级：请输入断点（如 10, 50, 100）；在此之前按分位数分级。",
                        "User-defined classes: type the breaks (e.g. 10, 50, 100); quantiles "

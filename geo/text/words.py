@@ -19,6 +19,8 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "real_data": ("真实数据", "real data"),
     "sample_data": ("示例数据", "sample data"),
     "with_year": ("{text}（{year} 年）", "{text}, {year}"),
+    "with_unit": ("{text}（{unit}）", "{text} ({unit})"),  # a title and its unit
+    # units (geo.units.UNITS): the code is the Chinese unit
     "unit.亿元": ("亿元", "¥100 m"),
     "unit.万元": ("万元", "¥10k"),
     "unit.家": ("家", "firms"),
@@ -26,4 +28,10 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "unit.项": ("项", "items"),
     "unit.%": ("%", "%"),
     "unit.%/年": ("%/年", "%/yr"),
+    "unit.处": ("处", "sites"),
+    "unit.公里": ("公里", "km"),
+    "unit.家/千平方公里": ("家/千平方公里", "firms per 1,000 km²"),
+    "unit.万元/平方公里": ("万元/平方公里", "¥10k per km²"),
+    "unit.个（共6）": ("个（共6）", "of 6"),
+    "unit.0–1": ("0–1", "0–1"),
 }
