@@ -14,6 +14,8 @@ from typing import TypeVar, overload
 import geopandas as gpd
 import pandas as pd
 
+from geo.text import MessageError, msg
+
 F = TypeVar("F", bound=pd.DataFrame)
 
 
@@ -60,7 +62,8 @@ def require_columns(frame: object, columns: Iterable[str], what: str, *,
     expected = list(columns)
     missing = [c for c in expected if c not in frame.columns]
     if missing:
-        raise error(f"{what} lacks columns {missing}; expected {expected}")
+        message = msg("file.lacks_columns", what=what, missing=missing, expected=expected)
+        raise error(message if issubclass(error, MessageError) else message.render("en"))
     return frame
 
 

@@ -133,13 +133,9 @@ def _header(records: list[list[str]], name: str) -> tuple[int, list[_Column]]:
         long_ = "year" in kinds and bool(kinds & set(_VALUE_COLUMNS))
         if kinds & {"id", "name_zh"} and (wide or long_):
             if wide and "year" in kinds:
-                raise reg.RegistryError(
-                    f"{name}: row {i + 1} has both a year column and year-named value columns; "
-                    "use one form: long (编号, 年份, 营业收入) or wide (编号, 2019年营业收入, …)")
+                raise reg.RegistryError(msg("file.panel_two_forms", name=name, row=i + 1))
             return i, cols
-    raise reg.RegistryError(
-        f"{name}: no header with 编号 (id) and either 年份 + 营业收入 (long form) or "
-        "per-year columns such as 2019年营业收入 / 2020营收(万元) (wide form); add them")
+    raise reg.RegistryError(msg("file.panel_no_header", name=name))
 
 
 def _cells(records: list[list[str]], start: int, index: int) -> pd.Series:
@@ -234,17 +230,16 @@ def load_panel(source: str | Path | bytes, *, name: str | None = None,
         The file is unusable: empty, not a table, no recognisable header.
     """
     data, label = reading._read_bytes(source, name)
-    table = reading._records(data, label)
-    records = table.records
+    table = reading._records(data, label) if data and not data.isspace() else None
+    records = [] if table is None else table.records
     if not any("".join(r).strip() for r in records):
-        raise reg.RegistryError(f"{label}: the file is empty; export the panel again")
+        raise reg.RegistryError(msg("file.panel_empty", name=label))
     head, cols = _header(records, label)
     report = _Report()
     rows = _long_rows(records, head + 1, cols, report)
     total = int(sum(1 for r in records[head + 1:] if "".join(r).strip()))
     if total == 0:
-        raise reg.RegistryError(f"{label}: a header (row {head + 1}) but no data rows; add one "
-                                "firm per row below it")
+        raise reg.RegistryError(msg("file.panel_no_rows", name=label, row=head + 1))
     form = "wide" if any(c.year is not None for c in cols) else "long"
     label_of = {c.index: c.label for c in cols}
     for (r, c), formula in getattr(table, "formulas", {}).items():

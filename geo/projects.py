@@ -36,7 +36,7 @@ from geo.frames import require_columns
 from geo.layout import CITY_BY_ADCODE
 from geo.regions import DATA_DIR
 from geo.registry import Problem
-from geo.text import msg
+from geo.text import MessageError, Msg, msg
 
 PROJECTS_PATH: Final = DATA_DIR / "projects.csv"
 COLUMNS: Final = ("id", "name_zh", "name_en", "kind", "city_adcode", "district", "district_en",
@@ -50,14 +50,14 @@ TRACKING: Final = ("done", "on_schedule", "delayed", "not_started", "needs_updat
 STALE_DAYS: Final = 730
 
 
-class ProjectError(ValueError):
+class ProjectError(MessageError, ValueError):
     """The project register cannot be used; the message names file, row and column.
 
     ``problems`` lists every row problem (each renders in either language) when rows failed
     the checks; it is empty for a file-level error.
     """
 
-    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+    def __init__(self, message: Msg | str, problems: Sequence[Problem] = ()) -> None:
         super().__init__(message)
         self.problems = list(problems)
 
@@ -85,12 +85,15 @@ def load_projects(path: Path | str | bytes = PROJECTS_PATH, name: str | None = N
     else:
         path = source = Path(path)
         if not path.is_file():
-            raise ProjectError(f"{path}: file not found; give the path of a projects CSV")
+            raise ProjectError(msg("file.projects_not_found", path=path))
     try:
         raw = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ProjectError(f"{path}: not a readable CSV table ({exc}); save it as CSV "
-                           "UTF-8 with the columns of data/projects.csv") from None
+    except pd.errors.EmptyDataError:
+        raise ProjectError(msg("file.projects_empty", path=path)) from None
+    except UnicodeDecodeError:
+        raise ProjectError(msg("file.projects_encoding", path=path)) from None
+    except pd.errors.ParserError as exc:
+        raise ProjectError(msg("file.projects_unreadable", path=path, detail=exc)) from None
     require_columns(raw, COLUMNS, str(path), error=ProjectError)
     raw = raw.apply(lambda s: s.str.strip())
 
@@ -135,7 +138,8 @@ def load_projects(path: Path | str | bytes = PROJECTS_PATH, name: str | None = N
         rows = ", ".join(str(i + 2) for i in bad[:5])
         problems = sorted((Problem.of(int(i) + 2, c, m) for c, b, m in failed for i in b),
                           key=lambda p: (p.row, p.column))
-        raise ProjectError(f"{path}: row {rows}, {column}: {message.render('en')}", problems)
+        raise ProjectError(msg("file.projects_row", path=path, rows=rows, column=column,
+                                 message=message), problems)
     out = raw[list(COLUMNS)].copy()
     for c in ("lon", "lat", "investment_100m_cny"):
         out[c] = nums[c].astype(float)

@@ -127,9 +127,10 @@ def test_a_broken_configured_registry_shows_its_report(tmp_path, monkeypatch):
 def test_an_unusable_configured_registry_names_the_file(tmp_path, monkeypatch):
     path = tmp_path / "missing.csv"
     monkeypatch.setenv("ATLAS_ENTERPRISES", str(path))
-    at = _app()
-    assert not at.exception, at.exception
-    assert any("not found" in e.value for e in at.error)
+    for lang, said in (("zh", "找不到文件"), ("en", "not found")):  # in the user's language
+        at = _app(lang=lang)
+        assert not at.exception, at.exception
+        assert any(said in e.value and plain("missing.csv") in e.value for e in at.error)
 
 
 def test_an_unreadable_store_is_said_on_every_page(tmp_path, monkeypatch):

@@ -18,7 +18,7 @@ from geo.text import fmt_number, pick, t
 from ui import state
 from ui.report import problem_table
 from ui.shell import PageContext
-from ui.text import plain
+from ui.text import error_text, plain
 
 
 def template(lang: str) -> pd.DataFrame:
@@ -53,7 +53,7 @@ def section(ctx: PageContext) -> None:
             store.check_upload_size(len(content))
             result = panel.load_panel(content, name=file.name, registry=ctx.dataset.frame)
         except (store.UploadTooLarge, registry.RegistryError) as exc:
-            st.error(plain(exc))
+            st.error(error_text(exc, lang))
             return
         report(result, lang)
         if len(result.frame):
@@ -98,13 +98,13 @@ def projects_section(ctx: PageContext) -> None:
             frame = projects.load_projects(content, name=file.name)
         except projects.ProjectError as exc:
             if not exc.problems:
-                st.error(plain(exc))
+                st.error(error_text(exc, lang))
                 return
             st.error(t("projects_bad", lang, name=plain(file.name), n=len(exc.problems)))
             problem_table(exc.problems, lang)
             return
         except store.UploadTooLarge as exc:
-            st.error(plain(exc))
+            st.error(error_text(exc, lang))
             return
         st.success(t("projects_read", lang, n=len(frame)))
         st.button(t("projects_use", lang), type="primary", key="projects_use",

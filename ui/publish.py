@@ -15,7 +15,7 @@ from geo import panel as pnl
 from geo.text import fmt_number, t
 from ui import state
 from ui.data import default_store, generation, versions
-from ui.text import plain
+from ui.text import error_text, plain
 
 
 def publish_form(result: registry.RegistryResult, content: bytes, file_name: str,
@@ -42,7 +42,7 @@ def publish_form(result: registry.RegistryResult, content: bytes, file_name: str
                                     author=author or "editor", token=token, datum=datum,
                                     attachments=chosen)
             except (auth.PublishRefused, store.UploadTooLarge, store.StoreError) as exc:
-                st.error(plain(exc))
+                st.error(error_text(exc, lang))
                 return
             generation.clear()
             st.success(plain(version.label()))  # author and file name are user text
@@ -85,7 +85,7 @@ def default_form(lang: str) -> None:
             try:
                 s.set_default(int(vid), token)
             except (auth.PublishRefused, store.StoreError, ValueError) as exc:
-                st.error(plain(exc))
+                st.error(error_text(exc, lang))
                 return
             generation.clear()
             st.success(plain(options[vid]))

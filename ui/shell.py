@@ -24,7 +24,7 @@ from geo.metrics import METRICS
 from geo.text import colon, fmt_number, pick, t
 from ui import data, state, years
 from ui.report import registry_report
-from ui.text import plain
+from ui.text import error_text, plain
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def bundled_failure(exc: registry.RegistryError, lang: str) -> None:
     mtime = os.path.getmtime(path) if os.path.isfile(path) else 0.0
     result = data.bundled_report(path, mtime)
     if result is None or not result.problems:
-        st.error(plain(exc))
+        st.error(error_text(exc, lang))
     else:
         registry_report(result, lang)
 

@@ -27,7 +27,7 @@ from geo.layout import CITY_BY_ADCODE, NAME_COLUMNS, SITE_KINDS
 from geo.text import colon, fmt_number, msg, pick, t
 from ui import columns, data, mapview, rankings, state, years
 from ui.shell import PageContext
-from ui.text import plain
+from ui.text import error_text, plain
 
 #: (Chinese, English) columns of the plan and indicator tables and of the project register
 _DEFINITION_COLUMNS = ("definition", "definition_en")
@@ -219,7 +219,7 @@ def show(ctx: PageContext) -> None:
         indicators = data.load_indicators(str(ind.INDICATORS_PATH),
                                           data.file_mtime(ind.INDICATORS_PATH))
     except (pln.PlanError, ind.IndicatorError, ValueError) as exc:
-        st.error(t("targets_input_error", lang, error=plain(exc)))
+        st.error(t("targets_input_error", lang, error=error_text(exc, lang)))
         return
     firm_years = pnl.firm_years(panel, ctx.frame)
     st.subheader(t("targets_title_plan", lang, start=plan.start_year, end=plan.end_year))
@@ -299,7 +299,7 @@ def status_line(ctx: PageContext) -> None:
     try:
         plan, table, _, _ = assessment(ctx.dataset.frame, ctx.dataset.key, lang)
     except (pln.PlanError, ind.IndicatorError, ValueError) as exc:
-        st.caption(t("targets_input_error", lang, error=plain(exc)))
+        st.caption(t("targets_input_error", lang, error=error_text(exc, lang)))
         return
     items = []
     for _, r in table.iterrows():
@@ -330,7 +330,7 @@ def _project_tracking(ctx: PageContext) -> None:
             name = prj.PROJECTS_PATH.name if published is None else t(
                 "projects_not_published", lang, v=published[0], name=prj.PROJECTS_PATH.name)
     except prj.ProjectError as exc:
-        st.error(t("targets_input_error", lang, error=plain(exc)))
+        st.error(t("targets_input_error", lang, error=error_text(exc, lang)))
         return
     st.caption(plain(t("projects_source", lang, name=name)))
     as_of = st.date_input(t("as_of", lang), value=dt.date.today(), key="projects_as_of")

@@ -16,6 +16,8 @@ from typing import Final
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
+from geo.text import MessageError
+
 # CommonMark lets any ASCII punctuation be escaped with a backslash; escaping all of it
 # also breaks the extensions' triggers ($ math, : directives and emoji, www./http:// links).
 _PUNCTUATION: Final = re.compile(r"([!-/:-@\[-`{-~])")
@@ -43,6 +45,12 @@ def plain(text: object) -> str:
     text = _LINK_TRIGGERS.sub(lambda m: (m.group(1) or "") + WORD_JOINER,
                               _SPACES.sub(" ", str(text)).strip())
     return _PUNCTUATION.sub(r"\\\1", text)
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """An error's message in ``lang`` (:meth:`geo.text.MessageError.render`; other errors
+    as they read) through :func:`plain`: it quotes file names and cells."""
+    return plain(exc.render(lang) if isinstance(exc, MessageError) else exc)
 
 
 def source_column(label: str, trusted: bool) -> dict[str, ColumnConfig]:

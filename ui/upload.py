@@ -15,7 +15,7 @@ from ui.columns import localized
 from ui.report import registry_report
 from ui.shell import PageContext
 from ui.siteview import site_view
-from ui.text import plain, source_column
+from ui.text import error_text, source_column
 
 DATUM_LABELS = {"wgs84": "WGS-84 (GPS)", "gcj02": "GCJ-02 (高德/腾讯 AMap/Tencent)",
                 "bd09": "BD-09 (百度 Baidu)"}
@@ -49,7 +49,7 @@ def panel(ctx: PageContext) -> None:
     try:
         store.check_upload_size(len(content))
     except store.UploadTooLarge as exc:
-        st.error(plain(exc))
+        st.error(error_text(exc, lang))
         return
     bar = st.progress(0.0, text=t("validating", lang))
 
@@ -60,7 +60,7 @@ def panel(ctx: PageContext) -> None:
         result = data.parse_upload(content, datum, file.name, progress=progress)
     except registry.RegistryError as exc:
         bar.empty()
-        st.error(plain(exc))  # quotes the file name and its header
+        st.error(error_text(exc, lang))  # quotes the file name and its header
         return
     bar.empty()
     registry_report(result, lang)

@@ -13,7 +13,7 @@ from geo.registry.schema import (
     _revenue_scale,
     canonical_header,
 )
-from geo.text import msg
+from geo.text import Msg, msg
 
 _LOCATION_COLUMNS: Final = frozenset({"lon", "lat", "city", "district"})
 
@@ -26,20 +26,15 @@ def _header_candidate(records: list[list[str]]) -> int | None:
     return None
 
 
-def _missing_columns_message(records: list[list[str]], name: str) -> str:
+def _missing_columns_message(records: list[list[str]], name: str) -> Msg:
     first = next((r for r in records if "".join(r).strip()), [])
     found = {canonical_header(c) for c in first}
     shown = ", ".join(c.strip() for c in first[:12] if c.strip())
-    need = []
-    if "name_zh" not in found:
-        need.append("企业名称 (name_zh)")
-    if not found & _LOCATION_COLUMNS:
-        need.append("经度+纬度 (lon+lat) or 所在城市 (city)")
     if not found - {None}:
-        return (f"{name}: no recognisable header (first row: {shown[:200]!r}); the table needs "
-                "at least 企业名称 (name_zh) and 经度+纬度 (lon+lat) or 所在城市 (city)")
-    return (f"{name}: required column(s) missing: {'; '.join(need)}; found {shown[:200]!r}. "
-            "Add the column(s) or rename the header(s)")
+        return msg("file.no_header", name=name, first=shown[:200])
+    need = ("file.need_location" if "name_zh" in found
+            else "file.need_name" if found & _LOCATION_COLUMNS else "file.need_both")
+    return msg("file.missing_columns", name=name, need=msg(need), found=shown[:200])
 
 
 @dataclass(frozen=True)
@@ -72,10 +67,9 @@ def _parse_header(records: list[list[str]], name: str) -> _Header:
             index[canonical], label[canonical] = j, text.strip()
     if ("lon" in index) != ("lat" in index):
         have, lack = ("lon", "lat") if "lon" in index else ("lat", "lon")
-        message = (f"column {label[have]!r} ({have}) has no partner {CHINESE_HEADERS[lack]} "
-                   f"({lack})")
         if not {"city", "district"} & set(index):
-            raise RegistryError(f"{name}: {message}; add it, or a 所在城市 (city) column")
+            raise RegistryError(msg("file.unpaired", name=name, label=label[have], have=have,
+                                    partner=CHINESE_HEADERS[lack], lack=lack))
         problems.append(Problem.of(pos + 1, label[have], msg(
             "header_unpaired", label=label.pop(have), have=have, partner=CHINESE_HEADERS[lack],
             lack=lack)))

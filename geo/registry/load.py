@@ -155,15 +155,14 @@ def load_registry(source: str | Path | bytes, *, name: str | None = None,
     table = _records(data, label)
     records = table.records
     if not any("".join(r).strip() for r in records):
-        raise RegistryError(f"{label}: the file is empty; export the registry again")
+        raise RegistryError(msg("file.empty", name=label))
     header = _parse_header(records, label)
     formulas = _formula_problems(table, header)
     rows = (_split_rows(records, header, formulas) if table.columns is None
             else _split_columns(table.columns, header, formulas))
     total = rows.total
     if total == 0:
-        raise RegistryError(f"{label}: a header (row {header.row}) but no data rows; "
-                            "add one firm per row below the header")
+        raise RegistryError(msg("file.no_rows", name=label, row=header.row))
     report(0.2)
     frame = _check(rows, datum, report) if len(rows.rownum) else _empty_frame
     problems = sorted(rows.problems, key=lambda p: (p.row, p.column))

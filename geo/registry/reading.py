@@ -22,6 +22,7 @@ import pyarrow.csv as pacsv
 
 from geo.registry.header import _header_candidate
 from geo.registry.schema import _HEADER_SCAN, _MAX_CSV_FIELDS, RegistryError
+from geo.text import Msg, msg
 
 if TYPE_CHECKING:
     import openpyxl
@@ -39,11 +40,11 @@ def _read_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, st
     path = Path(source)
     label = name or path.name
     if not path.is_file():
-        raise RegistryError(f"{path}: file not found; check the path")
+        raise RegistryError(msg("file.not_found", path=path))
     try:
         return path.read_bytes(), label
     except OSError as exc:
-        raise RegistryError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise RegistryError(msg("file.unreadable", path=path, reason=exc.strerror)) from None
 
 
 def _utf_without_bom(data: bytes) -> str | None:
@@ -89,9 +90,7 @@ def _decode(data: bytes, name: str) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise RegistryError(
-            f"{name}: not a text table (encoding not recognised); save it as CSV UTF-8 or XLSX"
-        )
+        raise RegistryError(msg("file.encoding", name=name))
     return str(best)
 
 
@@ -214,8 +213,7 @@ def _csv_records(data: bytes, name: str) -> _Table:
     try:
         records = list(reader)
     except csv.Error as exc:
-        raise RegistryError(f"{name}: not a readable CSV table ({exc}); "
-                            "save it again as CSV UTF-8 or XLSX") from None
+        raise RegistryError(msg("file.csv_unreadable", name=name, detail=exc)) from None
     # a row of a million separators: its fields past the limit are joined into one (still
     # reported as too many fields when any holds a value), so later steps stay cheap
     for i in [i for i, r in enumerate(records) if len(r) > _MAX_CSV_FIELDS]:
@@ -253,9 +251,8 @@ class XlsxLimits:
 XLSX_LIMITS: Final = XlsxLimits()
 
 
-def _too_big(name: str, what: str) -> RegistryError:
-    return RegistryError(f"{name}: {what}; split the registry into smaller files, or save it "
-                         "as CSV UTF-8 (no such limit)")
+def _too_big(name: str, what: Msg) -> RegistryError:
+    return RegistryError(msg("file.too_big", name=name, what=what))
 
 
 _ROW_TAG: Final = re.compile(rb"<(?:\w+:)?row[\s>/]")
@@ -278,14 +275,12 @@ def _scan_sheet(part: IO[bytes], name: str, limits: XlsxLimits, cells: list[int]
             width = width + found if k == 0 else found
             cells[0] += found
             if width > limits.columns:
-                raise _too_big(name, f"row {rows} has more than {limits.columns:,} "
-                                     "columns (the limit)")
+                raise _too_big(name, msg("file.xlsx_wide_row", row=rows, limit=limits.columns))
         formulas = formulas or _FORMULA_TAG.search(done) is not None
         if rows > limits.rows:
-            raise _too_big(name, f"a sheet has more than {limits.rows:,} rows (the limit "
-                                 "for XLSX)")
+            raise _too_big(name, msg("file.xlsx_rows", limit=limits.rows))
         if cells[0] > limits.cells:
-            raise _too_big(name, f"the workbook has more than {limits.cells:,} cells")
+            raise _too_big(name, msg("file.xlsx_cells", limit=limits.cells))
     return formulas or _FORMULA_TAG.search(carry) is not None
 
 
@@ -301,13 +296,12 @@ def _scan_workbook(archive: zipfile.ZipFile, name: str, limits: XlsxLimits) -> b
     """
     total = sum(info.file_size for info in archive.infolist())
     if total > limits.expanded_bytes:
-        raise _too_big(name, f"the workbook expands to {total / 2**20:,.0f} MB, more than "
-                             f"the limit of {limits.expanded_bytes / 2**20:,.0f} MB")
+        raise _too_big(name, msg("file.xlsx_expanded", mb=total / 2**20,
+                                 limit=limits.expanded_bytes / 2**20))
     held = sum(info.file_size for info in archive.infolist() if not _is_sheet(info.filename))
     if held > limits.held_bytes:
-        raise _too_big(name, f"the workbook's shared strings and styles expand to "
-                             f"{held / 2**20:,.0f} MB, more than the limit of "
-                             f"{limits.held_bytes / 2**20:,.0f} MB")
+        raise _too_big(name, msg("file.xlsx_held", mb=held / 2**20,
+                                 limit=limits.held_bytes / 2**20))
     formulas, cells = False, [0]
     for info in archive.infolist():
         if _is_sheet(info.filename):
@@ -328,16 +322,15 @@ def _sheet_records(values: Iterator[tuple], formulas: Iterator[tuple] | None, na
     empty: list[str] = []  # blank rows share one list: a million of them cost nothing
     for i, row in enumerate(values):
         if i >= limits.rows:
-            raise _too_big(name, f"a sheet has more than {limits.rows:,} rows (the limit "
-                                 "for XLSX)")
+            raise _too_big(name, msg("file.xlsx_rows", limit=limits.rows))
         if len(row) > limits.columns:
-            raise _too_big(name, f"row {i + 1} has {len(row):,} columns, more than the "
-                                 f"limit of {limits.columns:,}")
+            raise _too_big(name, msg("file.xlsx_columns", row=i + 1, n=len(row),
+                                     limit=limits.columns))
         text = [_cell_text(v) for v in row]
         filled = sum(1 for v in text if v)
         cells[0] += len(row)
         if cells[0] > limits.cells:
-            raise _too_big(name, f"the workbook has more than {limits.cells:,} filled cells")
+            raise _too_big(name, msg("file.xlsx_filled", limit=limits.cells))
         formula_row = next(formulas, ()) if formulas is not None else ()
         for j, f in enumerate(formula_row):
             f = getattr(f, "text", f)  # ArrayFormula
@@ -378,10 +371,8 @@ def _xlsx_records(data: bytes, name: str) -> _Table:
     except RegistryError:
         raise
     except Exception as exc:  # openpyxl/zipfile raise many types for a damaged file
-        raise RegistryError(
-            f"{name}: not a readable XLSX workbook ({type(exc).__name__}); open it in Excel "
-            "and save it again as .xlsx or as CSV UTF-8"
-        ) from None
+        raise RegistryError(msg("file.xlsx_unreadable", name=name,
+                                kind=type(exc).__name__)) from None
     finally:
         for book in books:
             book.close()
@@ -389,9 +380,9 @@ def _xlsx_records(data: bytes, name: str) -> _Table:
 
 def _records(data: bytes, name: str) -> _Table:
     if not data or data.isspace():  # not data.strip(): no copy of a 100 MB file
-        raise RegistryError(f"{name}: the file is empty; export the registry again")
+        raise RegistryError(msg("file.empty", name=name))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RegistryError(f"{name}: old Excel .xls format; save it as .xlsx or CSV UTF-8")
+        raise RegistryError(msg("file.xls", name=name))
     if data.startswith(b"PK\x03\x04"):
         return _xlsx_records(data, name)
     return _csv_records(data, name)

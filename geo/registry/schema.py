@@ -15,7 +15,7 @@ import pandas as pd
 
 from geo.layout import SECTORS, SEGMENTS
 from geo.regions import DATA_DIR
-from geo.text import Msg, pick
+from geo.text import MessageError, Msg, pick
 
 ENTERPRISES_PATH: Final = DATA_DIR / "enterprises.csv"
 SITES_PATH: Final = DATA_DIR / "sites.csv"
@@ -138,7 +138,7 @@ _INVISIBLE: Final = re.compile(
 _INVISIBLE_RE2: Final = (r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}\x{61c}\x{200e}"
                          r"\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]")
 
-class RegistryError(ValueError):
+class RegistryError(MessageError, ValueError):
     """The file cannot be used at all; the message names the file and what to do."""
 
 

@@ -11,6 +11,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from geo.auth import PROJECT_DIR, read_secrets
+from geo.text import MessageError, msg
 
 DEFAULT_STORE_PATH: Final[Path] = PROJECT_DIR / "var" / "registry.gpkg"
 STORE_ENV: Final[str] = "ATLAS_STORE"
@@ -24,7 +25,7 @@ class StoreError(RuntimeError):
     """The store cannot be opened, reached or read; the message names the store and the fix."""
 
 
-class UploadTooLarge(ValueError):
+class UploadTooLarge(MessageError, ValueError):
     """A registry file is larger than the configured upload limit."""
 
 
@@ -85,10 +86,8 @@ def check_upload_size(size_bytes: int) -> None:
         raise TypeError(f"size_bytes must be a non-negative int, got {size_bytes!r}")
     limit = max_upload_bytes()
     if size_bytes > limit:
-        raise UploadTooLarge(
-            f"the file is {_size_text(size_bytes)}; the limit is {_size_text(limit)}. "
-            f"Split the registry, or ask the administrator to raise {MAX_UPLOAD_ENV}"
-        )
+        raise UploadTooLarge(msg("file.too_large", size=_size_text(size_bytes),
+                                 limit=_size_text(limit), setting=MAX_UPLOAD_ENV))
 
 
 def _size_text(n: int) -> str:

@@ -8,8 +8,10 @@ command line, a map or a figure — chooses the language and calls :func:`t` or
 :mod:`geo.text.messages` (row messages of the input files), :mod:`geo.text.maps` (web maps,
 ``map.*``), :mod:`geo.text.legends` (``legend.*``), :mod:`geo.text.figures` (``figure.*``,
 ``chain_figure.*``), :mod:`geo.text.metrics` (``metric.*``), :mod:`geo.text.exports`
-(``provenance.*``, ``cli.*``) — and are joined here into :data:`CATALOGUE`, which refuses a key
-defined twice. :mod:`geo.text.numbers` writes numbers.
+(``provenance.*``, ``cli.*``), :mod:`geo.text.errors` (whole-file errors, ``file.*``) — and
+are joined here into :data:`CATALOGUE`, which refuses a key defined twice.
+:mod:`geo.text.numbers` writes numbers; :class:`MessageError` is the base of the library's
+errors that speak the catalogue.
 
 The rule: **UI prose lives in the catalogue; a vocabulary term carries its own two names.**
 Labels, titles, units, messages and patterns written in code are entries here. A vocabulary
@@ -33,6 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Protocol, TypeVar, runtime_checkable
 
+from geo.text.errors import ERRORS
 from geo.text.exports import EXPORTS
 from geo.text.figures import FIGURES
 from geo.text.legends import LEGENDS
@@ -43,8 +46,8 @@ from geo.text.numbers import fmt_number, fmt_share
 from geo.text.ui import UI
 from geo.text.words import WORDS
 
-__all__ = ["CATALOGUE", "LANGS", "Msg", "Named", "check_lang", "colon", "fmt_number",
-           "fmt_share", "msg", "pick", "t"]
+__all__ = ["CATALOGUE", "LANGS", "MessageError", "Msg", "Named", "check_lang", "colon",
+           "fmt_number", "fmt_share", "msg", "pick", "t"]
 
 T = TypeVar("T")
 
@@ -64,7 +67,7 @@ def _join(*sections: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]
 
 #: key -> (Chinese, English) templates, every section joined.
 CATALOGUE: Final[dict[str, tuple[str, str]]] = _join(
-    WORDS, UI, MESSAGES, MAPS, LEGENDS, FIGURES, METRIC_TEXT, EXPORTS)
+    WORDS, UI, MESSAGES, ERRORS, MAPS, LEGENDS, FIGURES, METRIC_TEXT, EXPORTS)
 
 
 @runtime_checkable
@@ -140,6 +143,33 @@ class Msg:
         for v in self.params.values():
             out += v.values() if isinstance(v, Msg) else [v]
         return out
+
+
+class MessageError(Exception):
+    """An error whose text is a catalogue message: ``str(exc)`` is the English text (the
+    command line, logs), :meth:`render` the same message in the user's language.
+
+    Raise it with a :class:`Msg` (or, for text that has no entry, a plain ``str``, then
+    shown as is in every language). Subclasses mix in the built-in type they are
+    (``class RegistryError(MessageError, ValueError)``).
+
+    Examples
+    --------
+    >>> exc = MessageError(msg("file.empty", name="firms.csv"))
+    >>> str(exc)
+    'firms.csv: the file is empty; export the registry again'
+    >>> exc.render("zh")
+    'firms.csv：文件是空的；请重新导出名录'
+    """
+
+    def __init__(self, message: Msg | str) -> None:
+        self.msg: Msg | None = message if isinstance(message, Msg) else None
+        super().__init__(message.render("en") if isinstance(message, Msg) else message)
+
+    def render(self, lang: str) -> str:
+        """The message in ``lang`` ("zh" or "en")."""
+        check_lang(lang)
+        return str(self) if self.msg is None else self.msg.render(lang)
 
 
 def pick(lang: str, zh: T, en: T) -> T:
