@@ -17,8 +17,10 @@ def add_enterprises(p: argparse.ArgumentParser) -> None:
                    "wgs84 | gcj02 | bd09 (default wgs84)")
 
 
-def enterprises(args: argparse.Namespace) -> pd.DataFrame:
-    """The registry named by ``--enterprises`` (bundled by default)."""
+def enterprises(args: argparse.Namespace, *, points: bool = True) -> pd.DataFrame:
+    """The registry named by ``--enterprises`` (bundled by default); with ``points=False``
+    a file's rows come without geometry (WGS-84 ``lon``/``lat`` only: no shapely point per
+    firm for a command that reads only the coordinates)."""
     from geo import registry
 
     if args.enterprises is None:
@@ -26,7 +28,8 @@ def enterprises(args: argparse.Namespace) -> pd.DataFrame:
     if not args.enterprises.is_file():
         raise registry.RegistryError(
             f"{args.enterprises}: file not found; give the path of a CSV or XLSX registry")
-    return registry.load_registry(args.enterprises, datum=args.datum).frame
+    result = registry.load_registry(args.enterprises, datum=args.datum)
+    return result.frame if points else result.table
 
 
 def panel(path: Path, frame: pd.DataFrame) -> pd.DataFrame:

@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
 def _load_inputs(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     from geo import panel, registry
 
-    frame = _inputs.enterprises(args)
+    frame = _inputs.enterprises(args, points=False)  # metrics read lon/lat
     if (args.years is None) != (args.year is None):
         raise ValueError("--years and --year go together: give the panel and the year")
     if args.years is not None:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -39,19 +38,19 @@ from geo.registry.schema import _SECTORS, _SEGMENTS, FRAME_COLUMNS, RegistryErro
 from geo.text import msg
 
 
-def _empty_frame() -> gpd.GeoDataFrame:
+def _empty_table() -> pd.DataFrame:
     data = {c: pd.Series(dtype=object) for c in FRAME_COLUMNS if c != "geometry"}
     for c in ("lon", "lat", "revenue_10k_cny"):
         data[c] = pd.Series(dtype=float)
     for c in ("revenue_year", "employees"):
         data[c] = pd.Series(dtype="Int64")
     data["sample"] = pd.Series(dtype=bool)
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+    return pd.DataFrame(data)
 
 
 def _check(rows: _Rows, datum: str, progress: Callable[[float], None]
-           ) -> Callable[[], gpd.GeoDataFrame]:
-    """Check every row (each problem recorded in ``rows``); return what builds the frame
+           ) -> Callable[[], pd.DataFrame]:
+    """Check every row (each problem recorded in ``rows``); return what builds the table
     of the rows kept."""
     _check_cells(rows)
     names = _check_names(rows)
@@ -81,8 +80,9 @@ def _check(rows: _Rows, datum: str, progress: Callable[[float], None]
 
 def _assemble(keep: NDArray[np.bool_], text: dict[str, Any],
               numbers: dict[str, NDArray[np.float64]], sample: NDArray[np.bool_],
-              place: _Place) -> gpd.GeoDataFrame:
-    """The frame of the rows kept, from the checked columns."""
+              place: _Place) -> pd.DataFrame:
+    """The table of the rows kept (the frame without its points), from the checked
+    columns."""
     # all rows kept (the common case): a million cells are not copied for nothing
     sel: NDArray[np.bool_] | slice = slice(None) if keep.all() else keep
     # object columns throughout: no per-column inference into pandas' Arrow strings
@@ -100,11 +100,9 @@ def _assemble(keep: NDArray[np.bool_], text: dict[str, Any],
         "sample": sample[sel],
         "tier": tier_codes(pd.Series(revenue, copy=False)),
     })
-    geometry = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
     # built once, in order: no reordering copy of a million rows afterwards
-    data = pd.DataFrame({c: columns[c] for c in FRAME_COLUMNS if c != "geometry"},
+    return pd.DataFrame({c: columns[c] for c in FRAME_COLUMNS if c != "geometry"},
                         copy=False)
-    return gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326", copy=False)
 
 
 def _raw(rows: _Rows, column: str) -> pd.Series:
@@ -164,10 +162,10 @@ def load_registry(source: str | Path | bytes, *, name: str | None = None,
     if total == 0:
         raise RegistryError(msg("file.no_rows", name=label, row=header.row))
     report(0.2)
-    frame = _check(rows, datum, report) if len(rows.rownum) else _empty_frame
+    build = _check(rows, datum, report) if len(rows.rownum) else _empty_table
     problems = sorted(rows.problems, key=lambda p: (p.row, p.column))
     report(1.0)
     used = {header.label[c]: c for c in header.index}
-    return RegistryResult(frame, problems, total, label, used, header.ignored,
-                          coords_ignored=rows.coords_ignored,
-                          valid_rows=int(rows.keep.sum()))
+    valid = int(rows.keep.sum()) if len(rows.rownum) else 0
+    return RegistryResult(build, valid, problems, total, label, used, header.ignored,
+                          coords_ignored=rows.coords_ignored)

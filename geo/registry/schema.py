@@ -188,6 +188,9 @@ class RegistryResult:
     frame : geopandas.GeoDataFrame
         The usable rows in the canonical schema (:data:`FRAME_COLUMNS`), EPSG:4326; built
         on first use (a row report alone does not need a million points).
+    table : pandas.DataFrame
+        The same rows without the geometry (WGS-84 ``lon``/``lat`` columns), for work that
+        needs no shapely points (the metrics read positions from ``lon``/``lat``).
     problems : list of Problem
         Every problem found, ordered by row.
     rows : int
@@ -203,38 +206,43 @@ class RegistryResult:
         city's interior point instead (each is also a problem).
     """
 
-    def __init__(self, frame: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame],
+    def __init__(self, table: Callable[[], pd.DataFrame], valid_rows: int,
                  problems: list[Problem], rows: int, name: str,
                  columns: dict[str, str] | None = None,
-                 ignored_columns: list[str] | None = None, coords_ignored: int = 0,
-                 valid_rows: int | None = None):
-        if callable(frame) and valid_rows is None:
-            raise TypeError("a frame built later needs valid_rows")
-        self._frame = frame
+                 ignored_columns: list[str] | None = None, coords_ignored: int = 0):
+        self._table: pd.DataFrame | Callable[[], pd.DataFrame] = table
+        self._frame: gpd.GeoDataFrame | None = None
+        self.valid_rows = valid_rows
         self.problems = problems
         self.rows = rows
         self.name = name
         self.columns = columns or {}
         self.ignored_columns = ignored_columns or []
         self.coords_ignored = coords_ignored
-        self._valid_rows = valid_rows
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The usable rows without geometry (built on first use, then kept)."""
+        table = self._table
+        if callable(table):
+            table = self._table = table()
+        return table
 
     @property
     def frame(self) -> gpd.GeoDataFrame:
-        """The usable rows (built on first use, then kept)."""
-        if callable(self._frame):
-            self._frame = self._frame()
+        """The usable rows with their points (built on first use, then kept)."""
+        if self._frame is None:
+            table = self.table
+            points = gpd.points_from_xy(table["lon"], table["lat"], crs="EPSG:4326")
+            # the table's columns are shared, not copied (pandas copies on write)
+            self._frame = gpd.GeoDataFrame(table, geometry=points, crs="EPSG:4326",
+                                           copy=False)
         return self._frame
-
-    @property
-    def valid_rows(self) -> int:
-        """Rows kept in :attr:`frame` (a kept row may still have a blanked field)."""
-        return len(self.frame) if self._valid_rows is None else self._valid_rows
 
     @property
     def has_sample(self) -> bool:
         """True when any kept row is sample data (the UI shows a badge)."""
-        return bool(self.frame["sample"].any()) if len(self.frame) else False
+        return bool(self.table["sample"].any()) if self.valid_rows else False
 
     def to_dict(self) -> dict[str, object]:
         """Return ``{"rows": N, "valid_rows": N, "problems": [...]}`` for JSON output."""
