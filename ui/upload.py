@@ -12,6 +12,7 @@ from geo.regions import boundary_metadata
 from geo.text import fmt_number, pick, t
 from ui import data, publish, state
 from ui.columns import localized
+from ui.firmview import styled
 from ui.report import registry_report
 from ui.shell import PageContext
 from ui.siteview import site_view
@@ -113,8 +114,10 @@ def provenance(ctx: PageContext) -> None:
                          sample=fmt_number(n_sample, lang)))
     st.caption(t("sample_definition", lang))
     source = localized(pd.DataFrame(columns=["source"]), lang).columns[0]
-    shown = provenance_table(ctx).astype(object).where(lambda d: d.notna(), "–")
-    st.dataframe(localized(shown, lang), hide_index=True, width="stretch",
+    # numbers stay numbers (a "–" string in a float column broke Arrow's serialisation);
+    # a missing value reads "无数据"/"no data", never 0
+    shown = styled(localized(provenance_table(ctx), lang), lang)
+    st.dataframe(shown, hide_index=True, width="stretch",
                  column_config=source_column(source, ctx.dataset.key == data.BUNDLED))
     st.dataframe(site_view(data.load_sites(), lang), hide_index=True, width="stretch",
                  column_config={source: st.column_config.LinkColumn(source)})
