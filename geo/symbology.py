@@ -325,7 +325,7 @@ class LegendRow:
 
 def legend_heading(title: str, unit: str, lang: str) -> str:
     """``title（unit）`` in Chinese, ``title (unit)`` in English; the title alone without unit."""
-    return t("with_unit", lang, text=title, unit=unit) if unit else title
+    return t("aside", lang, text=title, aside=unit) if unit else title
 
 
 def scheme_note(classes: Classes, lang: str) -> str:

@@ -58,10 +58,9 @@ def _diagram_frame(health: chain.ChainHealth, lang: str) -> pd.DataFrame:
     parts["row"] = parts.groupby("segment").cumcount()
     parts["label"] = parts["code"].map(lambda c: part_label(c, lang))
     unit, sample = units.label("家", lang), t("sample_flag", lang)
-    parts["line2"] = [f"{fmt_number(n, lang)} {unit}"
-                      + (f" ({fmt_number(s, lang)} {sample})" if s else "")
-                      for n, s in zip(parts["producers"], parts["sample_producers"],
-                                      strict=True)]
+    counts = [f"{fmt_number(n, lang)} {unit}" for n in parts["producers"]]
+    parts["line2"] = [t("aside", lang, text=c, aside=f"{fmt_number(s, lang)} {sample}") if s
+                      else c for c, s in zip(counts, parts["sample_producers"], strict=True)]
     parts["line3"] = parts["revenue_100m_cny"].map(
         lambda v: "–" if pd.isna(v) else t("chain_revenue", lang, v=fmt_number(
             pick(lang, v, v / 10), lang, pick(lang, 1, 2))))

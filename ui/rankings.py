@@ -30,7 +30,8 @@ def metric_table(table: pd.DataFrame, spec: MetricSpec, lang: str) -> pd.DataFra
             "density_per_1000km2"]
     out = table[[c for c in dict.fromkeys(cols) if c in table.columns]].copy()
     out[spec.column] = spec.shown(out[spec.column])
-    return out.rename(columns={spec.column: f"{spec.column} ({spec.unit(lang)})"}
+    return out.rename(columns={spec.column: t("aside", lang, text=spec.column,
+                                              aside=spec.unit(lang))}
                       if spec.unit(lang) else {})
 
 

@@ -26,8 +26,8 @@ def headline(ctx: PageContext) -> None:
     known = revenue.dropna()
     cols = st.columns(5)
     cols[0].metric(t("firms", lang), fmt_number(len(ctx.frame), lang))
-    cols[1].metric(t("with_unit", lang, text=t("revenue_registry_sum", lang),
-                     unit=units.label("亿元", lang)),
+    cols[1].metric(t("aside", lang, text=t("revenue_registry_sum", lang),
+                     aside=units.label("亿元", lang)),
                    fmt_number(float(known.sum()) / 1e4, lang, 1),
                    help=t("revenue_registry_help", lang, n=fmt_number(len(known), lang),
                           years=ctx.dataset.date))

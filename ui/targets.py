@@ -68,12 +68,13 @@ def _progress_table(table: pd.DataFrame, plan: pln.Plan, lang: str) -> pd.DataFr
         t("target_name", lang): table[lang],
         t("baseline_col", lang): [
             "" if pd.isna(r["baseline_year"]) else
-            (f"– ({year(r['baseline_year'])})" if r["kind"] == "growth" else
-             f"{_fmt(r['baseline'], r, lang)} ({year(r['baseline_year'])})")
+            t("aside", lang, text="–" if r["kind"] == "growth" else _fmt(r["baseline"], r, lang),
+              aside=year(r["baseline_year"]))
             for _, r in table.iterrows()],
         t("latest", lang): [
-            _fmt(r["value"], r, lang) + (f" ({year(r['year'])})" if not pd.isna(r["value"])
-                                         else "") for _, r in table.iterrows()],
+            _fmt(r["value"], r, lang) if pd.isna(r["value"]) else
+            t("aside", lang, text=_fmt(r["value"], r, lang), aside=year(r["year"]))
+            for _, r in table.iterrows()],
         f"{plan.end_year} {t('target', lang)}": [
             f"{r['comparison']} {_fmt(r['target'], r, lang)}" for _, r in table.iterrows()],
         t("status", lang): [_status(s, lang) for s in table["status"]],
@@ -132,7 +133,8 @@ def _unit_of_series(target: pln.Target, indicators: pd.DataFrame, lang: str) -> 
         return units.label("家", lang)
     codes = indicators.loc[indicators["indicator"] == target.indicator, "unit"]
     unit = units.label(codes.iloc[0], lang) if len(codes) else target.unit(lang)
-    return unit if target.kind == "level" else f"{unit} ({t('growth_series', lang)})"
+    return unit if target.kind == "level" else t("aside", lang, text=unit,
+                                                 aside=t("growth_series", lang))
 
 
 def _end_view(table: pd.DataFrame, plan: pln.Plan, lang: str) -> pd.DataFrame:
@@ -151,7 +153,7 @@ def _end_view(table: pd.DataFrame, plan: pln.Plan, lang: str) -> pd.DataFrame:
             f"{plan.end_year} {t('value', lang)}": _fmt(r["value"], r, lang) if at_end
             else t("no_data", lang),
             t("latest", lang): "" if pd.isna(r["year"]) else
-            f"{_fmt(r['value'], r, lang)} ({int(r['year'])})",
+            t("aside", lang, text=_fmt(r["value"], r, lang), aside=int(r["year"])),
             t("verdict", lang): verdict,
         })
     return pd.DataFrame(rows)
@@ -188,9 +190,9 @@ def _change(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -> None:
     total = g["change_100m_cny"].sum(min_count=1)
     view = pd.DataFrame({
         t("cities", lang): g[name],
-        t("with_unit", lang, text=y0, unit=units.label("亿元", lang)):
+        t("aside", lang, text=y0, aside=units.label("亿元", lang)):
             g["revenue_from_100m_cny"].round(2),
-        t("with_unit", lang, text=y1, unit=units.label("亿元", lang)):
+        t("aside", lang, text=y1, aside=units.label("亿元", lang)):
             g["revenue_to_100m_cny"].round(2),
         t("change_col", lang): g["change_100m_cny"].round(2),
         t("share_of_change", lang): (g["change_100m_cny"] / total * 100).round(1),
@@ -303,10 +305,11 @@ def status_line(ctx: PageContext) -> None:
         return
     items = []
     for _, r in table.iterrows():
-        known = r["status"] != "no_data" and not pd.isna(r["year"])
-        when = f" ({int(r['year'])})" if known else ""
+        status = _status(r["status"], lang)
+        if r["status"] != "no_data" and not pd.isna(r["year"]):
+            status = t("aside", lang, text=status, aside=int(r["year"]))
         items.append(f"{r[lang]} {r['comparison']} {_fmt(r['target'], r, lang)}"
-                     f"{colon(lang)}{_status(r['status'], lang)}{when}")
+                     f"{colon(lang)}{status}")
     st.caption(plain(t("plan_status_line", lang, plan=plan.title(lang), end=plan.end_year,
                        items=" · ".join(items))))
 
@@ -347,7 +350,8 @@ def _project_tracking(ctx: PageContext) -> None:
         t("start_year", lang): tracked["start_year"].map(lambda v: "–" if pd.isna(v) else str(v)),
         t("completion_year", lang): tracked["planned_completion_year"].map(
             lambda v: "–" if pd.isna(v) else str(v)),
-        t("reported", lang): [f"{t('project_status_' + s, lang)} ({d.isoformat()})"
+        t("reported", lang): [t("aside", lang, text=t("project_status_" + s, lang),
+                                aside=d.isoformat())
                               for s, d in zip(tracked["status"], tracked["status_as_of"],
                                               strict=True)],
         t("tracking", lang): tracked["tracking"].map(lambda s: t(f"tracking_{s}", lang)),

@@ -91,7 +91,7 @@ class MetricSpec:
         ('上市企业数（家）', 'Listed enterprises (firms)')
         """
         unit = self.unit(lang)
-        return t("with_unit", lang, text=self.label(lang), unit=unit) if unit else self.label(lang)
+        return t("aside", lang, text=self.label(lang), aside=unit) if unit else self.label(lang)
 
 
 def _metric_list() -> list[MetricSpec]:

@@ -1,6 +1,6 @@
 """What the metrics are called (``metric.<code>``), in both languages; their units are the
 ``unit.*`` entries of :mod:`geo.text.words` (:mod:`geo.units`), and a metric's title joins the
-two with ``with_unit``."""
+two with ``aside``."""
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "real_data": ("真实数据", "real data"),
     "sample_data": ("示例数据", "sample data"),
     "with_year": ("{text}（{year} 年）", "{text}, {year}"),
-    "with_unit": ("{text}（{unit}）", "{text} ({unit})"),  # a title and its unit
+    # a bracketed aside: a title's unit, a value's year, a count's sample part
+    "aside": ("{text}（{aside}）", "{text} ({aside})"),
     # units (geo.units.UNITS): the code is the Chinese unit
     "unit.亿元": ("亿元", "¥100 m"),
     "unit.万元": ("万元", "¥10k"),
