@@ -32,6 +32,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from geo.text import MessageError, msg
+
 PROJECT_DIR: Final[Path] = Path(__file__).resolve().parents[1]
 #: the project's Streamlit secrets file (git-ignored)
 DEFAULT_SECRETS_PATH: Final[Path] = PROJECT_DIR / ".streamlit" / "secrets.toml"
@@ -39,9 +41,11 @@ DEFAULT_SECRETS_PATH: Final[Path] = PROJECT_DIR / ".streamlit" / "secrets.toml"
 TOKEN_KEY: Final[str] = "EDITOR_TOKEN"
 #: environment variable naming another secrets file (tests, deployments)
 SECRETS_ENV: Final[str] = "ATLAS_SECRETS_FILE"
+#: what :func:`require_editor` guards -> its name in the text catalogue
+_ACTIONS: Final = {"publish": "auth.publish", "set the default version": "auth.set_default"}
 
 
-class PublishRefused(PermissionError):
+class PublishRefused(MessageError, PermissionError):
     """A publish (or default switch) was refused: no token configured, none or a wrong one given."""
 
 
@@ -194,13 +198,11 @@ def require_editor(
     PublishRefused
         With a message saying which of the three cases applies (never the token itself).
     """
+    said = msg(_ACTIONS[action]) if action in _ACTIONS else action
     if not editor_token_configured(secrets_path=secrets_path, environ=environ):
-        raise PublishRefused(
-            f"cannot {action}: publishing is off because no editor token is configured; set "
-            f"{TOKEN_KEY} as a root-level key in {secrets_file(secrets_path)} or in the "
-            "environment of the app/command"
-        )
+        raise PublishRefused(msg("auth.no_token", action=said, setting=TOKEN_KEY,
+                                 secrets=secrets_file(secrets_path)))
     if not (presented or "").strip():
-        raise PublishRefused(f"cannot {action}: the editor token is required")
+        raise PublishRefused(msg("auth.token_required", action=said))
     if not check_token(presented, secrets_path=secrets_path, environ=environ):
-        raise PublishRefused(f"cannot {action}: the editor token given is not correct")
+        raise PublishRefused(msg("auth.token_wrong", action=said))

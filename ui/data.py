@@ -38,7 +38,7 @@ from geo import plan as pln
 from geo import projects as prj
 from geo.text import t
 from ui import state, stfolium
-from ui.text import plain
+from ui.text import error_text, plain
 
 BUNDLED = "bundled"
 
@@ -146,11 +146,11 @@ GENERATION_TTL_S = 2.0
 
 
 @st.cache_resource(show_spinner=False)
-def _open(url: str) -> tuple[store.Store | None, str]:
+def _open(url: str) -> tuple[store.Store | None, Exception | None]:
     try:
-        return store.open_store(url), ""
+        return store.open_store(url), None
     except (store.StoreError, ValueError, OSError) as exc:
-        return None, str(exc)
+        return None, exc
 
 
 def open_store(url: str) -> store.Store | None:
@@ -162,12 +162,12 @@ def store_problem(lang: str) -> str | None:
     """Markdown saying that the configured store cannot be read (``None`` if it can): the
     pages then run on the bundled data, and every page says so."""
     url = store.default_store_url()
-    s, error = _open(url)
-    if s is not None and generation(url) is None:
-        error = t("store_unreadable_now", lang)
-    if s is not None and not error:
+    s, exc = _open(url)
+    if s is not None and generation(url) is not None:
         return None
-    return t("store_unreadable", lang, url=plain(store.redact_url(url)), error=plain(error))
+    error = (error_text(exc, lang) if exc is not None
+             else plain(t("store_unreadable_now", lang)))
+    return t("store_unreadable", lang, url=plain(store.redact_url(url)), error=error)
 
 
 def default_store() -> store.Store | None:

@@ -21,7 +21,7 @@ DEFAULT_MAX_UPLOAD_MB: Final[float] = 50.0
 BUNDLED_PATH: Final[Path] = PROJECT_DIR / "data" / "enterprises.csv"
 
 
-class StoreError(RuntimeError):
+class StoreError(MessageError, RuntimeError):
     """The store cannot be opened, reached or read; the message names the store and the fix."""
 
 

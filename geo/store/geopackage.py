@@ -16,6 +16,7 @@ import shapely
 from geo.store.config import StoreError
 from geo.store.dialect import INSERT_ROW, SCHEMA_VERSION, SCHEMA_VERSION_SQL, TABLES, Dialect
 from geo.store.interface import Store
+from geo.text import Msg, msg
 
 #: the GeoPackage spelling of the shared SQL (geo.store.dialect); times as ISO 8601 text
 GEOPACKAGE: Final = Dialect(
@@ -153,7 +154,7 @@ class GeoPackageStore(Store):
                 con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
             con.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the registry store {self.path}: {exc}") from None
+            raise StoreError(msg("store.cannot_open", path=self.path, detail=exc)) from None
         return con
 
     def _check_integrity(self, con: sqlite3.Connection) -> None:
@@ -161,10 +162,7 @@ class GeoPackageStore(Store):
         found = [row[0] for row in con.execute("PRAGMA quick_check(5)").fetchall()]
         if found != ["ok"]:
             said = " ".join("; ".join(found).split())[:300]
-            raise StoreError(
-                f"{self.path} is damaged (SQLite quick_check: {said}); "
-                "restore it from a backup, or point the store setting at a new file"
-            )
+            raise StoreError(msg("store.damaged", path=self.path, detail=said))
 
     _dialect = GEOPACKAGE
 
@@ -173,17 +171,14 @@ class GeoPackageStore(Store):
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot create the folder for {self.path}: {exc}") from None
+                raise StoreError(msg("store.no_folder", path=self.path, detail=exc)) from None
         con = self._connect()
         try:
             if self._is_current(con):
                 self._check_integrity(con)
                 return
             if self.read_only:
-                raise StoreError(
-                    f"{self.path} is read-only and not a registry store of this version; "
-                    "point the store setting at a writable file, or open it once writable"
-                )
+                raise StoreError(msg("store.read_only_old", path=self.path))
             con.execute("PRAGMA journal_mode = WAL")
             con.execute("BEGIN IMMEDIATE")
             if con.execute("PRAGMA application_id").fetchone()[0] == 0:
@@ -198,10 +193,7 @@ class GeoPackageStore(Store):
                 con.execute(statement)
             con.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise StoreError(
-                f"{self.path} is not a usable registry store ({exc}); point the store "
-                "setting at a new file or a GeoPackage written by this app"
-            ) from None
+            raise StoreError(msg("store.not_usable", path=self.path, detail=exc)) from None
         finally:
             con.close()
 
@@ -216,16 +208,16 @@ class GeoPackageStore(Store):
         row = con.execute(GEOPACKAGE.sql(SCHEMA_VERSION_SQL)).fetchone()
         return bool(row) and row[0] == SCHEMA_VERSION
 
-    def _refuse_if_read_only(self, what: str) -> None:
+    def _refuse_if_read_only(self, what: Msg) -> None:
         if self.read_only:
-            raise StoreError(f"{what} refused: {self.path} is read-only here (a read-only "
-                             "mount or file); publish through a writable copy of the store")
+            raise StoreError(msg("store.read_only", what=what, path=self.path))
 
     @contextmanager
     def _transaction(self, *, publishing: bool) -> Iterator[sqlite3.Connection]:
         """``BEGIN IMMEDIATE`` (one writer at a time numbers versions) … ``COMMIT``; a publish
         first checks the file's integrity and dates the GeoPackage contents."""
-        self._refuse_if_read_only("publishing" if publishing else "setting the default")
+        self._refuse_if_read_only(msg("store.publishing" if publishing
+                                      else "store.setting_default"))
         con = self._connect()
         try:
             con.execute("BEGIN IMMEDIATE")
@@ -266,6 +258,6 @@ class GeoPackageStore(Store):
         try:
             return con.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise StoreError(f"reading the registry store {self.path} failed: {exc}") from None
+            raise StoreError(msg("store.read_failed", path=self.path, detail=exc)) from None
         finally:
             con.close()

@@ -46,6 +46,7 @@ from geo.store.dialect import (
     Dialect,
 )
 from geo.store.frames import _check_frame, _chunks, _decode_frame, _encode_columns, _unpack
+from geo.text import msg
 
 Progress = Callable[[float], None]
 
@@ -279,7 +280,7 @@ class Store(ABC):
             return BUNDLED_PATH.read_bytes()
         data, checksum = self._read_original(vid)
         if hashlib.sha256(data).hexdigest() != checksum:
-            raise StoreError(f"{self.url}: version {vid}'s original file fails its checksum")
+            raise StoreError(msg("store.checksum_original", path=self.url, vid=vid))
         return data
 
     def attachments(self, version_id: int) -> dict[str, Attachment]:
@@ -297,7 +298,7 @@ class Store(ABC):
         for kind, file_name, checksum, _size, content in self._read_attachments(vid):
             found = Attachment(kind, file_name, bytes(content))
             if found.checksum != checksum:
-                raise StoreError(f"{self.url}: version {vid}'s {kind} file fails its checksum")
+                raise StoreError(msg("store.checksum_file", path=self.url, vid=vid, kind=kind))
             out[kind] = found
         return out
 
@@ -413,8 +414,8 @@ class Store(ABC):
     def _failed(self, publishing: bool, exc: BaseException) -> StoreError:
         """The error a failed write raises: what failed, where, and that nothing was kept."""
         if publishing:
-            return StoreError(f"publishing to {self.url} failed, nothing written: {exc}")
-        return StoreError(f"setting the default in {self.url} failed: {exc}")
+            return StoreError(msg("store.publish_failed", path=self.url, detail=exc))
+        return StoreError(msg("store.default_failed", path=self.url, detail=exc))
 
     # -- back end primitives ----------------------------------------------------------------
     #: how the back end spells the shared statements of geo.store.dialect

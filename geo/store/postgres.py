@@ -15,6 +15,7 @@ import shapely
 from geo.store.config import StoreError, redact_url
 from geo.store.dialect import ROW_FIELDS, SCHEMA_VERSION, SCHEMA_VERSION_SQL, TABLES, Dialect
 from geo.store.interface import Store
+from geo.text import msg
 
 if TYPE_CHECKING:
     import psycopg
@@ -69,7 +70,7 @@ class PostgresStore(Store):
                 self._dsn, connect_timeout=self._timeout, application_name="gd-laser-atlas"
             )
         except self._psycopg.Error as exc:
-            raise StoreError(f"cannot connect to the registry store {self.url}: {exc}") from None
+            raise StoreError(msg("store.cannot_connect", path=self.url, detail=exc)) from None
 
     def _initialise(self) -> None:
         with self._connect() as conn:
@@ -89,9 +90,7 @@ class PostgresStore(Store):
                 for statement in d.upgrade(have):
                     conn.execute(statement)
             except self._psycopg.Error as exc:
-                raise StoreError(
-                    f"cannot initialise the registry store {self.url}: {exc}"
-                ) from None
+                raise StoreError(msg("store.cannot_init", path=self.url, detail=exc)) from None
 
     def _is_current(self, conn: psycopg.Connection) -> bool:
         """True if the schema is in place; DDL would wait for the lock a publish holds."""
@@ -122,10 +121,7 @@ class PostgresStore(Store):
             with conn.transaction():
                 conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
         except self._psycopg.Error:
-            raise StoreError(
-                f"PostGIS is not enabled in {self.url}; a superuser must run "
-                "CREATE EXTENSION postgis in that database (Debian: postgresql-15-postgis-3)"
-            ) from None
+            raise StoreError(msg("store.postgis", path=self.url)) from None
 
     @contextmanager
     def _transaction(self, *, publishing: bool) -> Iterator[psycopg.Connection]:
@@ -163,4 +159,4 @@ class PostgresStore(Store):
             with self._connect() as conn:
                 return conn.cursor(binary=True).execute(sql, params).fetchall()
         except self._psycopg.Error as exc:
-            raise StoreError(f"reading the registry store {self.url} failed: {exc}") from None
+            raise StoreError(msg("store.read_failed", path=self.url, detail=exc)) from None

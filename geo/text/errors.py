@@ -1,4 +1,5 @@
-"""Whole-file errors (``file.*``) in both languages: a file that cannot be used at all.
+"""Whole-file errors (``file.*``), store errors (``store.*``) and refused publishing
+(``auth.*``) in both languages: what cannot be used at all, and why.
 
 Each names the file (``{name}`` or ``{path}``), the row or column where one is known, and
 what to do. The library raises them as :class:`geo.text.MessageError` subclasses
@@ -117,4 +118,59 @@ ERRORS: Final[dict[str, tuple[str, str]]] = {
         "of data/projects.csv"),
     "file.projects_row": ("{path}：第 {rows} 行，{column}：{message}",
                           "{path}: row {rows}, {column}: {message}"),
+    # ---- the shared store ({detail}: what the database said)
+    "store.cannot_open": ("无法打开数据存储 {path}：{detail}",
+                          "cannot open the registry store {path}: {detail}"),
+    "store.damaged": (
+        "{path} 已损坏（SQLite quick_check：{detail}）；请从备份恢复，或把存储设置指向一个新文件",
+        "{path} is damaged (SQLite quick_check: {detail}); restore it from a backup, or point "
+        "the store setting at a new file"),
+    "store.no_folder": ("无法为 {path} 创建文件夹：{detail}",
+                        "cannot create the folder for {path}: {detail}"),
+    "store.read_only_old": (
+        "{path} 是只读的，且不是本版本的数据存储；请把存储设置指向可写的文件，或在可写时打开一次",
+        "{path} is read-only and not a registry store of this version; point the store setting "
+        "at a writable file, or open it once writable"),
+    "store.not_usable": (
+        "{path} 不是可用的数据存储（{detail}）；请把存储设置指向一个新文件，或本应用写入的 "
+        "GeoPackage",
+        "{path} is not a usable registry store ({detail}); point the store setting at a new "
+        "file or a GeoPackage written by this app"),
+    "store.read_only": (
+        "{what}被拒绝：{path} 在此是只读的（只读挂载或只读文件）；请通过该存储的可写副本发布",
+        "{what} refused: {path} is read-only here (a read-only mount or file); publish through "
+        "a writable copy of the store"),
+    "store.publishing": ("发布", "publishing"),
+    "store.setting_default": ("设置默认版本", "setting the default"),
+    "store.read_failed": ("读取数据存储 {path} 失败：{detail}",
+                          "reading the registry store {path} failed: {detail}"),
+    "store.cannot_connect": ("无法连接数据存储 {path}：{detail}",
+                             "cannot connect to the registry store {path}: {detail}"),
+    "store.cannot_init": ("无法初始化数据存储 {path}：{detail}",
+                          "cannot initialise the registry store {path}: {detail}"),
+    "store.postgis": (
+        "{path} 未启用 PostGIS；需由超级用户在该数据库中执行 CREATE EXTENSION postgis（Debian："
+        "postgresql-15-postgis-3）",
+        "PostGIS is not enabled in {path}; a superuser must run CREATE EXTENSION postgis in "
+        "that database (Debian: postgresql-15-postgis-3)"),
+    "store.checksum_original": ("{path}：版本 {vid} 的原始文件校验和不符",
+                                "{path}: version {vid}'s original file fails its checksum"),
+    "store.checksum_file": ("{path}：版本 {vid} 的 {kind} 文件校验和不符",
+                            "{path}: version {vid}'s {kind} file fails its checksum"),
+    "store.publish_failed": ("发布到 {path} 失败，未写入任何内容：{detail}",
+                             "publishing to {path} failed, nothing written: {detail}"),
+    "store.default_failed": ("在 {path} 中设置默认版本失败：{detail}",
+                             "setting the default in {path} failed: {detail}"),
+    # ---- publishing needs the editor token
+    "auth.no_token": (
+        "无法{action}：未配置编辑口令，发布已关闭；请在 {secrets} 的顶层或应用/命令的环境变量中"
+        "设置 {setting}",
+        "cannot {action}: publishing is off because no editor token is configured; set {setting} "
+        "as a root-level key in {secrets} or in the environment of the app/command"),
+    "auth.token_required": ("无法{action}：需要编辑口令",
+                            "cannot {action}: the editor token is required"),
+    "auth.token_wrong": ("无法{action}：编辑口令不正确",
+                         "cannot {action}: the editor token given is not correct"),
+    "auth.publish": ("发布", "publish"),
+    "auth.set_default": ("设置默认版本", "set the default version"),
 }
