@@ -493,3 +493,31 @@ def test_overview_labels_overlap_no_label_symbol_or_key_box(regions, overview_in
                          if c.get_zorder() == 6 and len(c.get_offsets())])
     for px, py in main.transData.transform(site_xy):
         assert not any(b.contains(px, py) for _, b in boxes)
+
+
+def _gap(a: object, b: object) -> float:
+    """The distance between two display boxes (0 when they touch or overlap)."""
+    dx = max(b.x0 - a.x1, a.x0 - b.x1, 0.0)
+    dy = max(b.y0 - a.y1, a.y0 - b.y1, 0.0)
+    return float(np.hypot(dx, dy))
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "4:3"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_site_numbers_keep_a_gap_to_each_other_and_to_names(regions, overview_inputs, lang,
+                                                            aspect):
+    """Two site numbers side by side read as one ("1" next to "9" reads "19", EN 16:9 near
+    深圳): every number keeps :data:`figures.labels.NUMBER_GAP_PT` clear of every other label
+    (a number against a name, "佛山7", misreads the same way)."""
+    fig = _figure(regions, layout=True, lang=lang, aspect=aspect, **overview_inputs)
+    renderer = fig.canvas.get_renderer()
+    labels = [(t.get_text(), t.get_window_extent(renderer)) for t in fig.axes[0].texts
+              if str(t.get_gid()).startswith(figures.LABEL_GID)]
+    numbers = [(s, b) for s, b in labels if s.isdigit()]
+    assert [s for s, _ in numbers] == [str(i + 1) for i in range(len(numbers))]
+    assert len(numbers) >= 13
+    min_px = figures.labels.NUMBER_GAP_PT * fig.dpi / 72
+    for num, box in numbers:
+        for other, obox in labels:
+            if other != num:
+                assert _gap(box, obox) >= min_px, f"{num!r} touches {other!r}"

@@ -17,7 +17,7 @@ from matplotlib.text import Text
 from geo import symbology as sym
 from geo.figures.furniture import _draw_inset, _draw_map_furniture
 from geo.figures.geometry import _main_extent, _to_wgs84
-from geo.figures.labels import _city_label_items, _Label, _place_labels
+from geo.figures.labels import NUMBER_GAP_PT, _city_label_items, _Label, _place_labels
 from geo.figures.layers import (
     MAX_NUMBERED_SITES,
     _city_precision,
@@ -229,7 +229,8 @@ def build_figure(
         sx, sy, boxes = _draw_sites(fig, ax, site_set, m_per_pt)
         obstacles += boxes
         if numbered:
-            site_labels = [_Label(str(i + 1), float(a), float(b), 6.0, INK, "bold")
+            site_labels = [_Label(str(i + 1), float(a), float(b), 6.0, INK, "bold",
+                                  gap=NUMBER_GAP_PT)
                            for i, (a, b) in enumerate(zip(sx, sy, strict=True))]
         if layout:  # a park on its own (深圳激光谷) is named on the map; co-located
             # sites are told apart by their numbers and the list
@@ -238,9 +239,10 @@ def build_figure(
                                    SITE_COLORS["park"], "bold")
                             for i in np.flatnonzero((site_set.kind == "park") & alone)]
     zone_labels = _zone_label_items(cities, lang) if has_zones else []
-    if layout:  # the plan's picture: zone names first, then cities, sites, corridor
-        ordered = [*zone_labels, *_city_label_items(cities, lang, pick(lang, 7.5, 6.5)),
-                   *site_labels, *first]
+    if layout:  # the plan's picture: zone names first, then the corridor's long name (it
+        # finds no room once the PRD is full), cities, sites
+        ordered = [*zone_labels, *first,
+                   *_city_label_items(cities, lang, pick(lang, 7.5, 6.5)), *site_labels]
     else:  # a choropleth: the cities first; zone names where room is left
         ordered = [*_city_label_items(cities, lang), *site_labels,
                    *[dataclasses.replace(z, size=7.0, style="italic", color=INK, weight="normal",

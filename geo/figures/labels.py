@@ -19,13 +19,17 @@ from geo.figures.geometry import _PROJ, _TO_PROJ
 from geo.figures.style import INK
 
 #: Candidate label offsets (points) tried, in order, when a label collides: below, above,
-#: right, left, then the diagonals, at growing distance.
+#: right, left, then the diagonals, at growing distance (out to 72 pt: in the crowded Delta
+#: a site number with its clear space may find room only there).
 _LABEL_TRIES: Final = tuple(
     (r * math.cos(math.radians(a)), r * math.sin(math.radians(a)))
-    for r in (9, 14, 20, 27, 36, 46)
+    for r in (9, 14, 20, 27, 36, 46, 58, 72)
     for a in (270, 90, 0, 180, 315, 225, 45, 135)
 )
 _LEADER_MIN_PT: Final = 13.0
+#: Clear space (points) kept around a site number: "1" beside "9" reads "19", "佛山" beside
+#: "7" reads "佛山7"; a gap wider than a digit keeps them apart.
+NUMBER_GAP_PT: Final = 2.0
 #: Prefix of the ``gid`` of every map label the placer draws (SVG ids; tests find them by it).
 LABEL_GID: Final = "map-label-"
 
@@ -46,6 +50,7 @@ class _Label:
     weight: str = "normal"
     style: str = "normal"
     optional: bool = False  # left out when it fits nowhere near its point
+    gap: float = 0.0  # clear space (points) kept between this label and everything else
 
 
 def _place_labels(fig: Figure, ax: Axes, labels: Sequence[_Label], placed: list[Any],
@@ -61,20 +66,21 @@ def _place_labels(fig: Figure, ax: Axes, labels: Sequence[_Label], placed: list[
     # an Agg canvas (build_figure attaches one); typed as the base class, which has none
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     for lab in labels:
+        pad = lab.gap * fig.dpi / 72
         xy = (lab.x, lab.y)
         props: dict[str, Any] = {"ha": "center", "va": "center", "fontsize": lab.size,
                  "fontweight": lab.weight, "fontstyle": lab.style}
         text = ax.annotate(lab.text, xy, xytext=(0, 0), textcoords="offset points",
                            color=lab.color, zorder=zorder, gid=f"{LABEL_GID}{len(placed)}",
                            **props)
-        box = text.get_window_extent(renderer).expanded(1.08, 1.15)
+        box = text.get_window_extent(renderer).expanded(1.08, 1.15).padded(pad)
         offset = (0.0, 0.0)
         if _overlaps(box, placed):
             best = (sum(box.overlaps(o) for o in placed), offset, box)
             tries = _LABEL_TRIES[:8] if lab.optional else _LABEL_TRIES
             for dx, dy in tries:
                 text.set_position((dx, dy))
-                box = text.get_window_extent(renderer).expanded(1.08, 1.15)
+                box = text.get_window_extent(renderer).expanded(1.08, 1.15).padded(pad)
                 hits = sum(box.overlaps(o) for o in placed)
                 if hits < best[0]:
                     best = (hits, (dx, dy), box)
