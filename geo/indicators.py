@@ -21,6 +21,7 @@ import pandas as pd
 from geo import units
 from geo.frames import require_columns
 from geo.regions import DATA_DIR
+from geo.text import MessageError, msg
 
 INDICATORS_PATH: Final = DATA_DIR / "indicators.csv"
 COLUMNS: Final = ("scope", "indicator", "year", "value", "unit", "definition",
@@ -31,7 +32,7 @@ _TRUE: Final = frozenset({"true", "1", "yes", "是", "示例", "sample"})
 _FALSE: Final = frozenset({"false", "0", "no", "否", ""})
 
 
-class IndicatorError(ValueError):
+class IndicatorError(MessageError, ValueError):
     """The indicators file cannot be used; the message names the file, row and column."""
 
 
@@ -53,12 +54,11 @@ def load_indicators(path: Path | str = INDICATORS_PATH) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise IndicatorError(f"{path}: file not found; give the path of an indicators CSV")
+        raise IndicatorError(msg("file.indicators_not_found", path=path))
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise IndicatorError(f"{path}: not a readable CSV table ({exc}); save it as CSV "
-                             "UTF-8") from None
+        raise IndicatorError(msg("file.indicators_unreadable", path=path, detail=exc)) from None
     require_columns(raw, COLUMNS, str(path), error=IndicatorError)
     raw = raw.apply(lambda s: s.str.strip())
     for column in NOTES:
@@ -69,34 +69,31 @@ def load_indicators(path: Path | str = INDICATORS_PATH) -> pd.DataFrame:
     sample = raw["sample"].str.lower()
     checks = (
         ("year", year.notna() & (year == year.round()) & year.between(1990, 2100),
-         "year must be a whole number in 1990–2100"),
+         msg("indicator.year")),
         ("value", value.notna() & np.isfinite(value),
-         "value must be a number (leave the row out when there is no published value)"),
-        ("definition", raw["definition"] != "", "definition is empty; say what was measured"),
-        ("definition_en", raw["definition_en"] != "",
-         "definition_en is empty; give the definition in English too"),
-        ("unit", raw["unit"].isin(units.UNITS), f"unit must be one of {list(units.UNITS)}"),
-        ("note_zh", (raw["note_zh"] != "") | (raw["note_en"] == ""),
-         "note_zh is empty but note_en is not; give the note in Chinese too"),
-        ("note_en", (raw["note_en"] != "") | (raw["note_zh"] == ""),
-         "note_en is empty but note_zh is not; give the note in English too"),
-        ("source", raw["source"] != "", "source is empty; cite where the value comes from"),
-        ("scope", raw["scope"].str.fullmatch(r"\d{6}"), "scope must be a 6-digit adcode"),
-        ("indicator", raw["indicator"] != "", "indicator code is empty"),
-        ("sample", sample.isin(_TRUE | _FALSE), "sample must be true or false"),
+         msg("indicator.value")),
+        ("definition", raw["definition"] != "", msg("indicator.definition")),
+        ("definition_en", raw["definition_en"] != "", msg("indicator.definition_en")),
+        ("unit", raw["unit"].isin(units.UNITS), msg("indicator.unit", units=list(units.UNITS))),
+        ("note_zh", (raw["note_zh"] != "") | (raw["note_en"] == ""), msg("project_note_zh")),
+        ("note_en", (raw["note_en"] != "") | (raw["note_zh"] == ""), msg("project_note_en")),
+        ("source", raw["source"] != "", msg("indicator.source")),
+        ("scope", raw["scope"].str.fullmatch(r"\d{6}"), msg("indicator.scope")),
+        ("indicator", raw["indicator"] != "", msg("indicator.code")),
+        ("sample", sample.isin(_TRUE | _FALSE), msg("indicator.sample")),
     )
     for column, ok, message in checks:
         bad = np.flatnonzero(~ok.to_numpy(dtype=bool))
         if bad.size:
             rows = ", ".join(str(i + 2) for i in bad[:5])
-            raise IndicatorError(f"{path}: row {rows}, {column}: {message}")
+            raise IndicatorError(msg("file.row", path=path, rows=rows, column=column,
+                                     message=message))
     out = raw.assign(year=year.astype(int), value=value.astype(float),
                      sample=sample.isin(_TRUE))
     dup = out.duplicated(["scope", "indicator", "definition", "year"], keep=False)
     if dup.any():
         rows = ", ".join(str(i + 2) for i in np.flatnonzero(dup.to_numpy())[:5])
-        raise IndicatorError(f"{path}: rows {rows} repeat the same scope, indicator, definition "
-                             "and year; keep one value per series and year")
+        raise IndicatorError(msg("file.indicators_repeat", path=path, rows=rows))
     return out[[*COLUMNS, *NOTES]].reset_index(drop=True)
 
 

@@ -138,7 +138,7 @@ def load_projects(path: Path | str | bytes = PROJECTS_PATH, name: str | None = N
         rows = ", ".join(str(i + 2) for i in bad[:5])
         problems = sorted((Problem.of(int(i) + 2, c, m) for c, b, m in failed for i in b),
                           key=lambda p: (p.row, p.column))
-        raise ProjectError(msg("file.projects_row", path=path, rows=rows, column=column,
+        raise ProjectError(msg("file.row", path=path, rows=rows, column=column,
                                  message=message), problems)
     out = raw[list(COLUMNS)].copy()
     for c in ("lon", "lat", "investment_100m_cny"):

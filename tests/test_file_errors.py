@@ -120,7 +120,8 @@ def test_every_whole_file_error_renders_in_chinese_naming_the_file(monkeypatch):
 
 def test_the_inputs_reach_every_file_error(monkeypatch):
     seen = set().union(*(_keys(exc.msg) for _, _, exc in _raised(monkeypatch) if exc.msg))
-    files = {k for k in ERRORS if k.startswith("file.")}
+    # (the indicators file is the administrator's: tested at the end)
+    files = {k for k in ERRORS if k.startswith("file.") and not k.startswith("file.indicators")}
     assert files - seen == UNREACHED | SECOND_CHECKS
 
 
@@ -202,7 +203,10 @@ def test_the_data_page_says_what_is_wrong_with_a_file_in_chinese(data_page, key,
 #: Latin words a Chinese template may hold besides its {placeholders}: file formats, programs,
 #: commands and package names an administrator types
 TEMPLATE_LATIN = ALLOWED_LATIN | {"GeoPackage", "SQLite", "quick_check", "PostGIS", "CREATE",
-                                  "EXTENSION", "postgis", "Debian", "postgresql"}
+                                  "EXTENSION", "postgis", "Debian", "postgresql",
+                                  # the indicators file's column names and values
+                                  "scope", "indicator", "definition", "definition_en", "year",
+                                  "value", "unit", "source", "sample", "true", "false"}
 
 
 @pytest.mark.parametrize("key", sorted(ERRORS))
@@ -250,3 +254,19 @@ def test_every_page_says_in_chinese_that_the_store_cannot_be_read(tmp_path, monk
     assert not at.exception
     shown = [w.value.replace("\\", "") for w in at.warning]
     assert any("不是可用的数据存储" in w and "is not a usable" not in w for w in shown), shown
+
+
+@pytest.mark.parametrize(("row", "chinese"), [
+    ("440000,x,2021,,亿元,d,d,https://a,false", "ind.csv：第 3 行，value：value 必须是数字"),
+    ("440000,x,2021,1,亿元,d,d,,false", "ind.csv：第 3 行，source：source 为空"),
+    ("440000,x,2020,2,亿元,d,d,https://a,false", "ind.csv：第 2, 3 行的 scope"),
+])
+def test_a_bad_indicators_file_says_where_in_chinese(tmp_path, row, chinese):
+    from geo.indicators import IndicatorError, load_indicators
+
+    path = tmp_path / "ind.csv"
+    path.write_text("scope,indicator,year,value,unit,definition,definition_en,source,sample\n"
+                    f"440000,x,2020,1,亿元,d,d,https://a,false\n{row}\n", encoding="utf-8")
+    with pytest.raises(IndicatorError) as err:
+        load_indicators(path)
+    assert err.value.render("zh").replace(str(tmp_path) + "/", "").startswith(chinese)

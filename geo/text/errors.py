@@ -116,8 +116,34 @@ ERRORS: Final[dict[str, tuple[str, str]]] = {
         "相同",
         "{path}: not a readable CSV table ({detail}); save it as CSV UTF-8 with the columns "
         "of data/projects.csv"),
-    "file.projects_row": ("{path}：第 {rows} 行，{column}：{message}",
-                          "{path}: row {rows}, {column}: {message}"),
+    "file.row": ("{path}：第 {rows} 行，{column}：{message}",
+                 "{path}: row {rows}, {column}: {message}"),
+    # ---- the indicators file (statistics with their sources)
+    "file.indicators_not_found": ("{path}：找不到文件；请给出指标 CSV 文件的路径",
+                                  "{path}: file not found; give the path of an indicators CSV"),
+    "file.indicators_unreadable": (
+        "{path}：无法作为 CSV 表格读取（{detail}）；请另存为 CSV UTF-8",
+        "{path}: not a readable CSV table ({detail}); save it as CSV UTF-8"),
+    "file.indicators_repeat": (
+        "{path}：第 {rows} 行的 scope、indicator、definition 和 year 相同；每个序列每年只保留"
+        "一个数值",
+        "{path}: rows {rows} repeat the same scope, indicator, definition and year; keep one "
+        "value per series and year"),
+    "indicator.year": ("year 必须是 1990–2100 之间的整数",
+                       "year must be a whole number in 1990–2100"),
+    "indicator.value": (
+        "value 必须是数字（没有公布的数值时请删去该行）",
+        "value must be a number (leave the row out when there is no published value)"),
+    "indicator.definition": ("definition 为空；请说明统计的是什么",
+                             "definition is empty; say what was measured"),
+    "indicator.definition_en": ("definition_en 为空；请同时填写英文定义",
+                                "definition_en is empty; give the definition in English too"),
+    "indicator.unit": ("unit 必须是 {units} 之一", "unit must be one of {units}"),
+    "indicator.source": ("source 为空；请注明数值的出处",
+                         "source is empty; cite where the value comes from"),
+    "indicator.scope": ("scope 必须是 6 位行政区划代码", "scope must be a 6-digit adcode"),
+    "indicator.code": ("indicator 代码为空", "indicator code is empty"),
+    "indicator.sample": ("sample 必须是 true 或 false", "sample must be true or false"),
     # ---- the shared store ({detail}: what the database said)
     "store.cannot_open": ("无法打开数据存储 {path}：{detail}",
                           "cannot open the registry store {path}: {detail}"),
