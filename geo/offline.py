@@ -292,6 +292,10 @@ def render_html(element: Element) -> str:
 _SCRIPT_TAG = re.compile(r'<script\b[^>]*\bsrc="([^"]+)"[^>]*>\s*</script>', re.IGNORECASE)
 _LINK_TAG = re.compile(r'<link\b[^>]*\bhref="([^"]+)"[^>]*/?>', re.IGNORECASE)
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
+#: The bundled CJK web font (``scripts/vendor_font.py``): the one face a standalone export
+#: embeds, so its Chinese labels draw on a laptop with no CJK font, offline.
+FONTS_DIR: Final = STATIC_DIR / "fonts"
+_MIME: Final = {".woff2": "font/woff2"}
 
 
 def _static_file(url: str, base: str) -> Path:
@@ -304,12 +308,22 @@ def _static_file(url: str, base: str) -> Path:
 
 
 def _data_uri(path: Path) -> str:
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    mime = _MIME.get(path.suffix) or mimetypes.guess_type(path.name)[0] or \
+        "application/octet-stream"
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
+def _keep_font_face(match: re.Match[str], css_dir: Path) -> str:
+    """A ``@font-face`` rule kept when all its files are the bundled CJK face, else ``""``."""
+    refs = re.findall(r"url\(\s*[\"']?([^\"')\s]+)", match.group(0))
+    fonts = FONTS_DIR.resolve()
+    bundled = bool(refs) and all((css_dir / ref).resolve().parent == fonts for ref in refs)
+    return match.group(0) if bundled else ""
+
+
 def _inline_css(path: Path) -> str:
-    css = _FONT_FACE.sub("", path.read_text(encoding="utf-8"))
+    css = _FONT_FACE.sub(lambda m: _keep_font_face(m, path.parent),
+                         path.read_text(encoding="utf-8"))
 
     def _sub(match: re.Match[str]) -> str:
         ref = match.group(1)
@@ -328,8 +342,9 @@ def inline_html(element: Element, base_url: str = DEFAULT_BASE_URL) -> str:
     """Return a self-contained HTML page of ``element``'s map that works offline from disk.
 
     Localizes the map, renders it with stable ids, then inlines every script and stylesheet
-    (images as ``data:`` URIs; web fonts dropped — the atlas draws no icon fonts). Only the
-    optional online tile templates stay remote.
+    (images and the bundled CJK web font, regular and bold, as ``data:`` URIs: about 3.9 MB;
+    other web fonts dropped — the atlas draws no icon fonts). Only the optional online tile
+    templates stay remote.
     """
     base = _check_base(base_url)
     html = render_html(localize(element, base))

@@ -203,7 +203,38 @@ def test_inline_html_is_self_contained(regions, firms):
     assert "/app/static/" not in html
     assert "L.atlas.points(" in html and "Leaflet" in html
     assert re.search(r"data:image/png;base64,", html)  # leaflet.css images inlined
-    assert len(html.encode()) < 2_500_000
+    # the bundled CJK face, regular and bold, travels inside the file (~3.8 MB of it)
+    assert len(html.encode()) < 6_500_000
+
+
+def test_inline_html_embeds_the_bundled_cjk_face_and_no_other(regions, firms):
+    """Opened from disk on a laptop without a Chinese font, the export still draws its
+    labels with the bundled face: every @font-face left is a data: URL of a bundled WOFF2
+    file (regular and bold, byte for byte), none points anywhere else."""
+    import base64
+
+    from geo.fonts import BUNDLED_FAMILY
+
+    m = maps.base_map(regions, title="离线")
+    maps.enterprise_layer(firms).add_to(m)
+    html = inline_html(m)
+    faces = re.findall(r"@font-face\s*\{[^}]*\}", html)
+    embedded = {}
+    for face in faces:
+        assert BUNDLED_FAMILY in face, face[:200]
+        srcs = re.findall(r"url\(\s*[\"']?([^\"')\s]+)", face)
+        assert len(srcs) == 1 and srcs[0].startswith("data:font/woff2;base64,"), face[:200]
+        weight = re.search(r"font-weight:\s*(\d+)", face)
+        assert weight is not None
+        embedded[weight.group(1)] = base64.b64decode(srcs[0].split(",", 1)[1])
+    fonts = STATIC_DIR / "fonts"
+    assert embedded == {"400": (fonts / "NotoSansCJKsc-Regular.woff2").read_bytes(),
+                        "700": (fonts / "NotoSansCJKsc-Bold.woff2").read_bytes()}
+    # no font, tile, style or script fetched from the network: no http(s) URL in a url(),
+    # a src= or a <link href=> (links in the attribution are anchors, never fetched)
+    assert not re.search(r"url\(\s*[\"']?(?:https?:)?//", html)
+    assert not re.search(r"""\bsrc\s*=\s*["'](?:https?:)?//""", html)
+    assert not re.search(r"""<link\b[^>]*\bhref\s*=\s*["'](?:https?:)?//""", html)
 
 
 def test_vendored_files_match_manifest(monkeypatch):
