@@ -388,6 +388,30 @@ def wait_in_map(frame: Any, expression: str, arg: Any = None,
     return handle.json_value()
 
 
+# --------------------------------------------------------------------------- fonts drawn
+def font_probe(context: Any, page: Any) -> Any:
+    """A DevTools session on ``page`` ready for :func:`rendered_fonts` (iframes included)."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
+    return cdp
+
+
+def rendered_fonts(cdp: Any, selector: str) -> list[dict[str, Any]]:
+    """Fonts chromium actually drew the first node matching ``selector`` with
+    (``CSS.getPlatformFontsForNode``: family, custom or system, glyph count)."""
+    search = cdp.send("DOM.performSearch", {"query": selector})
+    try:
+        if not search["resultCount"]:
+            return []
+        node = cdp.send("DOM.getSearchResults", {"searchId": search["searchId"],
+                                                 "fromIndex": 0, "toIndex": 1})["nodeIds"][0]
+        return list(cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"])
+    finally:
+        cdp.send("DOM.discardSearchResults", {"searchId": search["searchId"]})
+
+
 # --------------------------------------------------------------------------- the atlas map
 #: What the map shows, read from Leaflet's own objects in the component iframe
 #: (``window.map`` is set by streamlit-folium; ``L.atlas`` by static/js/atlas.js):

@@ -29,19 +29,6 @@ def proxied_server(playwright_api: object, stop_on_sigterm: None) -> Iterator[ha
     server.stop()
 
 
-def _rendered_fonts(cdp: object, selector: str) -> list[dict]:
-    """Fonts chromium drew the first node matching ``selector`` with (iframes included)."""
-    search = cdp.send("DOM.performSearch", {"query": selector})
-    try:
-        if not search["resultCount"]:
-            return []
-        node = cdp.send("DOM.getSearchResults", {"searchId": search["searchId"],
-                                                 "fromIndex": 0, "toIndex": 1})["nodeIds"][0]
-        return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-    finally:
-        cdp.send("DOM.discardSearchResults", {"searchId": search["searchId"]})
-
-
 def test_pages_and_map_draw_chinese_with_the_bundled_face(browser, proxied_server, artifacts):
     view = harness.View(browser, proxied_server.base_url)
     try:
@@ -51,12 +38,9 @@ def test_pages_and_map_draw_chinese_with_the_bundled_face(browser, proxied_serve
                             " && document.fonts.status === 'loaded'")
         view.page.evaluate("() => document.fonts.ready.then(() => true)")
         view.page.screenshot(path=artifacts / "webfont-overview.png")
-        cdp = view.context.new_cdp_session(view.page)
-        cdp.send("DOM.enable")
-        cdp.send("CSS.enable")
-        cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
+        cdp = harness.font_probe(view.context, view.page)
         for what, selector in NODES.items():
-            fonts = _rendered_fonts(cdp, selector)
+            fonts = harness.rendered_fonts(cdp, selector)
             cjk = [f for f in fonts if f["familyName"] == BUNDLED_FAMILY and f["isCustomFont"]]
             assert cjk, f"{what} ({selector}) not drawn with the bundled face: {fonts}"
             others = [f for f in fonts if f not in cjk]
