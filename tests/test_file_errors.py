@@ -206,7 +206,8 @@ TEMPLATE_LATIN = ALLOWED_LATIN | {"GeoPackage", "SQLite", "quick_check", "PostGI
                                   "EXTENSION", "postgis", "Debian", "postgresql",
                                   # the indicators file's column names and values
                                   "scope", "indicator", "definition", "definition_en", "year",
-                                  "value", "unit", "source", "sample", "true", "false"}
+                                  "value", "unit", "source", "sample", "true", "false",
+                                  "tianditu_key"}  # the setting a link spells
 
 
 @pytest.mark.parametrize("key", sorted(ERRORS))
@@ -270,3 +271,15 @@ def test_a_bad_indicators_file_says_where_in_chinese(tmp_path, row, chinese):
     with pytest.raises(IndicatorError) as err:
         load_indicators(path)
     assert err.value.render("zh").replace(str(tmp_path) + "/", "").startswith(chinese)
+
+
+def test_tianditu_without_a_key_says_so_in_chinese():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = "zh"
+    at.query_params["basemap"] = "tianditu"
+    at.run()
+    at.switch_page("views/cities.py").run()
+    at.button(key="basemap_yes").click().run()  # an online basemap from a link asks first
+    assert not at.exception
+    shown = [w.value.replace("\\", "") for w in at.warning]
+    assert any(w.startswith("天地图底图需要您自己的天地图密钥") for w in shown), shown

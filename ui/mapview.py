@@ -36,7 +36,7 @@ from geo.regions import city_at
 from geo.text import colon, pick, t
 from ui import data, state, stfolium
 from ui.shell import PageContext
-from ui.text import plain
+from ui.text import error_text, plain
 
 MAP_HEIGHT = 620
 #: Presentation mode: the map fills a 1920×1080 screen (the page has no chrome then).
@@ -393,13 +393,13 @@ def show(ctx: PageContext, spec: MapSpec, *, key: str, table: pd.DataFrame | Non
     try:
         rendered = rendered_for(opts)
     except ValueError as exc:  # Tianditu without a key, breaks the classifier refuses …
-        st.warning(plain(exc))
+        st.warning(error_text(exc, ctx.lang))
         opts = dataclasses.replace(opts, basemap="none", tianditu_key=None,
                                    scheme="quantiles", breaks=None)
         try:
             rendered = rendered_for(opts)
         except ValueError as again:
-            st.error(plain(again))
+            st.error(error_text(again, ctx.lang))
             return
     if not ctx.present:
         selection_bar(ctx, spec, key)

@@ -13,7 +13,11 @@ from typing import Final
 
 import folium
 
-from geo.text import pick
+from geo.text import MessageError, msg, pick
+
+
+class BasemapError(MessageError, ValueError):
+    """A basemap cannot be drawn as asked (Tianditu without a usable key)."""
 
 
 @dataclass(frozen=True)
@@ -114,10 +118,7 @@ def tile_layers(basemap: str, *, lang: str = "zh",
     if not spec.tiles:
         return []
     if spec.needs_key and (not tianditu_key or not _KEY_RE.match(tianditu_key)):
-        raise ValueError(
-            "the Tianditu basemap needs your Tianditu key (tianditu_key=…, letters and "
-            f"digits); got {tianditu_key!r}"
-        )
+        raise BasemapError(msg("basemap.tianditu_key", got=tianditu_key))
     layers = []
     for i, template in enumerate(spec.tiles):
         url = template.replace("{key}", tianditu_key or "")

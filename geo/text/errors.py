@@ -187,6 +187,11 @@ ERRORS: Final[dict[str, tuple[str, str]]] = {
                              "publishing to {path} failed, nothing written: {detail}"),
     "store.default_failed": ("在 {path} 中设置默认版本失败：{detail}",
                              "setting the default in {path} failed: {detail}"),
+    # ---- a basemap that needs the user's own key
+    "basemap.tianditu_key": (
+        "天地图底图需要您自己的天地图密钥（tianditu_key=…，字母和数字）；当前为 {got!r}",
+        "the Tianditu basemap needs your Tianditu key (tianditu_key=…, letters and digits); "
+        "got {got!r}"),
     # ---- publishing needs the editor token
     "auth.no_token": (
         "无法{action}：未配置编辑口令，发布已关闭；请在 {secrets} 的顶层或应用/命令的环境变量中"
