@@ -521,3 +521,16 @@ def test_site_numbers_keep_a_gap_to_each_other_and_to_names(regions, overview_in
         for other, obox in labels:
             if other != num:
                 assert _gap(box, obox) >= min_px, f"{num!r} touches {other!r}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cli_figure_names_the_bundled_data_as_the_app_does(tmp_path, lang):
+    """A slide made with ``python -m geo render`` and one downloaded from the app name the
+    same data version in the same words."""
+    from geo import provenance
+    from geo.text import t
+
+    out = tmp_path / "overview.svg"
+    assert cli(["--lang", lang, "--out", str(out)]) == 0
+    texts = _svg_texts(out.read_text(encoding="utf-8"))
+    assert provenance.version_note(lang, t("bundled", lang)) in texts

@@ -157,7 +157,7 @@ def _render_from_args(args: argparse.Namespace) -> bytes:
 def _data_version(path: str | None, lang: str) -> str:
     if path:
         return FilePath(path).name
-    return t("cli.builtin_registry", lang)
+    return t("bundled", lang)  # the same words as the app's data version
 
 
 def _firm_source_note(firms: pd.DataFrame, path: str | None, lang: str) -> str:

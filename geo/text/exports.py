@@ -12,7 +12,6 @@ EXPORTS: Final[dict[str, tuple[str, str]]] = {
         "includes sample data ({n} sample firms, not real ones)"),
     "provenance.version": ("数据版本：{v}", "Data version: {v}"),
     "provenance.sample_mark": ("含示例数据", "includes sample data"),
-    "cli.builtin_registry": ("内置名录", "built-in registry"),
     "cli.firms_file": ("企业：{name}", "Firms: {name}"),
     "cli.firms_bundled": ("企业：内置名录（来源见各条记录）",
                           "Firms: bundled registry (sources per record)"),

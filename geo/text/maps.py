@@ -34,7 +34,8 @@ MAPS: Final[dict[str, tuple[str, str]]] = {
     "map.city_precision": (
         "仅定位到市的企业（{n}，标在市名处，区县未知）",
         "Firms located only to the city ({n}; at the city name, district unknown)"),
-    "map.boundary_note": ("行政区划界线仅供示意，不作为权属依据", "Boundaries are schematic"),
+    "map.boundary_note": ("行政区划界线仅供示意，不作为权属依据",
+                          "boundaries are indicative, not an authority on jurisdiction"),
     "map.selection": ("已选地区", "Selected areas"),
     # how the firms are drawn (geo.maps.points.MODES, COLOR_BY)
     "map.mode.auto": ("自动", "Auto"),
