@@ -13,7 +13,7 @@ import streamlit as st
 from geo import chain, provenance, units
 from geo.layout import CITIES, CITY_BY_ADCODE, SEGMENTS, city_name
 from geo.metrics import MetricSpec
-from geo.text import colon, fmt_number, fmt_share, msg, pick, t
+from geo.text import colon, fmt_100m_cny, fmt_number, fmt_share, msg, pick, t
 from ui import columns, data, firmview, mapview, state
 from ui.shell import PageContext
 
@@ -61,9 +61,7 @@ def _diagram_frame(health: chain.ChainHealth, lang: str) -> pd.DataFrame:
     counts = [f"{fmt_number(n, lang)} {unit}" for n in parts["producers"]]
     parts["line2"] = [t("aside", lang, text=c, aside=f"{fmt_number(s, lang)} {sample}") if s
                       else c for c, s in zip(counts, parts["sample_producers"], strict=True)]
-    parts["line3"] = parts["revenue_100m_cny"].map(
-        lambda v: "–" if pd.isna(v) else t("chain_revenue", lang, v=fmt_number(
-            pick(lang, v, v / 10), lang, pick(lang, 1, 2))))
+    parts["line3"] = [fmt_100m_cny(v, lang) for v in parts["revenue_100m_cny"]]
     parts["status_label"] = parts["status"].map(lambda s: chain.STATUSES[s].label(lang))
     return parts
 

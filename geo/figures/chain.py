@@ -23,16 +23,22 @@ from typing import Any
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Patch
+from matplotlib.text import Text
 
 from geo import provenance
 from geo.chain import PARTS, STATUS_COLOURS, STATUSES, ChainHealth, CityChain
 from geo.figures.render import figure_rc  # the map figures' furniture: both kinds look alike
 from geo.figures.style import _RENDER_LOCK, FIG_WIDTH_IN, FORMATS, INK, MUTED, SAMPLE_INK
 from geo.layout import PLAN_TITLE, SEGMENTS, city_name
-from geo.text import check_lang, pick, t
+from geo.text import check_lang, fmt_100m_cny, fmt_number, t
+
+#: ``gid`` prefixes of a column heading and a part's name (tests find them by it).
+HEAD_GID = "chain-head-"
+BOX_GID = "chain-part-"
 
 
 def _check(lang: str, fmt: str, width_px: int) -> None:
@@ -68,8 +74,9 @@ def build_chain_figure(health: ChainHealth, *, lang: str = "zh", city: CityChain
     has = set(city.has) if city else set()
     missing = set(city.missing) if city else set()
     for col, seg in enumerate(segments):
-        ax.text(col + 0.5, 0.25, SEGMENTS[seg].label(lang), ha="center", va="center",
-                fontsize=8.5, fontweight="bold", color=INK)
+        _fit(ax, ax.text(col + 0.5, 0.25, SEGMENTS[seg].label(lang), ha="center", va="center",
+                         fontsize=8.5, fontweight="bold", color=INK, gid=f"{HEAD_GID}{seg}"),
+             0.94)
         codes = [c for c in PARTS if PARTS[c].segment == seg]
         for row, code in enumerate(codes):
             _box(ax, col, row + 0.55, code, parts.loc[code], lang,
@@ -86,18 +93,29 @@ def _box(ax: Any, col: int, top: float, code: str, part: Any, lang: str, mark: s
     ax.add_patch(FancyBboxPatch((col + 0.05, top + 0.04), 0.9, 0.84,
                                 boxstyle="round,pad=0,rounding_size=0.06", facecolor=colour,
                                 edgecolor=edge, linewidth=lw, linestyle=style))
-    label = PARTS[code].label(lang)
-    size = 6.8 if len(label) <= pick(lang, 9, 22) else 5.8
-    ax.text(col + 0.5, top + 0.3, label, ha="center", va="center", fontsize=size,
-            fontweight="bold", color="white", wrap=False)
+    _fit(ax, ax.text(col + 0.5, top + 0.3, PARTS[code].label(lang), ha="center", va="center",
+                     fontsize=6.8, fontweight="bold", color="white", gid=f"{BOX_GID}{code}"),
+         0.84)
     n, s = int(part["producers"]), int(part["sample_producers"])
-    line = f"{n:,} {t('chain_figure.firms', lang)}" + (
-        f" ({s:,} {t('chain_figure.sample', lang)})" if s else "")
-    rev = part["revenue_100m_cny"]
-    rev_text = "–" if rev != rev else f"{rev:,.1f} {t('chain_figure.rev', lang)}"
+    line = f"{fmt_number(n, lang)} {t('chain_figure.firms', lang)}"
+    if s:
+        line = t("aside", lang, text=line,
+                 aside=f"{fmt_number(s, lang)} {t('chain_figure.sample', lang)}")
     ax.text(col + 0.5, top + 0.55, line, ha="center", va="center", fontsize=5.6, color="white")
-    ax.text(col + 0.5, top + 0.74, rev_text, ha="center", va="center", fontsize=5.6,
-            color="white")
+    ax.text(col + 0.5, top + 0.74, fmt_100m_cny(part["revenue_100m_cny"], lang), ha="center",
+            va="center", fontsize=5.6, color="white")
+
+
+def _fit(ax: Axes, text: Text, width: float) -> None:
+    """Shrink ``text`` (its font size) until it is at most ``width`` data units of ``ax``
+    wide: a long English name stays inside its box or column instead of running into the
+    next."""
+    avail = ax.transData.transform((width, 0))[0] - ax.transData.transform((0, 0))[0]
+    for _ in range(4):  # text width is not quite linear in the size (hinting): re-measure
+        drawn = text.get_window_extent().width
+        if drawn <= avail:
+            return
+        text.set_fontsize(float(text.get_fontsize()) * avail / drawn * 0.98)
 
 
 def _legend(fig: Figure, lang: str, for_city: bool) -> None:

@@ -47,7 +47,7 @@ from geo.text.ui import UI
 from geo.text.words import WORDS
 
 __all__ = ["CATALOGUE", "LANGS", "MessageError", "Msg", "Named", "check_lang", "colon",
-           "fmt_number", "fmt_share", "msg", "pick", "t"]
+           "fmt_100m_cny", "fmt_number", "fmt_share", "msg", "pick", "t"]
 
 T = TypeVar("T")
 
@@ -187,6 +187,19 @@ def pick(lang: str, zh: T, en: T) -> T:
 def colon(lang: str) -> str:
     """The colon after a label: full-width in Chinese, ``": "`` in English."""
     return t("colon", lang)
+
+
+def fmt_100m_cny(value: float | None, lang: str) -> str:
+    """A revenue in 亿元 (100 million CNY) as its reader says it: ``15.2 亿元`` /
+    ``¥1.52 bn`` (never "15.2 ¥100 m"); ``–`` when missing.
+
+    >>> fmt_100m_cny(15.2, "zh"), fmt_100m_cny(15.2, "en"), fmt_100m_cny(None, "en")
+    ('15.2 亿元', '¥1.52 bn', '–')
+    """
+    if value is None or value != value:
+        return fmt_number(None, lang)
+    return t("chain_revenue", lang, v=fmt_number(pick(lang, value, value / 10), lang,
+                                                 pick(lang, 1, 2)))
 
 
 def msg(key: str, **params: object) -> Msg:

@@ -38,11 +38,10 @@ FIGURES: Final[dict[str, tuple[str, str]]] = {
     "chain_figure.title": ("广东激光与增材制造产业链图谱", "Guangdong laser & AM chain"),
     "chain_figure.firms": ("家", "firms"),
     "chain_figure.sample": ("示例", "sample"),
-    "chain_figure.rev": ("亿元", "¥100 m"),
     "chain_figure.has": ("本市有生产", "made in the city"),
     "chain_figure.missing": ("本市缺、本市企业需要", "lacking, needed by its firms"),
     "chain_figure.source": (
-        "产业链环节与产品：{plan} 二(三)、四(一)；企业：各行 source 列；"
+        "产业链环节与产品：{plan} 二(三)、四(一)；企业：各行“出处”列；"
         "营收仅计有数据的企业，不拆分到产品。",
         "Segments and parts: {plan}, 2(3) and 4(1); firms: each row's source; "
         "revenue of firms with data, not split between products."),
