@@ -376,3 +376,21 @@ def test_validate_on_random_cell_values(tmp_path, capsys, cells, as_xlsx):
     code, report = _validate(tmp_path, data, ".xlsx" if as_xlsx else ".csv", capsys)
     assert code in (0, 1)  # a header and a named firm in every row: never unusable
     _check_every_row(report, len(rows))
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_ragged_row_that_is_not_utf8_goes_to_the_row_reader_quietly():
+    """A UTF-8 head, then a row with an extra field and a byte that is not UTF-8: the columnar
+    reader gives the file up without a Python callback pyarrow cannot feed (it used to print
+    "Exception ignored ... UnicodeDecodeError" to the server log), and the row reader words it."""
+    from geo.registry import RegistryError, load_registry
+    from geo.registry.reading import _SNIFF_SIZE
+
+    rows = "企业名称,城市\n" + "甲激光,深圳\n" * (_SNIFF_SIZE // 8)  # past the sniffed head
+    data = rows.encode() + b"\xff\xfe,x,y\n" + "乙激光,广州\n".encode()
+    try:
+        result = load_registry(data, name="ragged.csv")
+    except RegistryError as exc:  # refused as a whole file: it must say which file
+        assert "ragged.csv" in str(exc)
+    else:
+        assert result.report()["rows"] == _SNIFF_SIZE // 8 + 2

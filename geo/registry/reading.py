@@ -156,12 +156,9 @@ def _arrow_columns(data: bytes, delimiter: str) -> list[pa.ChunkedArray] | None:
     """
     if b"\x00" in data:
         return None
-    ragged: list[object] = []
-
-    def invalid(row: object) -> str:
-        ragged.append(row)
-        return "skip"
-
+    # no invalid_row_handler: a ragged row raises ArrowInvalid at once (a Python handler
+    # would also be handed the row's text, and pyarrow cannot decode that for a row that
+    # is not UTF-8: it prints "Exception ignored" and the handler never runs)
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
@@ -170,8 +167,7 @@ def _arrow_columns(data: bytes, delimiter: str) -> list[pa.ChunkedArray] | None:
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"',
                                              double_quote=True, escape_char=False,
                                              newlines_in_values=True,
-                                             ignore_empty_lines=False,
-                                             invalid_row_handler=invalid),
+                                             ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{j}": pa.string() for j in range(_MAX_CSV_FIELDS + 1)},
                 strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -179,7 +175,7 @@ def _arrow_columns(data: bytes, delimiter: str) -> list[pa.ChunkedArray] | None:
     except (pa.ArrowException, UnicodeError):
         return None
     # one column: a blank line is a row of one empty cell here, no cell for csv.reader
-    if ragged or not 2 <= table.num_columns <= _MAX_CSV_FIELDS:
+    if not 2 <= table.num_columns <= _MAX_CSV_FIELDS:
         return None
     return table.columns
 
