@@ -51,11 +51,16 @@ def test_unknown_value_is_reported_with_the_closest_term():
     codes, bad = chain.parse_tags(["扫描镇镜;激光加工头", "激光加工头", "完全无关的东西"])
     assert codes.tolist() == ["laser_head", "laser_head", ""]
     assert [(u.position, u.value) for u in bad] == [(0, "扫描镇镜"), (2, "完全无关的东西")]
-    assert bad[0].suggestion == "扫描振镜 (galvo_scanner)"
+    assert bad[0].suggestion == "galvo_scanner"
     assert bad[1].suggestion is None
-    assert "did you mean 扫描振镜 (galvo_scanner)" in bad[0].message()
+    # the suggested term is named in the message's language, with its code
+    assert "did you mean Galvo scanner (galvo_scanner)?" in bad[0].message()
+    assert "是否指 扫描振镜（galvo_scanner）？" in bad[0].msg().render("zh")
+    assert "did you mean" not in bad[1].message()
     _, bad = chain.parse_tags(["医疗器"], "applications")
-    assert bad[0].suggestion == "医疗器械 (medical)"
+    assert bad[0].suggestion == "medical"
+    assert "did you mean Medical devices (medical)?" in bad[0].message("applications")
+    assert "是否指 医疗器械（medical）？" in bad[0].msg("applications").render("zh")
 
 
 def test_unknown_vocabulary_and_unknown_codes_in_a_matrix_raise():
@@ -76,7 +81,8 @@ def test_registry_reads_tag_columns_and_reports_unknown_values_by_row():
     assert result.frame["applications"].tolist() == ["new_energy", "automotive", ""]
     problems = [(p.row, p.column) for p in result.problems]
     assert problems == [(3, "主要产品"), (3, "应用领域")]
-    assert "光纤光栅 (fiber_grating)" in result.problems[0].message
+    assert "did you mean Fibre Bragg grating (fiber_grating)?" in result.problems[0].message
+    assert "是否指 光纤光栅（fiber_grating）？" in result.problems[0].text("zh")
 
 
 def test_registry_without_tag_columns_gives_blank_tags():

@@ -197,10 +197,10 @@ def labels(codes: str, lang: str = "zh", vocabulary: str = "products") -> str:
 
 
 def suggest(value: str, vocabulary: str = "products") -> str | None:
-    """The closest known term to ``value`` as ``"label (code)"``, ``None`` if none is close.
+    """The code of the known term closest to ``value``, ``None`` if none is close.
 
     >>> suggest("扫描镇镜")
-    '扫描振镜 (galvo_scanner)'
+    'galvo_scanner'
     """
     lookup = _LOOKUPS[vocabulary] if vocabulary in _LOOKUPS else _lookup(vocabulary)
     key = _norm(value)
@@ -210,8 +210,7 @@ def suggest(value: str, vocabulary: str = "products") -> str | None:
         hits = sorted(inside, key=len, reverse=True)[:1]
     if not hits:
         return None
-    code = lookup[hits[0]]
-    return f"{_terms(vocabulary)[code].zh} ({code})"
+    return lookup[hits[0]]
 
 
 @dataclass(frozen=True)
@@ -220,11 +219,22 @@ class Unknown:
 
     position: int  # row position in the parsed sequence
     value: str  # as written
-    suggestion: str | None  # "label (code)" of the closest term, if any
+    suggestion: str | None  # the code of the closest term, if any
 
     def msg(self, vocabulary: str = "products") -> Msg:
-        """What the registry reports for this value, as a :class:`geo.text.Msg`."""
-        hint = msg("did_you_mean", suggestion=self.suggestion) if self.suggestion else ""
+        """What the registry reports for this value, as a :class:`geo.text.Msg`; the
+        suggested term is named in the language the message is rendered in.
+
+        >>> bad = Unknown(0, "扫描镇镜", "galvo_scanner").msg()
+        >>> bad.render("en").split("?")[0]
+        "unknown product '扫描镇镜'; did you mean Galvo scanner (galvo_scanner)"
+        >>> bad.render("zh").split("？")[0]
+        "未知产品 '扫描镇镜'；是否指 扫描振镜（galvo_scanner）"
+        """
+        hint: Msg | str = ""
+        if self.suggestion:
+            term = _terms(vocabulary)[self.suggestion]
+            hint = msg("did_you_mean", suggestion=msg("aside", text=term, aside=self.suggestion))
         return msg(f"unknown_{vocabulary[:-1]}", value=self.value, hint=hint)
 
     def message(self, vocabulary: str = "products") -> str:
@@ -273,7 +283,7 @@ def parse_tags(values: Sequence[str] | pd.Series, vocabulary: str = "products"
     >>> codes.tolist()
     ['galvo_scanner;laser_chip', '', '']
     >>> bad[0].position, bad[0].suggestion
-    (1, '光纤光栅 (fiber_grating)')
+    (1, 'fiber_grating')
     """
     lookup = _LOOKUPS[vocabulary] if vocabulary in _LOOKUPS else _lookup(vocabulary)
     order = {c: i for i, c in enumerate(_terms(vocabulary))}
