@@ -474,4 +474,4 @@ def test_number_columns_show_a_fixed_number_of_decimals():
                          "Share": [0.5, 0.25], "Name": ["a", "b"], "Sample": [True, False]})
     config = fixed_decimals(view, "en", {"Distance (km)": 1})
     assert {c: v["type_config"]["format"] for c, v in config.items()} == {
-        revenue: "%.0f", "Distance (km)": "%.1f", "Share": "%.2f"}
+        revenue: "%,.0f", "Distance (km)": "%,.1f", "Share": "%,.2f"}

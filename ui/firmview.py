@@ -16,7 +16,7 @@ from geo.layout import (
 )
 from geo.text import colon, fmt_number, t
 from ui import data, state
-from ui.columns import column_label, localized, name_col
+from ui.columns import column_label, localized, name_col, precision_label, show
 from ui.mapview import FirmFocus
 from ui.shell import PageContext
 from ui.text import plain, source_column
@@ -107,19 +107,13 @@ def firm_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
         tier=table["tier"].map(lambda c: tiers.get(c, t("unknown", lang))),
         sector=table["sector"].map(lambda c: sector.get(c, t("unknown", lang))),
     )
+    if "coord_precision" in view.columns:
+        view["coord_precision"] = view["coord_precision"].map(
+            lambda c: precision_label(c, lang))
     for col in ("products", "applications"):  # chain tags (geo.chain codes) as labels
         if col in view.columns:
             view[col] = view[col].fillna("").map(lambda v, c=col: chain.labels(v, lang, c))
     return localized(view, lang)
-
-
-def styled(view: pd.DataFrame, lang: str) -> object:
-    """Missing values read "无数据"/"no data" (the numbers stay numbers, so sorting works)."""
-    return view.style.format(na_rep=t("no_data", lang), precision=2).format(
-        na_rep=t("no_data", lang), precision=0,
-        subset=[c for c in view.columns if c in (
-            column_label("revenue_year", lang), column_label("revenue_10k_cny", lang))]) \
-        .format(na_rep="", subset=[c for c in view.columns if view[c].dtype == object])
 
 
 def _firm_grid(ctx: PageContext) -> None:
@@ -131,7 +125,7 @@ def _firm_grid(ctx: PageContext) -> None:
     view = firm_view(table, lang)
     source = column_label("source", lang)
     ids = table["id"].astype(str).tolist()
-    st.dataframe(styled(view, lang), hide_index=True, width="stretch", height=320,
-                 key="firm_table", on_select=lambda: _on_firm_selected(ids),
-                 selection_mode="single-row",
-                 column_config=source_column(source, ctx.dataset.key == data.BUNDLED))
+    show(view, lang, hide_index=True, width="stretch", height=320,
+         key="firm_table", on_select=lambda: _on_firm_selected(ids),
+         selection_mode="single-row",
+         column_config=source_column(source, ctx.dataset.key == data.BUNDLED))

@@ -19,7 +19,7 @@ from geo.maps._style import SEGMENT_COLORS
 from geo.metrics import METRICS, MetricSpec
 from geo.symbology import ZONE_COLORS
 from geo.text import colon, pick, t
-from ui.columns import name_col, zone_label
+from ui.columns import name_col, styled, zone_label
 from ui.shell import PageContext
 
 
@@ -100,14 +100,14 @@ def _ranking_view(ctx: PageContext, view: pd.DataFrame, spec: MetricSpec, color:
     name = str(view.columns[1])
     picked = view.pop("_picked")
     bold = "font-weight: 700; background-color: #fff1c1"
-    styled = view.style.apply(lambda row: [bold if picked.loc[row.name] else ""] * len(row),
-                              axis=1).format(precision=spec.decimals, na_rep=t("no_data", lang),
-                                             subset=[spec.title(lang)])
+    shown = styled(view, lang, {spec.title(lang): spec.decimals}).apply(
+        lambda row: [bold if picked.loc[row.name] else ""] * len(row), axis=1)
     view = view.reset_index(drop=True)
     height = min(38 + 35 * len(view), 760)
     # the table over the chart, each the page's full width: side by side, the English
     # headers pushed the metric's column out of view
-    st.dataframe(styled, hide_index=True, width="stretch", height=height, column_config={
+    st.dataframe(shown, hide_index=True, width="stretch", height=height,
+                 placeholder=t("no_data", lang), column_config={
         t("rank", lang): st.column_config.NumberColumn(width="small"),
         spec.title(lang): st.column_config.NumberColumn(width="medium")})
     chart_data = view.assign(_picked=picked.to_numpy()).dropna(subset=[spec.title(lang)])

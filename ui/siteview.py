@@ -17,8 +17,15 @@ from geo.layout import (
 from geo.metrics import METRICS
 from geo.text import colon, fmt_number, t
 from ui import state
-from ui.columns import column_label, localized, name_col, zone_label
-from ui.firmview import enterprise_export, firm_view, styled
+from ui.columns import (
+    column_label,
+    localized,
+    name_col,
+    precision_label,
+    show,
+    zone_label,
+)
+from ui.firmview import enterprise_export, firm_view
 from ui.shell import PageContext
 from ui.text import plain
 
@@ -51,6 +58,7 @@ def site_view(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
             lambda k: SITE_STATUSES[k].label(lang) if k in SITE_STATUSES else k),
         city_adcode=table["city_adcode"].map(
             lambda a: city_name(a, lang) if a in CITY_BY_ADCODE else ""),
+        coord_precision=table["coord_precision"].map(lambda c: precision_label(c, lang)),
     ), lang)
 
 
@@ -97,7 +105,7 @@ def firms_near_site(ctx: PageContext, sites: pd.DataFrame, site_id: str, radius_
         slot.markdown(f"**{t('firms_near', lang)}{colon(lang)}{fmt_number(len(near), lang)}**")
         view = firm_view(enterprise_export(near, lang).assign(
             distance_km=near["distance_km"].round(2)), lang)
-        slot.dataframe(styled(view, lang), hide_index=True, width="stretch", height=240)
+        show(view, lang, where=slot, hide_index=True, width="stretch", height=240)
     return near
 
 

@@ -35,6 +35,9 @@ def headline(ctx: PageContext) -> None:
     cols[3].metric(t("firms_100m", lang), fmt_number(int((known >= TIERS["t100m"][1]).sum()), lang))
     listed = int((ctx.frame["listed"].fillna("").astype(str) != "").sum())
     cols[4].metric(t("listed", lang), fmt_number(listed, lang))
+    year = ctx.dataset.year
+    st.caption(t("revenue_basis_snapshot", lang, years=ctx.dataset.date) if year is None
+               else t("revenue_basis_year", lang, year=year))
 
 
 def group_shares(ctx: PageContext, groups: pd.DataFrame) -> None:
@@ -43,7 +46,7 @@ def group_shares(ctx: PageContext, groups: pd.DataFrame) -> None:
     st.subheader(t("shares", lang))
     view = pd.DataFrame({
         "": groups[name_col(lang)],
-        t("firms", lang): groups["enterprises"],
+        t("firms", lang): groups["enterprises"].map(lambda v: fmt_number(v, lang)),
         t("share_firms", lang): groups["enterprise_share"].map(lambda v: fmt_share(v, lang)),
         t("share_revenue", lang): groups["revenue_share"].map(lambda v: fmt_share(v, lang)),
     })

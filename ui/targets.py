@@ -17,6 +17,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.elements.lib.column_types import ColumnConfig
 
 from geo import indicators as ind
 from geo import panel as pnl
@@ -24,10 +25,10 @@ from geo import plan as pln
 from geo import projects as prj
 from geo import units
 from geo.layout import CITY_BY_ADCODE, NAME_COLUMNS, SITE_KINDS
-from geo.text import colon, fmt_number, msg, pick, t
+from geo.text import colon, fmt_100m_cny, fmt_number, msg, pick, t
 from ui import columns, data, mapview, rankings, state, years
 from ui.shell import PageContext
-from ui.text import error_text, plain
+from ui.text import error_text, plain, source_column
 
 #: (Chinese, English) columns of the plan and indicator tables and of the project register
 _DEFINITION_COLUMNS = ("definition", "definition_en")
@@ -52,8 +53,19 @@ def _fmt(value: float, row: pd.Series | pln.Target, lang: str) -> str:
     unit = pick(lang, row["unit_zh"], row["unit_en"]) if isinstance(row, pd.Series) \
         else row.unit(lang)
     shown = float(value) * float(scale)
+    unit_code = row["unit_zh"] if isinstance(row, pd.Series) else row.unit_zh
+    if unit_code == "亿元":  # in English ¥ bn, never "1,000 ¥100 m"
+        return fmt_100m_cny(shown, lang, trim=True)
     decimals = 1 if abs(shown) < 100 and shown != round(shown) else 0
     return f"{fmt_number(shown, lang, decimals)} {unit}"
+
+
+#: a plan file's comparison as the sign a reader expects (the file may write ASCII ">=")
+_SIGNS = {">=": "≥", "<=": "≤"}
+
+
+def _sign(comparison: str) -> str:
+    return _SIGNS.get(comparison, comparison)
 
 
 def _status(code: str, lang: str) -> str:
@@ -76,7 +88,7 @@ def _progress_table(table: pd.DataFrame, plan: pln.Plan, lang: str) -> pd.DataFr
             t("aside", lang, text=_fmt(r["value"], r, lang), aside=year(r["year"]))
             for _, r in table.iterrows()],
         f"{plan.end_year} {t('target', lang)}": [
-            f"{r['comparison']} {_fmt(r['target'], r, lang)}" for _, r in table.iterrows()],
+            f"{_sign(r['comparison'])} {_fmt(r['target'], r, lang)}" for _, r in table.iterrows()],
         t("status", lang): [_status(s, lang) for s in table["status"]],
         t("reason", lang): [t(f"reason_{_reason_key(r)}", lang) if r else ""
                             for r in table["reason"]],
@@ -149,7 +161,7 @@ def _end_view(table: pd.DataFrame, plan: pln.Plan, lang: str) -> pd.DataFrame:
         rows.append({
             t("target_name", lang): r[lang],
             f"{plan.end_year} {t('target', lang)}":
-                f"{r['comparison']} {_fmt(r['target'], r, lang)}",
+                f"{_sign(r['comparison'])} {_fmt(r['target'], r, lang)}",
             f"{plan.end_year} {t('value', lang)}": _fmt(r["value"], r, lang) if at_end
             else t("no_data", lang),
             t("latest", lang): "" if pd.isna(r["year"]) else
@@ -257,15 +269,36 @@ def show(ctx: PageContext) -> None:
         others = ind.other_definitions(indicators, target.indicator, target.definition)
         if len(others):
             st.markdown(f"**{t('other_definitions', lang)}**")
-            st.dataframe(pd.DataFrame({
-                t("year", lang): others["year"], t("value", lang): others["value"],
-                t("unit", lang): others["unit"].map(lambda u: units.label(u, lang)),
-                t("definition", lang): others[_definition(lang)],
-                t("note_col", lang): others[f"note_{lang}"],
-                t("source_col", lang): others["source"]}), hide_index=True, width="stretch")
+            shown, config = _other_definitions(others, lang)
+            value = t("value", lang)
+            columns.show(shown, lang, decimals={value: _decimals(shown[value])},
+                         years={t("year", lang)}, hide_index=True, width="stretch",
+                         column_config=config)
     quote = table.set_index("code").loc[code, "quote"]
     st.caption(plain(f"{t('plan_says', lang)}{colon(lang)}"
                      f"{t('plan_quote', lang, quote=str(quote))}"))
+
+
+def _other_definitions(others: pd.DataFrame, lang: str
+                       ) -> tuple[pd.DataFrame, dict[str, ColumnConfig]]:
+    """The indicator's values under other definitions (a table and its ``column_config``):
+    values grouped ("1,300"), sources as links; a cell of the file is never Markdown."""
+    source = t("source_col", lang)
+    view = pd.DataFrame({
+        t("year", lang): others["year"],
+        t("value", lang): pd.to_numeric(others["value"], errors="coerce"),
+        t("unit", lang): others["unit"].map(lambda u: units.label(u, lang)),
+        t("definition", lang): others[_definition(lang)],
+        t("note_col", lang): others[f"note_{lang}"],
+        source: others["source"]})
+    return (view, source_column(source, bool(others["source"].astype(str).str.fullmatch(
+                r"https?://\S+").all())))
+
+
+def _decimals(values: pd.Series) -> int:
+    """0 when every value is whole, else 1 (a table column shows one number of decimals)."""
+    known = values.dropna()
+    return 0 if (known == known.round()).all() else 1
 
 
 def _plan_path() -> str:
@@ -308,7 +341,7 @@ def status_line(ctx: PageContext) -> None:
         status = _status(r["status"], lang)
         if r["status"] != "no_data" and not pd.isna(r["year"]):
             status = t("aside", lang, text=status, aside=int(r["year"]))
-        items.append(f"{r[lang]} {r['comparison']} {_fmt(r['target'], r, lang)}"
+        items.append(f"{r[lang]} {_sign(r['comparison'])} {_fmt(r['target'], r, lang)}"
                      f"{colon(lang)}{status}")
     st.caption(plain(t("plan_status_line", lang, plan=plan.title(lang), end=plan.end_year,
                        items=" · ".join(items))))

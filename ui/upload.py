@@ -7,12 +7,11 @@ import streamlit as st
 
 from geo import areas, export, registry, store
 from geo.datum import DATUMS
-from geo.layout import PLAN_DATES, PLAN_TITLE
+from geo.layout import CITY_BY_ADCODE, PLAN_DATES, PLAN_TITLE, city_name
 from geo.regions import boundary_metadata
 from geo.text import fmt_number, pick, t
 from ui import data, publish, state
-from ui.columns import localized
-from ui.firmview import styled
+from ui.columns import column_label, localized, precision_label, show
 from ui.report import registry_report
 from ui.shell import PageContext
 from ui.siteview import site_view
@@ -116,19 +115,33 @@ def provenance(ctx: PageContext) -> None:
     source = localized(pd.DataFrame(columns=["source"]), lang).columns[0]
     # numbers stay numbers (a "–" string in a float column broke Arrow's serialisation);
     # a missing value reads "无数据"/"no data", never 0
-    shown = styled(localized(provenance_table(ctx), lang), lang)
-    st.dataframe(shown, hide_index=True, width="stretch",
-                 column_config=source_column(source, ctx.dataset.key == data.BUNDLED))
+    table = provenance_table(ctx)
+    table["coord_precision"] = table["coord_precision"].map(lambda c: precision_label(c, lang))
+    show(localized(table, lang), lang, hide_index=True, width="stretch",
+         column_config=source_column(source, ctx.dataset.key == data.BUNDLED))
     st.dataframe(site_view(data.load_sites(), lang), hide_index=True, width="stretch",
                  column_config={source: st.column_config.LinkColumn(source)})
     land_areas(lang)
+
+
+def land_area_view(lang: str) -> pd.DataFrame:
+    """The official land areas next to the polygons' (:func:`geo.areas.area_comparison`) for
+    people: city names in ``lang``, headers in ``lang``, the numbers kept numeric."""
+    table = areas.area_comparison(data.load_regions())
+    return localized(table.assign(
+        name_zh=[city_name(a, lang) if a in CITY_BY_ADCODE else t("province_sum", lang)
+                 for a in table["adcode"].astype(str)],
+        official_km2=table["official_km2"].round(2), polygon_km2=table["polygon_km2"].round(1),
+        difference_pct=table["difference_pct"].round(2),
+    ).rename(columns={"name_zh": "city_adcode", "year": "area_year"}), lang)
 
 
 def land_areas(lang: str) -> None:
     """Official land areas (density denominators) next to the boundary polygons' areas."""
     st.markdown(f"**{t('land_areas', lang)}**")
     st.caption(t("land_areas_note", lang))
-    table = areas.area_comparison(data.load_regions())
-    st.dataframe(table.round({"official_km2": 2, "polygon_km2": 1, "difference_pct": 2}),
-                 hide_index=True, width="stretch",
-                 column_config={"source": st.column_config.TextColumn("source")})
+    view = land_area_view(lang)
+    # the file leaves the year blank where its source does not state one (the only blanks)
+    show(view, lang, decimals={"official_km2": 2, "polygon_km2": 1, "difference_pct": 2},
+         missing=t("area_year_unknown", lang), hide_index=True, width="stretch",
+         column_config=source_column(column_label("source", lang), False))

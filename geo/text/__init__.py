@@ -42,12 +42,13 @@ from geo.text.legends import LEGENDS
 from geo.text.maps import MAPS
 from geo.text.messages import MESSAGES
 from geo.text.metrics import METRIC_TEXT
-from geo.text.numbers import fmt_number, fmt_share
+from geo.text.numbers import fmt_number, fmt_share, group_symbol
 from geo.text.ui import UI
 from geo.text.words import WORDS
 
 __all__ = ["CATALOGUE", "LANGS", "MessageError", "Msg", "Named", "check_lang", "colon",
-           "fmt_100m_cny", "fmt_number", "fmt_share", "msg", "pick", "t"]
+           "fmt_100m_cny", "fmt_number", "fmt_share", "group_symbol", "msg", "pick",
+           "t"]
 
 T = TypeVar("T")
 
@@ -189,17 +190,23 @@ def colon(lang: str) -> str:
     return t("colon", lang)
 
 
-def fmt_100m_cny(value: float | None, lang: str) -> str:
+def fmt_100m_cny(value: float | None, lang: str, trim: bool = False) -> str:
     """A revenue in 亿元 (100 million CNY) as its reader says it: ``15.2 亿元`` /
-    ``¥1.52 bn`` (never "15.2 ¥100 m"); ``–`` when missing.
+    ``¥1.52 bn`` (never "15.2 ¥100 m"); ``–`` when missing. ``trim`` shows only the
+    decimals the figure needs (at most 2): ``1,000 亿元`` / ``¥100 bn`` for a target.
 
     >>> fmt_100m_cny(15.2, "zh"), fmt_100m_cny(15.2, "en"), fmt_100m_cny(None, "en")
     ('15.2 亿元', '¥1.52 bn', '–')
+    >>> fmt_100m_cny(2500, "en", trim=True), fmt_100m_cny(1000, "zh", trim=True)
+    ('¥250 bn', '1,000 亿元')
     """
     if value is None or value != value:
         return fmt_number(None, lang)
-    return t("chain_revenue", lang, v=fmt_number(pick(lang, value, value / 10), lang,
-                                                 pick(lang, 1, 2)))
+    shown = pick(lang, value, value / 10)
+    decimals = pick(lang, 1, 2)
+    if trim:
+        decimals = next((d for d in (0, 1) if abs(round(shown, d) - shown) < 1e-9), 2)
+    return t("chain_revenue", lang, v=fmt_number(shown, lang, decimals))
 
 
 def msg(key: str, **params: object) -> Msg:

@@ -14,7 +14,7 @@ import numbers
 from decimal import Decimal
 from typing import Final
 
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_group_symbol
 
 #: CLDR locale of each language
 LOCALES: Final = {"zh": "zh_Hans_CN", "en": "en"}
@@ -60,3 +60,12 @@ def fmt_share(value: float | None, lang: str) -> str:
         return MISSING
     # the share times 100 in floating point, as the pages always showed it (0.9405 -> 94.0 %)
     return format_percent(_exact(value * 100).scaleb(-2), format="#,##0.0%", locale=locale)
+
+
+def group_symbol(lang: str) -> str:
+    """The thousands separator of ``lang`` (for table formats that group digits themselves).
+
+    >>> group_symbol("zh"), group_symbol("en")
+    (',', ',')
+    """
+    return str(get_group_symbol(_locale(lang)))

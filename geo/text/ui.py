@@ -128,7 +128,15 @@ UI: Final[dict[str, tuple[str, str]]] = {
     "tab_projects": ("重点项目跟踪", "Key projects"),
     "targets_view": ("视图", "View"),
     "year_select": ("营收年份（企业-年数据）", "Revenue year (firm-year panel)"),
-    "year_snapshot": ("名录快照（各企业最新）", "Registry snapshot (latest per firm)"),
+    "year_snapshot": ("名录快照（各企业最新）", "Registry (latest)"),
+    # which revenues the Overview's firm figures count (the Targets page counts firm-years)
+    "revenue_basis_snapshot": (
+        "营收与规模企业数：名录快照，每家企业取最新营收年份（{years}）；“2025 目标”页按年份统计。",
+        "Revenue and firm counts: registry snapshot, each firm's latest revenue year "
+        "({years}); the Targets page counts firms per year."),
+    "revenue_basis_year": (
+        "营收与规模企业数：{year} 年（企业-年数据）。",
+        "Revenue and firm counts: the year {year} (firm-year panel)."),
     "year_of": ("{year} 年营收", "revenue of {year}"),
     "panel_import": ("企业-年数据（营收时间序列）导入", "Import firm-years (revenue by year)"),
     "panel_import_help": (
@@ -166,7 +174,7 @@ UI: Final[dict[str, tuple[str, str]]] = {
                         "Using the uploaded register: {name} ({n} projects)"),
     "projects_use_bundled": ("改用内置登记表", "Use the bundled register"),
     "projects_source": ("项目登记表：{name}", "Project register: {name}"),
-    "revenue_registry_sum": ("名录营收合计", "Registry revenue sum"),
+    "revenue_registry_sum": ("名录营收合计", "Registry revenue"),
     "revenue_registry_help": (
         "名录中有营收数据的 {n} 家企业之和（年份 {years}），不是规划所指的全省集群主营收入，"
         "不与规划目标比较；目标进展见“2025 目标”页。",
@@ -463,7 +471,7 @@ UI: Final[dict[str, tuple[str, str]]] = {
     "col.name_zh": ("企业名称", "Name (zh)"),
     "col.name_en": ("英文名称", "Name"),
     "col.city": ("所在城市（原文）", "City (as written)"),
-    "col.district": ("区县", "District"),
+    "col.district": ("区县", "District (Chinese name)"),  # the data has no English names
     "col.city_adcode": ("地市", "Prefecture"),
     "col.segment": ("产业链环节", "Chain segment"),
     "col.sector": ("领域", "Sector"),
@@ -482,4 +490,11 @@ UI: Final[dict[str, tuple[str, str]]] = {
     "col.kind": ("类型", "Kind"),
     "col.status": ("状态", "Status"),
     "col.note": ("备注", "Note"),
+    "col.adcode": ("区划代码", "Admin code"),
+    "col.official_km2": ("官方陆地面积（平方公里）", "Official land area (km²)"),
+    "col.polygon_km2": ("边界面积（平方公里）", "Boundary polygon area (km²)"),
+    "col.difference_pct": ("差异（%）", "Difference (%)"),
+    "col.area_year": ("面积年份", "Area year"),
+    "area_year_unknown": ("未注明", "not stated"),
+    "province_sum": ("广东省（21 市合计）", "Guangdong (sum of 21 cities)"),
 }

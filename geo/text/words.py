@@ -21,6 +21,12 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "with_year": ("{text}（{year} 年）", "{text}, {year}"),
     # a bracketed aside: a title's unit, a value's year, a count's sample part
     "aside": ("{text}（{aside}）", "{text} ({aside})"),
+    # location precisions (geo.registry.schema COORD_PRECISIONS / SITE_PRECISIONS)
+    "precision.exact": ("精确坐标", "Exact point"),
+    "precision.town": ("镇街", "Town or street"),
+    "precision.district": ("区县", "District"),
+    "precision.city": ("地市", "City"),
+    "precision.none": ("无地点", "No place"),
     # units (geo.units.UNITS): the code is the Chinese unit
     "unit.亿元": ("亿元", "¥100 m"),
     "unit.万元": ("万元", "¥10k"),
