@@ -42,6 +42,8 @@ def test_parse_accepts_codes_labels_aliases_and_separators():
     assert codes.tolist() == ["galvo_scanner;laser_chip", "galvo_scanner", "combiner;isolator",
                               "", ""]
     assert bad == []
+    # a part's short English name (the diagram's, where space is short) is read too
+    assert chain.parse_tags(["AM equipment"])[0].tolist() == ["am_equipment"]
     apps, bad = chain.parse_tags(["新能源;航空航天", "锂电池"], "applications")
     assert apps.tolist() == ["aerospace;new_energy", "new_energy"]
     assert bad == []

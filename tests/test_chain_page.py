@@ -107,3 +107,28 @@ def test_chain_figure_format_is_the_same_widget_as_the_other_pages():
     at = _chain(lang="en")
     assert not at.exception
     assert list(at.radio(key="chain_fig_fmt").options) == ["PNG", "SVG", "PDF"]
+
+
+def test_box_names_fit_their_box_in_two_lines_with_a_short_name_only_where_needed():
+    from ui.chainview import NAME_WIDTH, box_name, text_width, two_lines
+
+    assert two_lines("Galvo scanner", 20) == ["Galvo scanner"]
+    # the break that makes the longer line the shortest, not the first that fits
+    assert two_lines("Application technology & services", 21) == [
+        "Application", "technology & services"]
+    assert two_lines("万瓦级工业光纤激光器", 10) == ["万瓦级工业光纤激光器"]  # no space: one line
+    assert text_width("万瓦级工业光纤激光器") == 20
+    for part in chain.PARTS.values():
+        for lang in ("zh", "en"):
+            lines = box_name(part, lang)
+            assert 1 <= len(lines) <= 2, (part.code, lines)
+            assert max(map(text_width, lines)) <= NAME_WIDTH, (part.code, lang, lines)
+            full = two_lines(part.label(lang), NAME_WIDTH)
+            if max(map(text_width, full)) <= NAME_WIDTH:  # the full name wherever it fits
+                assert lines == full, (part.code, lang, lines)
+            else:
+                assert part.short_en and lang == "en", part.code
+    assert box_name(chain.PARTS["laser_equipment"], "en") == [
+        "Precision laser", "processing equipment"]
+    assert box_name(chain.PARTS["am_equipment"], "en") == ["AM equipment"]
+    assert box_name(chain.PARTS["am_equipment"], "zh") == ["增材制造装备"]

@@ -3,6 +3,7 @@ table and a city's gaps with the nearest producers elsewhere (numbers from geo.c
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Final, Literal
 
 import altair as alt
@@ -20,6 +21,12 @@ from ui.shell import PageContext
 PART_KEY, CITY_KEY, CLICK_KEY, DIAGRAM_KEY = "chain_part", "chain_city", "chain_click", \
     "chain_diagram"
 BOX_HEIGHT = 66
+#: the widest line of a box's name and of a column's heading, in narrow characters (a wide
+#: CJK character counts two): what fits a column of the six-column diagram at a 1280 px
+#: wide window (~130 px; bold 11 px / 12 px text, ~6 px a character)
+NAME_WIDTH, HEAD_WIDTH = 20, 21
+#: the height of a line of a two-line name or heading (px)
+LINE_HEIGHT = 13
 #: one click selection per layer of the diagram (box, name, producers, revenue): the text
 #: covers most of a box, and a selection belongs to the one layer it is added to
 PICKS = ("pick", "pick_label", "pick_line2", "pick_line3")
@@ -31,6 +38,43 @@ TEXT_LINES: Final[tuple[tuple[str, int, int, Literal["bold", "normal"]], ...]] =
 def part_label(code: str, lang: str) -> str:
     """A part's label in ``lang``."""
     return chain.PARTS[code].label(lang)
+
+
+def text_width(text: str) -> int:
+    """The width of ``text`` in narrow characters: a wide East Asian character counts two.
+
+    >>> text_width("Galvo scanner"), text_width("扫描振镜")
+    (13, 8)
+    """
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def two_lines(text: str, width: int) -> list[str]:
+    """``text`` on one line if it fits ``width`` (:func:`text_width`), else broken at the
+    space that makes the longer of two lines the shortest (which may still be wider).
+
+    >>> two_lines("Galvo scanner", 20), two_lines("High-performance metal powder", 20)
+    (['Galvo scanner'], ['High-performance', 'metal powder'])
+    """
+    breaks = [i for i, c in enumerate(text) if c == " "]
+    if text_width(text) <= width or not breaks:
+        return [text]
+    return min(([text[:i], text[i + 1:]] for i in breaks),
+               key=lambda lines: max(map(text_width, lines)))
+
+
+def box_name(part: chain.Part, lang: str) -> list[str]:
+    """The lines of a part's name in its diagram box: the name in up to two lines of
+    :data:`NAME_WIDTH`, or the vocabulary's short name where the full one does not fit
+    (the tooltip shows the full name).
+
+    >>> box_name(chain.PARTS["am_equipment"], "en"), box_name(chain.PARTS["am_equipment"], "zh")
+    (['AM equipment'], ['增材制造装备'])
+    """
+    lines = two_lines(part.label(lang), NAME_WIDTH)
+    if max(map(text_width, lines)) <= NAME_WIDTH:
+        return lines
+    return two_lines(part.short_label(lang), NAME_WIDTH)
 
 
 def has_tags(ctx: PageContext) -> bool:
@@ -52,11 +96,17 @@ def _on_pick() -> None:
             return
 
 
+def _heading(segment: str, lang: str) -> str:
+    """A column's heading: the segment's name in up to two lines (``\\n`` between)."""
+    return "\n".join(two_lines(SEGMENTS[segment].label(lang), HEAD_WIDTH))
+
+
 def _diagram_frame(health: chain.ChainHealth, lang: str) -> pd.DataFrame:
     parts = health.parts.copy()
-    parts["seg"] = parts["segment"].map(lambda s: SEGMENTS[s].label(lang))
+    parts["seg"] = parts["segment"].map(lambda s: _heading(s, lang))
     parts["row"] = parts.groupby("segment").cumcount()
-    parts["label"] = parts["code"].map(lambda c: part_label(c, lang))
+    parts["label"] = parts["code"].map(lambda c: "\n".join(box_name(chain.PARTS[c], lang)))
+    parts["name"] = parts["code"].map(lambda c: part_label(c, lang))
     unit, sample = units.label("家", lang), t("sample_flag", lang)
     counts = [f"{fmt_number(n, lang)} {unit}" for n in parts["producers"]]
     parts["line2"] = [t("aside", lang, text=c, aside=f"{fmt_number(s, lang)} {sample}") if s
@@ -71,14 +121,21 @@ def diagram(ctx: PageContext, health: chain.ChainHealth) -> None:
     lang = ctx.lang
     st.subheader(t("chain_diagram", lang))
     parts = _diagram_frame(health, lang)
-    order = [SEGMENTS[s].label(lang) for s in SEGMENTS]
+    order = [_heading(s, lang) for s in SEGMENTS]
     statuses = [chain.STATUSES[s].label(lang) for s in chain.STATUSES]
+    # two-line names make every box a line taller; a one-line name sits mid-slot (Vega
+    # draws a multi-line text's first line where a one-line text would be)
+    lines = parts["label"].str.count("\n")
+    extra = LINE_HEIGHT * int(lines.max())
+    parts["name_dy"] = (extra - LINE_HEIGHT * lines) / 2
+    column = f"width / {len(order)} - 6"  # a box's inner width: text longer is cut with …
     base = alt.Chart(parts).encode(
         x=alt.X("seg:N", sort=order, title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=160, labelFontSize=12,
-                              labelOverlap=False)),
+                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=alt.expr(column),
+                              labelFontSize=12, labelOverlap=False, labelLineHeight=LINE_HEIGHT,
+                              labelExpr="split(datum.label, '\\n')")),
         y=alt.Y("row:O", axis=None),
-        tooltip=[alt.Tooltip("label:N", title=t("chain_part", lang)),
+        tooltip=[alt.Tooltip("name:N", title=t("chain_part", lang)),
                  alt.Tooltip("line2:N", title=t("firms", lang)),
                  alt.Tooltip("line3:N", title=t("revenue", lang)),
                  alt.Tooltip("status_label:N", title="")])
@@ -89,12 +146,15 @@ def diagram(ctx: PageContext, health: chain.ChainHealth) -> None:
                         legend=alt.Legend(orient="bottom")),
         strokeWidth=alt.condition(alt.datum.code == selected, alt.value(4), alt.value(0.5)),
     ).add_params(alt.selection_point(name=PICKS[0], fields=["code"], on="click"))
-    text = [base.mark_text(dy=dy, color="white", fontSize=size, fontWeight=weight, limit=150)
+    text = [base.mark_text(dy=alt.expr(f"{dy - extra / 2} + datum.name_dy") if field == "label"
+                           else dy + extra / 2, color="white",
+                           fontSize=size, fontWeight=weight, limit=alt.expr(column),
+                           lineBreak="\n", lineHeight=LINE_HEIGHT)
             .encode(text=f"{field}:N")
             .add_params(alt.selection_point(name=f"pick_{field}", fields=["code"], on="click"))
             for field, dy, size, weight in TEXT_LINES]
     rows = int(parts["row"].max()) + 1
-    chart = alt.layer(boxes, *text).properties(height=rows * BOX_HEIGHT)
+    chart = alt.layer(boxes, *text).properties(height=rows * (BOX_HEIGHT + extra))
     if ctx.present:
         st.altair_chart(chart, width="stretch")
     else:

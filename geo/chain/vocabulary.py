@@ -37,7 +37,9 @@ class Part:
     """A part (product) of the chain, under one segment of :data:`geo.layout.SEGMENTS`.
 
     ``group`` is an optional heading inside the segment (``"lasers"``: the plan lists the
-    lasers with the equipment it must break through, 四(一)3).
+    lasers with the equipment it must break through, 四(一)3). ``short_en`` is a shorter
+    English name for where space is short (a box of the chain diagram), given where the
+    full one does not fit there in two lines; the Chinese names are short already.
     """
 
     code: str
@@ -46,10 +48,16 @@ class Part:
     segment: str
     group: str = ""
     aliases: tuple[str, ...] = ()
+    short_en: str = ""
 
     def label(self, lang: str) -> str:
         """Return the label in ``lang`` ("zh" or "en")."""
         return pick(lang, self.zh, self.en)
+
+    def short_label(self, lang: str) -> str:
+        """The label in ``lang`` where space is short: ``short_en`` if given, else the
+        label."""
+        return pick(lang, self.zh, self.short_en or self.en)
 
 
 GROUPS: Final[dict[str, Term]] = {"lasers": Term("lasers", "激光器", "Lasers")}
@@ -85,7 +93,8 @@ PARTS: Final[dict[str, Part]] = {
              aliases=("软件", "控制软件", "工艺软件", "数据处理软件", "切片软件")),
         Part("fiber_laser_10kw", "万瓦级工业光纤激光器", "10 kW-class industrial fibre laser",
              "equipment", "lasers",
-             aliases=("万瓦级光纤激光器", "万瓦光纤激光器", "万瓦级激光器")),
+             aliases=("万瓦级光纤激光器", "万瓦光纤激光器", "万瓦级激光器"),
+             short_en="10 kW fibre laser"),
         Part("fiber_laser", "其他光纤激光器", "Other fibre lasers", "equipment", "lasers",
              aliases=("光纤激光器", "脉冲光纤激光器", "连续光纤激光器", "mopa光纤激光器",
                       "fiber laser", "fibre laser")),
@@ -99,10 +108,12 @@ PARTS: Final[dict[str, Part]] = {
              "equipment", aliases=("激光加工装备", "激光加工设备", "激光设备", "激光装备",
                                    "激光切割机", "激光焊接机", "激光打标机")),
         Part("am_equipment", "增材制造装备", "Additive manufacturing equipment", "equipment",
-             aliases=("增材制造设备", "3d打印机", "3d打印设备", "金属3d打印机", "增材装备")),
+             aliases=("增材制造设备", "3d打印机", "3d打印设备", "金属3d打印机", "增材装备"),
+             short_en="AM equipment"),
         Part("application_services", "应用技术与服务", "Application technology & services",
              "services", aliases=("应用服务", "加工服务", "激光加工服务", "3d打印服务",
-                                  "增材制造服务", "服务", "检测服务")),
+                                  "增材制造服务", "服务", "检测服务"),
+             short_en="Application tech & services"),
     )
 }
 
@@ -167,7 +178,7 @@ def _lookup(vocabulary: str) -> dict[str, str]:
     terms = _terms(vocabulary)
     out: dict[str, str] = {}
     extra = _APPLICATION_ALIASES if vocabulary == "applications" else {
-        a: p.code for p in PARTS.values() for a in p.aliases}
+        a: p.code for p in PARTS.values() for a in (*p.aliases, p.short_en) if a}
     out.update({_norm(k): v for k, v in extra.items()})
     for code, term in terms.items():  # codes and labels win over aliases
         out.update({code: code, _norm(term.zh): code, _norm(term.en): code})
