@@ -323,6 +323,27 @@
     return node;
   }
 
+  /* ---------------------------------------------------------------- panes ----------- */
+  // Points and heat share a pane above the areas (overlayPane 400) and below the site
+  // symbols (markerPane 600). Area names and the corridor's name have their own pane above
+  // both (their white halo keeps them readable over a bubble or a symbol) and below the
+  // tooltips (650). Neither pane catches the mouse; the point layers hit-test on map events.
+  var POINT_PANE = "atlasPoints", LABEL_PANE = "atlasLabels";
+  var PANE_Z = { atlasPoints: 450, atlasLabels: 640 };
+  function ensurePane(map, name) {
+    var pane = map.getPane(name);
+    if (!pane) {
+      pane = map.createPane(name);
+      pane.style.zIndex = PANE_Z[name] || 450;
+      pane.style.pointerEvents = "none";
+    }
+    return pane;
+  }
+
+  // Labels may reach the map after the point layer (overlays come in any order): tell it,
+  // so its bubbles move off the new label boxes.
+  function labelsMoved(map) { map.fire("atlaslabels"); }
+
   /* ---------------------------------------------------------------- polygons -------- */
   // A ring is a flat list of integers: first pair absolute, then deltas, in 1/k degrees.
   function decodeRing(ints, k) {
@@ -375,17 +396,29 @@
   });
   atlas.areas = function (data, options) { return new atlas.Areas(data, options); };
 
-  // Lines (corridor band): [[lat, lon], ...] with a permanent label (default: middle vertex).
-  atlas.band = function (latlngs, styles, label, labelClass, labelAt) {
+  // Lines (corridor band): [[lat, lon], ...] with a permanent label (default: middle vertex)
+  // in the labels' pane; labelOffset [dx, dy] moves the label's top-left corner from its
+  // point by pixels (so it keeps clear of a city name at every zoom).
+  atlas.band = function (latlngs, styles, label, labelClass, labelAt, labelOffset) {
     var group = L.featureGroup();
     styles.forEach(function (s) { L.polyline(latlngs, s).addTo(group); });
     if (label) {
       var mid = labelAt || latlngs[Math.floor(latlngs.length / 2)];
       var node = el("div", labelClass || "atlas-band-label", label);
-      L.marker(mid, {
+      if (labelOffset) {
+        node.style.transform = "translate(" + labelOffset[0] + "px, " + labelOffset[1] + "px)";
+      }
+      var marker = L.marker(mid, {
         icon: L.divIcon({ html: node, className: "atlas-label-icon", iconSize: null }),
-        interactive: false, keyboard: false
-      }).addTo(group);
+        interactive: false, keyboard: false, pane: LABEL_PANE
+      });
+      var onAdd = marker.onAdd;
+      marker.onAdd = function (map) {
+        ensurePane(map, LABEL_PANE);
+        onAdd.call(this, map);
+        labelsMoved(map);
+      };
+      marker.addTo(group);
     }
     return group;
   };
@@ -394,6 +427,7 @@
   atlas.Labels = L.LayerGroup.extend({
     initialize: function (data, options) {
       L.LayerGroup.prototype.initialize.call(this, [], options);
+      this._pane = (options && options.pane) || LABEL_PANE;
       for (var i = 0; i < data.lat.length; i++) {
         var box = el("div", "atlas-label" + (data.cls ? " " + data.cls : ""));
         el("span", "atlas-label-name", data.name[i], box);
@@ -402,9 +436,14 @@
         box.style.transform = "translate(calc(-50% + " + dx + "px), calc(-50% + " + dy + "px))";
         this.addLayer(L.marker([data.lat[i], data.lon[i]], {
           icon: L.divIcon({ html: box, className: "atlas-label-icon", iconSize: null }),
-          interactive: false, keyboard: false, pane: options && options.pane || "markerPane"
+          interactive: false, keyboard: false, pane: this._pane
         }));
       }
+    },
+    onAdd: function (map) {
+      ensurePane(map, this._pane);
+      L.LayerGroup.prototype.onAdd.call(this, map);
+      labelsMoved(map);
     }
   });
   atlas.labels = function (data, options) { return new atlas.Labels(data, options); };
@@ -589,34 +628,30 @@
     return { n: n, lon: lon, lat: lat, wx: wx, wy: wy };
   }
 
-  // Points and heat share a pane above the areas (overlayPane 400) and below the labels
-  // (markerPane 600); it never catches the mouse, the layers hit-test on map events.
-  function ensurePane(map, name) {
-    var pane = map.getPane(name);
-    if (!pane) {
-      pane = map.createPane(name);
-      pane.style.zIndex = 450;
-      pane.style.pointerEvents = "none";
-    }
-    return pane;
-  }
-
-  // Move a cluster bubble vertically off a label box it would cover (by at most ~1.3 r):
-  // the bubble is an aggregate of many firms, its exact spot carries no information.
-  function displace(cl, r, boxes) {
+  // Move a cluster bubble off the label boxes it would cover, to the nearest free spot
+  // within 1.3 r + 8 px (16 directions), else leave it: the bubble stands for the firms
+  // of a 60 px cell, its exact spot carries no information, a hidden count or name would.
+  function covers(x, y, r, boxes) {
     for (var k = 0; k < boxes.length; k++) {
       var b = boxes[k];
-      var nx = Math.max(b.x0, Math.min(cl.x, b.x1)), ny = Math.max(b.y0, Math.min(cl.y, b.y1));
-      if ((nx - cl.x) * (nx - cl.x) + (ny - cl.y) * (ny - cl.y) >= r * r) { continue; }
-      var up = b.y0 - r - 1, down = b.y1 + r + 1;
-      var target = Math.abs(cl.y - up) < Math.abs(down - cl.y) ? up : down;
-      if (Math.abs(target - cl.y) <= 1.3 * r + 8) { cl.y = target; }
+      var nx = Math.max(b.x0, Math.min(x, b.x1)), ny = Math.max(b.y0, Math.min(y, b.y1));
+      if ((nx - x) * (nx - x) + (ny - y) * (ny - y) < r * r) { return true; }
+    }
+    return false;
+  }
+  function displace(cl, r, boxes) {
+    if (!covers(cl.x, cl.y, r, boxes)) { return; }
+    for (var d = 3; d <= 1.3 * r + 8; d += 3) {
+      for (var j = 0; j < 16; j++) {
+        var x = cl.x + d * Math.cos(j * Math.PI / 8), y = cl.y + d * Math.sin(j * Math.PI / 8);
+        if (!covers(x, y, r, boxes)) { cl.x = x; cl.y = y; return; }
+      }
     }
   }
 
   atlas.Points = L.Layer.extend({
     options: {
-      pane: "atlasPoints", mode: "auto", clusterBelow: 11, minCluster: 400, cell: 60,
+      pane: POINT_PANE, mode: "auto", clusterBelow: 11, minCluster: 400, cell: 60,
       colorBy: "t", colors: [], radii: [], order: null, clusterColor: "#0b5ea8",
       text: {}
     },
@@ -635,6 +670,17 @@
       var pane = ensurePane(map, this.options.pane);
       this._canvas = L.DomUtil.create("canvas", "atlas-points leaflet-zoom-hide", pane);
       map.on("moveend viewreset resize", this._redraw, this);
+      map.on("atlaslabels", this._redrawSoon, this);
+      // the map's style sheets and web font may arrive after the first draw (the component
+      // adds their links late): label boxes change then, so draw again
+      var self = this;
+      this._onAsset = function (e) {
+        if (!e || !e.target || e.target.tagName === "LINK" || e.type === "loadingdone") {
+          self._redrawSoon();
+        }
+      };
+      document.addEventListener("load", this._onAsset, true);
+      if (document.fonts) { document.fonts.addEventListener("loadingdone", this._onAsset); }
       map.on("click", this._onClick, this);
       map.on("mousemove", this._onMove, this);
       map.on("mouseout", this._hideTip, this);
@@ -642,6 +688,9 @@
     },
     onRemove: function (map) {
       map.off("moveend viewreset resize", this._redraw, this);
+      map.off("atlaslabels", this._redrawSoon, this);
+      document.removeEventListener("load", this._onAsset, true);
+      if (document.fonts) { document.fonts.removeEventListener("loadingdone", this._onAsset); }
       map.off("click", this._onClick, this);
       map.off("mousemove", this._onMove, this);
       map.off("mouseout", this._hideTip, this);
@@ -654,6 +703,15 @@
       if (o.mode === "dots") { return false; }
       if (o.mode === "cluster") { return z < this._map.getMaxZoom(); }
       return z < o.clusterBelow && visible > o.minCluster;
+    },
+    // one redraw on the next frame for any number of label layers added meanwhile
+    _redrawSoon: function () {
+      if (this._soon) { return; }
+      var self = this;
+      this._soon = L.Util.requestAnimFrame(function () {
+        self._soon = null;
+        if (self._map) { self._redraw(); }
+      });
     },
     _redraw: function () {
       var map = this._map;
@@ -752,10 +810,11 @@
       });
       this._clusters = list.filter(function (cl) { return cl.n > 1; });
     },
-    // Screen boxes of the area labels (city names stay readable over the clusters).
+    // Screen boxes of the area and corridor labels: a bubble moves off them, so neither
+    // the name (drawn above) nor the bubble's count (under it) is hidden.
     _labelBoxes: function () {
       var root = this._map.getContainer(), origin = root.getBoundingClientRect(), out = [];
-      var nodes = root.querySelectorAll(".atlas-label");
+      var nodes = root.querySelectorAll(".atlas-label, .atlas-band-label");
       for (var i = 0; i < nodes.length; i++) {
         var b = nodes[i].getBoundingClientRect();
         if (b.width) {
@@ -872,7 +931,7 @@
   atlas.heat = function (data, options) {
     var p = decodePoints(data), pts = new Array(p.n);
     for (var i = 0; i < p.n; i++) { pts[i] = [p.lat[i], p.lon[i], data.w ? data.w[i] : 1]; }
-    var layer = L.heatLayer(pts, L.extend({ pane: "atlasPoints" }, options));
+    var layer = L.heatLayer(pts, L.extend({ pane: POINT_PANE }, options));
     var onAdd = layer.onAdd;
     layer.onAdd = function (map) {
       ensurePane(map, this.options.pane);
