@@ -17,6 +17,7 @@ from geo.datum import wgs84_to_gcj02
 from geo.layout import CITIES, CORRIDOR_LABEL, ZONES, tier_codes
 from geo.maps._encode import encode_geometry, split_name_suffixes
 from geo.maps._js import script_json
+from geo.maps.layers import CORRIDOR_LABEL_OFFSET
 from geo.offline import render_html
 from geo.regions import DEFAULT_BOUNDS
 
@@ -200,6 +201,11 @@ def test_layout_layer_zh_legend_zones_corridor_carriers(regions):
                     set(p["keys"]) == {c.adcode for c in CITIES if c.carrier})
     assert set(carriers["keys"]) == {"441900", "441300", "440600", "440400", "442000", "440700"}
     assert CORRIDOR_LABEL.zh in names_in(html.split("L.atlas.band(")[1])
+    # its name hangs from the Shenzhen end (the last vertex) by a pixel offset, under
+    # Shenzhen's name and off the Delta's other names at any zoom (tests/e2e/test_map_labels)
+    band = json.loads("[" + html.split("L.atlas.band(")[1].split(").addTo(")[0] + "]")
+    vertices, _styles, _name, _cls, label_at, offset = band
+    assert label_at == vertices[-1] and tuple(offset) == CORRIDOR_LABEL_OFFSET
 
 
 def test_layout_layer_english(regions):
@@ -431,6 +437,11 @@ def test_city_precision_firms_are_a_symbol_at_the_city_label_not_points(regions,
                                                html)]
     assert len(icons) == 1
     shown = icons[0]
+    # the ring hangs under Shenzhen's label where the label was nudged to (not under its
+    # bare anchor, where it covered the name of a nudged label such as 珠海)
+    dx, dy = maps.LABEL_OFFSETS["440300"]
+    anchor = re.search(r'"iconAnchor": \[(-?\d+), (-?\d+)\]', html)
+    assert anchor is not None and (int(anchor[1]), int(anchor[2])) == (11 - dx, 11 - dy - 20)
     assert shown.startswith('<div class="atlas-cityfirms" title="') and shown.endswith(">2</div>")
     assert "深圳市：2 家企业仅定位到市" in shown
     # the hostile name is escaped inside the title attribute, never markup
@@ -549,8 +560,11 @@ def test_firm_focus_halo_is_centred_on_the_point_or_round_the_city_ring():
         firm_focus_layer(113.5, 23.1, "en", static_url=None, **kw).add_to(m)
         return m.get_root().render()
 
-    point, ring_html = html(), html(city_ring=True)
+    point, ring_html = html(), html(city_ring="440300")
     assert "atlas-focus" in point and '"iconAnchor": [17, 17]' in point
-    assert '"iconAnchor": [17, -2]' in ring_html  # 19 px below the anchor: the ring's centre
+    # round Shenzhen's ring: under its (nudged) name, where the ring itself is drawn
+    dx, dy = maps.LABEL_OFFSETS["440300"]
+    assert maps.city_ring_offset("440300") == (dx, dy + 20)
+    assert f'"iconAnchor": [{17 - dx}, {17 - dy - 20}]' in ring_html
     with pytest.raises(ValueError, match="no location"):
         firm_focus_layer(float("nan"), 23.1)

@@ -304,7 +304,7 @@ def _focus_layers(focus: FirmFocus, regions: gpd.GeoDataFrame, lang: str, basema
     city = regions[regions["adcode"] == focus.city]
     lon, lat = symbology.label_anchors(city.geometry.to_numpy())
     return [maps.highlight_layer(city, lang, basemap=basemap, static_url=static),
-            maps.firm_focus_layer(float(lon[0]), float(lat[0]), lang, city_ring=True,
+            maps.firm_focus_layer(float(lon[0]), float(lat[0]), lang, city_ring=focus.city,
                                   basemap=basemap, static_url=static)]
 
 

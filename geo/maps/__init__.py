@@ -31,7 +31,7 @@ from geo.maps.layers import (
     city_labels,
     layout_layer,
 )
-from geo.maps.points import encode_enterprises, enterprise_layer, site_layer
+from geo.maps.points import city_ring_offset, encode_enterprises, enterprise_layer, site_layer
 from geo.offline import (
     DEFAULT_BASE_URL,
     inline_html,
@@ -53,6 +53,7 @@ __all__ = [
     "bounds_of",
     "choropleth_layer",
     "city_labels",
+    "city_ring_offset",
     "encode_enterprises",
     "enterprise_layer",
     "firm_focus_layer",

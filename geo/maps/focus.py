@@ -16,6 +16,7 @@ import numpy as np
 from geo.maps._common import check_frame, display_geoms, display_xy, feature_group, finish
 from geo.maps._encode import encode_geometries
 from geo.maps._js import JsCall, js_layer, script_json
+from geo.maps.points import city_ring_offset
 from geo.offline import DEFAULT_BASE_URL
 from geo.regions import DEFAULT_BOUNDS
 from geo.text import check_lang, t
@@ -53,7 +54,7 @@ FOCUS_COLOR = "#d7301f"
 _HALO = 34  # px, the halo's outer diameter
 
 
-def firm_focus_layer(lon: float, lat: float, lang: str = "zh", *, city_ring: bool = False,
+def firm_focus_layer(lon: float, lat: float, lang: str = "zh", *, city_ring: str | None = None,
                      basemap: str = "none",
                      static_url: str | None = DEFAULT_BASE_URL) -> folium.FeatureGroup:
     """A halo round the picked firm, above every other layer (it takes no clicks).
@@ -62,18 +63,19 @@ def firm_focus_layer(lon: float, lat: float, lang: str = "zh", *, city_ring: boo
     ----------
     lon, lat : float
         The firm's point (WGS-84); for a firm located only to its city, the city's label
-        anchor, where its ring is drawn (``city_ring=True``).
-    city_ring : bool
-        Put the halo round the city's ring of city-precision firms (drawn below the
-        anchor, see ``geo.maps.points``) instead of centring it on the point.
+        anchor (pass ``city_ring``).
+    city_ring : str, optional
+        The adcode of that city: the halo goes round the city's ring of city-precision
+        firms (under its name, :func:`geo.maps.points.city_ring_offset`) instead of
+        being centred on the point.
     """
     check_lang(lang)
     if not (np.isfinite(lon) and np.isfinite(lat)):
         raise ValueError(f"the picked firm has no location: lon={lon!r}, lat={lat!r}")
     x, y = display_xy([lon], [lat], basemap)
     half = _HALO // 2
-    # the city ring's icon is 22 px wide and starts 8 px below the anchor: centre 19 px below
-    anchor = (half, half - 19) if city_ring else (half, half)
+    dx, dy = city_ring_offset(city_ring) if city_ring else (0, 0)
+    anchor = (half - dx, half - dy)
     html = (f'<div class="atlas-focus" style="width:{_HALO - 6}px;height:{_HALO - 6}px;'
             f"border:3px solid {FOCUS_COLOR};border-radius:50%;"
             'box-shadow:0 0 0 2px #fff,inset 0 0 0 2px #fff;pointer-events:none"></div>')

@@ -28,13 +28,19 @@ LABEL_OFFSETS: Final[dict[str, tuple[int, int]]] = {
     "440100": (0, -6),     # 广州: up, away from 佛山/东莞
     "440600": (-10, 2),    # 佛山: left
     "441900": (6, 0),      # 东莞
-    "440300": (10, 4),     # 深圳: right, off 东莞
-    "442000": (-4, -2),    # 中山
+    "440300": (12, 4),     # 深圳: right, off 东莞 and 中山
+    "442000": (-16, -2),   # 中山: left, off 深圳 (English names are wide)
     "440400": (-2, 8),     # 珠海: down
     "440700": (-8, 4),     # 江门
     "445200": (-12, -6),   # 揭阳: up-left, off 汕头
     "440500": (10, 8),     # 汕头: down-right
 }
+
+#: Pixel offset (dx, dy) of the corridor name's top-left corner from Shenzhen's label
+#: anchor: under the Shenzhen label (also when it carries a value line), running east over
+#: the sea, so it covers no city name of the Delta at any zoom and in either language.
+CORRIDOR_LABEL_OFFSET: Final = (-4, 20)
+
 
 def _areas(geoms: np.ndarray, styles: list[dict], style_index: list[int],
            tips: list[str] | None, keys: list[str], *, hatch: bool = False,
@@ -171,10 +177,8 @@ def _corridor(regions: gpd.GeoDataFrame, lang: str, basemap: str) -> folium.Elem
         raise ValueError(f"regions lacks the corridor cities {missing}")
     sub = sub.loc[list(CORRIDOR)]
     lon, lat = label_anchors(sub.geometry.to_numpy())
-    # the label sits south of the Shenzhen end, off the crowded Delta labels
-    x, y = display_xy([*lon, lon[-1] + 0.1], [*lat, lat[-1] - 0.2], basemap)
+    x, y = display_xy(lon, lat, basemap)
     latlngs = [[round(float(b), 5), round(float(a), 5)] for a, b in zip(x, y, strict=True)]
-    label_at = latlngs.pop()
     styles = [
         {"color": sym.CORRIDOR_COLOR, "weight": 18, "opacity": 0.22, "lineCap": "round",
          "interactive": False},
@@ -183,7 +187,8 @@ def _corridor(regions: gpd.GeoDataFrame, lang: str, basemap: str) -> folium.Elem
     ]
     code = (f"L.atlas.band({script_json(latlngs)},{script_json(styles)},"
             f"{script_json(CORRIDOR_LABEL.label(lang))},\"atlas-band-label\","
-            f"{script_json(label_at)}).addTo({{parent}})")
+            f"{script_json(latlngs[-1])},{script_json(CORRIDOR_LABEL_OFFSET)})"
+            ".addTo({parent})")
     return JsCall(code, name="atlas_corridor")
 
 

@@ -30,6 +30,7 @@ from geo.maps._style import (
     legend_html,
     swatch,
 )
+from geo.maps.layers import LABEL_OFFSETS
 from geo.offline import DEFAULT_BASE_URL
 from geo.regions import load_regions, point_lonlat
 from geo.symbology import label_anchors
@@ -251,18 +252,38 @@ def enterprise_layer(
     return finish(group, static_url)
 
 
+#: Pixels from a city label's centre down to the top of its ring of city-located firms
+#: (half a one-line label, 12 px type, plus a gap), and the ring's diameter.
+_RING_GAP: Final = 9
+_RING: Final = 22
+
+
+def city_ring_offset(adcode: str) -> tuple[int, int]:
+    """Pixels (dx, dy) from a city's label anchor to the centre of its ring of firms located
+    only to the city: under the city's name, where :data:`LABEL_OFFSETS` nudged it.
+
+    >>> city_ring_offset("000000")
+    (0, 20)
+    """
+    dx, dy = LABEL_OFFSETS.get(adcode, (0, 0))
+    return dx, dy + _RING_GAP + _RING // 2
+
+
 def _city_marker(entry: CityGroup, lang: str) -> folium.Marker:
-    """A dashed ring with the count at the city's label anchor; hovering lists the firms.
+    """A dashed ring with the count under the city's label (:func:`city_ring_offset`);
+    hovering lists the firms.
 
     The list is the ring's ``title`` attribute, every name HTML-escaped (quotes too); the
     icon's HTML reaches the page as a JSON string, never as a template or a popup script.
     """
     firms = list(entry["firms"])
+    dx, dy = city_ring_offset(entry["city"])
     head = t("map.city_firms", lang, name=entry["name"], n=len(firms))
     title = "&#10;".join(esc(line) for line in (head, *firms))
     icon = folium.DivIcon(
         html=f'<div class="atlas-cityfirms" title="{title}">{len(firms)}</div>',
-        icon_size=(22, 22), icon_anchor=(11, -8), class_name="atlas-cityfirms-icon")
+        icon_size=(_RING, _RING), icon_anchor=(_RING // 2 - dx, _RING // 2 - dy),
+        class_name="atlas-cityfirms-icon")
     return folium.Marker([entry["lat"], entry["lon"]], icon=icon)
 
 
