@@ -331,9 +331,11 @@
     return { n: n, lon: lon, lat: lat, wx: wx, wy: wy };
   }
 
-  // Move a cluster bubble off the label boxes it would cover, to the nearest free spot
-  // within 1.3 r + 8 px (16 directions), else leave it: the bubble stands for the firms
-  // of a 60 px cell, its exact spot carries no information, a hidden count or name would.
+  // Move a cluster bubble off the label boxes it would cover, to the nearest spot within
+  // 1.3 r + 8 px (16 directions) that is clear of every name and, if one is, of the bubbles
+  // already placed; failing that, one where at least its count (the middle 11 px) is clear.
+  // The bubble stands for the firms of a 60 px cell: its exact spot carries no information,
+  // a hidden count or name would.
   function covers(x, y, r, boxes) {
     for (var k = 0; k < boxes.length; k++) {
       var b = boxes[k];
@@ -342,14 +344,28 @@
     }
     return false;
   }
-  function displace(cl, r, boxes) {
-    if (!covers(cl.x, cl.y, r, boxes)) { return; }
-    for (var d = 3; d <= 1.3 * r + 8; d += 3) {
+  function meets(x, y, r, discs) {
+    for (var k = 0; k < discs.length; k++) {
+      var d = discs[k], gap = d.r + r;
+      if ((d.x - x) * (d.x - x) + (d.y - y) * (d.y - y) < gap * gap) { return true; }
+    }
+    return false;
+  }
+  function nearestClear(cl, r, reach, boxes, discs) {
+    for (var d = 3; d <= reach; d += 3) {
       for (var j = 0; j < 16; j++) {
         var x = cl.x + d * Math.cos(j * Math.PI / 8), y = cl.y + d * Math.sin(j * Math.PI / 8);
-        if (!covers(x, y, r, boxes)) { cl.x = x; cl.y = y; return; }
+        if (!covers(x, y, r, boxes) && !meets(x, y, r, discs)) { return [x, y]; }
       }
     }
+    return null;
+  }
+  function displace(cl, r, boxes, discs) {
+    if (!covers(cl.x, cl.y, r, boxes)) { return; }
+    var reach = 1.3 * r + 8, core = Math.min(r, 11);
+    var spot = nearestClear(cl, r, reach, boxes, discs) || nearestClear(cl, r, reach, boxes, []) ||
+      nearestClear(cl, core, reach, boxes, discs) || nearestClear(cl, core, reach, boxes, []);
+    if (spot) { cl.x = spot[0]; cl.y = spot[1]; }
   }
 
   atlas.Points = L.Layer.extend({
@@ -494,12 +510,13 @@
       var nmax = 1;
       list.forEach(function (cl) { if (cl.n > nmax) { nmax = cl.n; } });
       var rmax = Math.max(12, cell / 2 - 10);
-      var boxes = this._labelBoxes();
+      var boxes = this._labelBoxes(), placed = [];
       list.sort(function (a, b) { return a.n - b.n; });  // the largest on top
       list.forEach(function (cl) {
         if (cl.n === 1) { return; }
         var r = Math.min(rmax, 8 + (rmax - 8) * Math.sqrt(cl.n / nmax));
-        displace(cl, r, boxes);
+        displace(cl, r, boxes, placed);
+        placed.push({ x: cl.x, y: cl.y, r: r });
         ctx.beginPath();
         ctx.arc(cl.x, cl.y, r, 0, 2 * Math.PI);
         ctx.globalAlpha = 0.88;
