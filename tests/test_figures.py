@@ -534,3 +534,44 @@ def test_cli_figure_names_the_bundled_data_as_the_app_does(tmp_path, lang):
     assert cli(["--lang", lang, "--out", str(out)]) == 0
     texts = _svg_texts(out.read_text(encoding="utf-8"))
     assert provenance.version_note(lang, t("bundled", lang)) in texts
+
+
+def _label_distances(fig: mpl.figure.Figure, regions: gpd.GeoDataFrame, lang: str
+                     ) -> dict[str, tuple[float, bool]]:
+    """Each city label: how far (points) its box centre lies from its city's point, and
+    whether that centre lies inside the city."""
+    main = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    homes = regions.to_crs(EQUAL_AREA_CRS).set_index(regions["adcode"].astype(str)).geometry
+    name = {c.adcode: (c.name_en if lang == "en" else c.name_zh.removesuffix("市"))
+            for c in CITIES}
+    home_of = {name[a]: homes[a] for a in homes.index}
+    out = {}
+    for t in main.texts:
+        if not str(t.get_gid()).startswith(figures.LABEL_GID) or t.get_text() not in home_of:
+            continue
+        box = t.get_window_extent(renderer)
+        centre = ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
+        anchor = main.transData.transform(t.xy)
+        dist = float(np.hypot(*(np.subtract(centre, anchor)))) * 72 / fig.dpi
+        inside = home_of[t.get_text()].contains(
+            shapely.Point(main.transData.inverted().transform(centre)))
+        out[t.get_text()] = (dist, bool(inside))
+    return out
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "4:3"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("layout", [True, False], ids=["overview", "choropleth"])
+def test_city_labels_stay_near_or_inside_their_city(regions, land, overview_inputs, lang,
+                                                    aspect, layout):
+    """A city name pushed far from its city reads as another place (东莞 drawn 46 pt north,
+    above 广州, read as "north of 广州"): each sits within 30 pt of its point or inside its
+    city (over site symbols, with its halo, where the Delta has no clear spot)."""
+    values = None if layout else land
+    fig = _figure(regions, layout=layout, values=values, lang=lang, aspect=aspect,
+                  **overview_inputs)
+    dist = _label_distances(fig, regions, lang)
+    assert len(dist) == 21
+    far = {n: round(d) for n, (d, inside) in dist.items() if d > 30 and not inside}
+    assert not far, far

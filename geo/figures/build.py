@@ -225,9 +225,9 @@ def build_figure(
                           zorder=3.5 if layout else 5)
     obstacles += _draw_city_precision(fig, ax, cities, city_only)
     site_labels: list[_Label] = []
+    symbols: list[Any] = []
     if site_set is not None:
-        sx, sy, boxes = _draw_sites(fig, ax, site_set, m_per_pt)
-        obstacles += boxes
+        sx, sy, symbols = _draw_sites(fig, ax, site_set, m_per_pt)
         if numbered:
             site_labels = [_Label(str(i + 1), float(a), float(b), 6.0, INK, "bold",
                                   gap=NUMBER_GAP_PT)
@@ -254,7 +254,7 @@ def build_figure(
         obstacles.append(inset.get_window_extent(canvas.get_renderer()))
     if numbered and site_set is not None:  # in the sea south of the Delta and east
         obstacles.append(_draw_site_callout(fig, ax, site_set, lang, 0.99))
-    _place_labels(fig, ax, ordered, obstacles)
+    _place_labels(fig, ax, ordered, obstacles, symbols=symbols)
     _draw_footer(fig, page, source_note, data_date, notes, lang)
     report_missing(t.get_text() for t in fig.findobj(Text))  # logged once, never silent tofu
     return fig
