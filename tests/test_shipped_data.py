@@ -21,6 +21,7 @@ from geo.registry import (
     load_registry,
     load_sites,
 )
+from geo.text import t
 
 SAMPLE_SOURCE = "sample: scripts/make_sample.py seed="
 ROOT = Path(__file__).resolve().parents[1]
@@ -364,10 +365,13 @@ def test_sites_page_lists_the_plan_item_and_data_page_shows_both_areas():
     assert "深圳激光谷" in picker and "激光与增材制造广东省实验室" not in picker
     at.switch_page("views/data.py").run()
     assert not at.exception, at.exception
-    areas = [df.value for df in at.dataframe if "official_km2" in df.value.columns]
+    # the table's headers are in the page's language (ui.columns), the values stay numbers
+    code, official, polygon = (t(f"col.{c}", "zh") for c in ("adcode", "official_km2",
+                                                              "polygon_km2"))
+    areas = [df.value for df in at.dataframe if official in df.value.columns]
     assert len(areas) == 1
-    zhuhai = areas[0].set_index("adcode").loc["440400"]
-    assert (zhuhai["official_km2"], round(zhuhai["polygon_km2"])) == (1736.46, 1956)
+    zhuhai = areas[0].set_index(code).loc["440400"]
+    assert (zhuhai[official], round(zhuhai[polygon])) == (1736.46, 1956)
 
 
 def test_jihua_lab_is_at_guicheng_not_on_nanhais_interior_point(sites, districts):
