@@ -132,3 +132,18 @@ def test_targets_page_signs_links_and_grouped_values():
             assert not re.search(r"\d ¥100 m", cells), cells  # "1,000 ¥100 m" read badly
             line = " ".join(c.value for c in _app("overview", "en").caption).replace("\\", "")
             assert "> ¥250 bn" in line and not re.search(r"\d ¥100 m", line), line
+
+
+def test_project_register_keeps_numbers_numeric_and_missing_as_no_data():
+    at = _app("targets", "zh")
+    at.radio(key="targets_view").set_value("projects").run()
+    assert not at.exception, at.exception
+    investment = t("investment", "zh")
+    table = next(d for d in at.dataframe if investment in d.value.columns)
+    values = table.value[investment]
+    assert pd.api.types.is_float_dtype(values)  # sorts as numbers
+    assert table.proto.placeholder == t("no_data", "zh")  # a blank investment is no data
+    cells = _cells(table)
+    assert "–" not in set(cells[investment]) and "0" not in set(cells[investment][values.isna()])
+    years = cells[t("start_year", "zh")].tolist()
+    assert not any("," in y for y in years), years

@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -240,7 +241,9 @@ def _shown_text(at: AppTest) -> list[str]:
     for frame in at.main.dataframe:
         df = frame.value
         texts += [str(c) for c in df.columns]
-        texts += [str(v) for c in df.columns for v in df[c].tolist()]
+        # a missing cell shows the table's placeholder ("无数据"), not "nan"
+        texts += [str(v) for c in df.columns for v in df[c].tolist() if not pd.isna(v)]
+        texts += [frame.proto.placeholder] if frame.proto.placeholder else []
     return [_URL.sub("", s.replace("\\", "").replace("\u2060", "")) for s in texts]
 
 

@@ -120,4 +120,5 @@ def coverage_gaps(ctx: PageContext, table: pd.DataFrame, radius_km: float) -> No
         t("firms", lang): gaps["enterprises"],
         METRICS["median_km_to_platform"].title(lang): gaps["median_km_to_platform"].round(1),
     })
-    st.dataframe(view, hide_index=True, width="stretch")
+    show(view, lang, decimals={METRICS["median_km_to_platform"].title(lang): 1},
+         hide_index=True, width="stretch")

@@ -214,7 +214,7 @@ def _change(ctx: PageContext, panel: pd.DataFrame, plan: pln.Plan) -> None:
         t("entries", lang): g["entries"], t("exits", lang): g["exits"],
     }).sort_values(t("change_col", lang), ascending=False, na_position="last")
     decimals = {t("share_of_change", lang): 1, t("cagr_col", lang): 1}
-    st.dataframe(view, hide_index=True, width="stretch",
+    st.dataframe(view, hide_index=True, width="stretch", placeholder=t("no_data", lang),
                  column_config=columns.fixed_decimals(view, lang, decimals))
     n_sample = int(g["sample_rows"].sum())
     if n_sample:
@@ -378,11 +378,10 @@ def _project_tracking(ctx: PageContext) -> None:
         t("kind", lang): tracked["kind"].map(lambda k: t(f"project_kind_{k}", lang)),
         t("cities", lang): tracked["city_adcode"].map(city) + " "
         + tracked[pick(lang, *_DISTRICT_COLUMNS)],
-        t("investment", lang): tracked["investment_100m_cny"].map(
-            lambda v: "–" if pd.isna(v) else f"{v:g}"),
-        t("start_year", lang): tracked["start_year"].map(lambda v: "–" if pd.isna(v) else str(v)),
-        t("completion_year", lang): tracked["planned_completion_year"].map(
-            lambda v: "–" if pd.isna(v) else str(v)),
+        t("investment", lang): pd.to_numeric(tracked["investment_100m_cny"], errors="coerce"),
+        t("start_year", lang): pd.to_numeric(tracked["start_year"]).astype("Int64"),
+        t("completion_year", lang): pd.to_numeric(
+            tracked["planned_completion_year"]).astype("Int64"),
         t("reported", lang): [t("aside", lang, text=t("project_status_" + s, lang),
                                 aside=d.isoformat())
                               for s, d in zip(tracked["status"], tracked["status_as_of"],
@@ -391,7 +390,10 @@ def _project_tracking(ctx: PageContext) -> None:
         t("note_col", lang): tracked[f"note_{lang}"],
         t("source_col", lang): tracked["source"],
     })
-    st.dataframe(view, hide_index=True, width="stretch")
+    investment = t("investment", lang)
+    columns.show(view, lang, decimals={investment: _decimals(view[investment])},
+                 years={t("start_year", lang), t("completion_year", lang)},
+                 hide_index=True, width="stretch")
     st.caption(t("tracking_help", lang, days=prj.STALE_DAYS))
     on_map = tracked[tracked["kind"].isin(SITE_KINDS) & tracked["lon"].notna()]
     sites = on_map.assign(
