@@ -147,3 +147,12 @@ def test_project_register_keeps_numbers_numeric_and_missing_as_no_data():
     assert "–" not in set(cells[investment]) and "0" not in set(cells[investment][values.isna()])
     years = cells[t("start_year", "zh")].tolist()
     assert not any("," in y for y in years), years
+
+
+def test_city_comparison_groups_values_and_says_no_data():
+    from geo.metrics import METRICS
+    from ui.rankings import _fmt_value
+
+    spec = METRICS["enterprises"]
+    assert _fmt_value(1190.0, spec, "zh") == "1,190"
+    assert _fmt_value(float("nan"), spec, "en") == "no data"

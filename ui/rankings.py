@@ -3,8 +3,6 @@ comparison (display only; numbers come from geo)."""
 
 from __future__ import annotations
 
-import math
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -18,7 +16,7 @@ from geo.layout import (
 from geo.maps._style import SEGMENT_COLORS
 from geo.metrics import METRICS, MetricSpec
 from geo.symbology import ZONE_COLORS
-from geo.text import colon, pick, t
+from geo.text import colon, fmt_number, pick, t
 from ui.columns import name_col, styled, zone_label
 from ui.shell import PageContext
 
@@ -157,7 +155,7 @@ def comparison(ctx: PageContext, table: pd.DataFrame) -> None:
     rows = table.set_index("adcode").loc[picked]
     specs = [m for m in METRICS.values() if not m.code.startswith(("lq_", "seg_"))]
     view = pd.DataFrame(
-        {names[a]: [_fmt_value(rows.loc[a, m.column] * m.scale, m) for m in specs]
+        {names[a]: [_fmt_value(rows.loc[a, m.column] * m.scale, m, lang) for m in specs]
          for a in picked},
         index=[m.title(lang) for m in specs],
     )
@@ -192,7 +190,8 @@ def comparison(ctx: PageContext, table: pd.DataFrame) -> None:
                  else f"{names[a]}{colon(lang)}6/6 · {t('none_missing', lang)}")
 
 
-def _fmt_value(value: float, spec: MetricSpec) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:,.{spec.decimals}f}"
+def _fmt_value(value: float, spec: MetricSpec, lang: str) -> str:
+    """A metric's value in the language's grouping; "无数据"/"no data" when missing."""
+    if value is None or pd.isna(value):
+        return t("no_data", lang)
+    return fmt_number(value, lang, spec.decimals)
