@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo import chain
 from geo.registry import load_enterprises
+from geo.text import t
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -42,6 +43,10 @@ def test_part_and_city_from_the_url_show_producers_and_short_list(lang):
     distance = "距离（公里）" if lang == "zh" else "Distance (km)"
     assert distance in short.columns and short[distance].notna().any()
     assert (short[distance].dropna() > 0).all()
+    # the producers' table: a firm without a stated revenue reads "no data", never None or 0
+    revenue = t("col.revenue_10k_cny", lang)
+    firms = next(d for d in at.dataframe if revenue in d.value.columns)
+    assert firms.proto.placeholder == t("no_data", lang)
 
 
 def test_widgets_change_the_view_and_the_url():

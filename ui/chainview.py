@@ -258,9 +258,8 @@ def part_detail(ctx: PageContext, health: chain.ChainHealth, part: str) -> None:
             lambda a: city_name(a, lang) if a in CITY_BY_ADCODE else "")
         view["applications"] = view["applications"].map(
             lambda v: chain.labels(v, lang, "applications"))
-        shown = columns.localized(view, lang)
-        st.dataframe(shown, hide_index=True, width="stretch", height=300,
-                     column_config=columns.fixed_decimals(shown, lang))
+        columns.show(columns.localized(view, lang), lang, hide_index=True, width="stretch",
+                     height=300)
 
 
 # -- the heat table ------------------------------------------------------------------------
@@ -329,9 +328,8 @@ def city_gaps(ctx: PageContext) -> None:
                 + chain.labels(";".join(gaps.missing), lang))
     st.markdown(f"**{t('chain_short_list', lang)}**")
     short = _short_list(gaps, lang)
-    st.dataframe(short, hide_index=True, width="stretch", height=360,
-                 column_config=columns.fixed_decimals(
-                     short, lang, {t("distance_km", lang): 1, "#": 0}))
+    columns.show(short, lang, decimals={t("distance_km", lang): 1, "#": 0}, hide_index=True,
+                 width="stretch", height=360)
     st.caption(t("chain_distance_note", lang))
 
 
